@@ -1,0 +1,29 @@
+/** One problem in the user's configuration, located by its YAML key path. */
+export interface ConfigProblem {
+  /** Key path as the user wrote it, e.g. `projects[2].path`; empty for the whole file. */
+  readonly path: string;
+  /** What is wrong, the value seen and the fix, in the user's terms. */
+  readonly message: string;
+}
+
+/** A user mistake: printed without a stack trace, exit code 1, nothing synthesized. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      [`${file} is not a valid delivery configuration:`, ...problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`)].join(
+        "\n",
+      ),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** `["projects", 2, "path"]` → `projects[2].path` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+}

@@ -1,0 +1,67 @@
+import { ConfigProblem } from "./errors";
+import { projectBaseName } from "./naming";
+import { connectionRegionProblem, REGION_PATTERN } from "./regions";
+import { DeliveryConfig } from "./schema";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Rules that need more than one field or the clock. `now` is passed in so that tests (and
+ * synthesis) never depend on the day they run: the output does not contain it.
+ */
+export function semanticProblems(config: DeliveryConfig, now: Date): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  const region = config.aws.region;
+  if (!REGION_PATTERN.test(region)) {
+    errors.push({ path: "aws.region", message: `${JSON.stringify(region)} is not an AWS region code; use one such as "eu-west-1"` });
+  } else if (!config.aws.skipConnectionRegionCheck) {
+    const problem = connectionRegionProblem(region);
+    if (problem) {
+      errors.push({
+        path: "aws.region",
+        message: `${JSON.stringify(region)} ${problem}; choose a region that offers it (e.g. "eu-west-1"), or set aws.skipConnectionRegionCheck: true if AWS has added it since`,
+      });
+    }
+  }
+
+  const today = now.toISOString().slice(0, 10);
+  const seenPaths = new Map<string, number>();
+  const seenNames = new Map<string, number>();
+  config.projects.forEach((project, i) => {
+    const expiresAt = project.deployToken.expiresAt;
+    const at = `projects[${i}].deployToken.expiresAt`;
+    const expiry = new Date(`${expiresAt}T00:00:00Z`);
+    if (Number.isNaN(expiry.getTime()) || expiry.toISOString().slice(0, 10) !== expiresAt) {
+      errors.push({ path: at, message: `${JSON.stringify(expiresAt)} is not a calendar date; use YYYY-MM-DD` });
+    } else if (expiresAt <= today) {
+      errors.push({
+        path: at,
+        message: `${JSON.stringify(expiresAt)} is not in the future (today is ${today}); GitLab would refuse the token: choose a later date`,
+      });
+    } else if (expiry.getTime() - now.getTime() < 30 * DAY_MS) {
+      warnings.push({ path: at, message: `the deploy token expires in under 30 days (${expiresAt}); plan its renewal` });
+    }
+
+    const key = project.path.toLowerCase();
+    const earlier = seenPaths.get(key);
+    if (earlier !== undefined) {
+      errors.push({
+        path: `projects[${i}].path`,
+        message: `${JSON.stringify(project.path)} is already listed as projects[${earlier}]; list each project once`,
+      });
+    }
+    seenPaths.set(key, i);
+
+    const name = projectBaseName(project.path, project.name).toLowerCase();
+    const sameName = seenNames.get(name);
+    if (sameName !== undefined && earlier === undefined) {
+      errors.push({
+        path: `projects[${i}].name`,
+        message: `the AWS resource names of ${JSON.stringify(project.path)} would be ${JSON.stringify(name)}, the same as projects[${sameName}]'s; give one of them a distinct \`name\``,
+      });
+    }
+    seenNames.set(name, i);
+  });
+  return { errors, warnings };
+}

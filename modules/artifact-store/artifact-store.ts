@@ -1,0 +1,110 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+import { ServiceRole } from "../iam/service-role";
+
+export interface ArtifactStoreProps {
+  /** Prefix of the bucket name (at most 37 characters; Terraform appends a unique suffix). */
+  readonly bucketPrefix: string;
+  /** KMS alias name without `alias/`. */
+  readonly keyAlias: string;
+  /** @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The pipelines' artifact bucket and its customer-managed KMS key: versioned, public access
+ * blocked, TLS only, bucket-owner-enforced, both retained (prevent_destroy) because the
+ * artifacts are the record of what was deployed.
+ */
+export class ArtifactStore extends Construct {
+  readonly bucket: S3Bucket;
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, "Key", {
+      description: `Encrypts the CodePipeline artifacts in ${props.bucketPrefix}*`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "KeyAlias", { name: `alias/${props.keyAlias}`, targetKeyId: this.key.keyId });
+
+    this.bucket = new S3Bucket(this, "Resource", {
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: false,
+      tags: props.tags,
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    const tlsOnly = new DataAwsIamPolicyDocument(this, "TlsOnlyPolicy", {
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: tlsOnly.json });
+  }
+
+  /** Read and write pipeline artifacts: objects in this bucket, and this key only. */
+  grantReadWrite(role: ServiceRole): void {
+    role.addGrant({
+      sid: "ArtifactObjects",
+      actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+      resources: [`${this.bucket.arn}/*`],
+    });
+    role.addGrant({
+      sid: "ArtifactBucket",
+      actions: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"],
+      resources: [this.bucket.arn],
+    });
+    this.grantKeyUse(role);
+  }
+
+  /** Encrypt and decrypt with the artifact key (also protects the deploy-token secret). */
+  grantKeyUse(role: ServiceRole): void {
+    role.addGrant({
+      sid: "ArtifactKey",
+      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      resources: [this.key.arn],
+    });
+  }
+}

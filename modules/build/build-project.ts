@@ -1,0 +1,125 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { CodebuildReportGroup } from "@cdktf/provider-aws/lib/codebuild-report-group";
+import { Construct } from "constructs";
+import { awsName } from "../../config/naming";
+import { ArtifactStore } from "../artifact-store/artifact-store";
+import { GitlabConnection } from "../connection/gitlab-connection";
+import { DeployToken } from "../deploy-token/deploy-token";
+import { ServiceRole } from "../iam/service-role";
+
+export interface BuildProjectProps {
+  /** CodeBuild project name; also names its role, log group and report group. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly artifactStore: ArtifactStore;
+  readonly deployToken: DeployToken;
+  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
+  readonly image?: string;
+  /** @default "BUILD_GENERAL1_SMALL" */
+  readonly computeType?: string;
+  /** Path of the buildspec inside the repository. @default "buildspec.yml" */
+  readonly buildspec?: string;
+  /** Plain-text variables (the config refuses secret-like names). @default {} */
+  readonly environmentVariables?: Record<string, string>;
+  /** @default false */
+  readonly privileged?: boolean;
+  /** @default 60 */
+  readonly timeoutMinutes?: number;
+  /** @default 90 */
+  readonly logRetentionDays?: number;
+  /**
+   * When the source artifact is `CODEBUILD_CLONE_REF`, CodeBuild clones through the
+   * connection and needs UseConnection on it (scoped to this repository).
+   * @default - no connection access (CODE_ZIP)
+   */
+  readonly cloneThrough?: { connection: GitlabConnection; fullRepositoryId: string };
+  /** @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** Name of the test report group a buildspec names under `reports:`. */
+export const TEST_REPORT_GROUP = "tests";
+
+/**
+ * The build-and-test CodeBuild project of one pipeline: source CODEPIPELINE, artifacts
+ * encrypted with the artifact key, CloudWatch logs, a JUnit-style test report group, not
+ * privileged unless asked, and a role that can touch only those.
+ */
+export class BuildProject extends Construct {
+  readonly project: CodebuildProject;
+  readonly role: ServiceRole;
+  readonly reportGroup: CodebuildReportGroup;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: BuildProjectProps) {
+    super(scope, id);
+    this.role = new ServiceRole(this, "Role", {
+      name: awsName(props.name, "build", 64),
+      service: "codebuild.amazonaws.com",
+      accountId: props.accountId,
+      tags: props.tags,
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "Logs", {
+      name: `/aws/codebuild/${props.name}`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      tags: props.tags,
+    });
+    // CodeBuild resolves the buildspec's `reports: tests:` to "<project>-tests".
+    this.reportGroup = new CodebuildReportGroup(this, "TestReports", {
+      name: `${props.name}-${TEST_REPORT_GROUP}`,
+      type: "TEST",
+      exportConfig: { type: "NO_EXPORT" },
+      tags: props.tags,
+    });
+
+    const variables = Object.entries(props.environmentVariables ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
+    variables.push(
+      { name: "GITLAB_DEPLOY_TOKEN_USERNAME", value: props.deployToken.secretReference("username"), type: "SECRETS_MANAGER" },
+      { name: "GITLAB_DEPLOY_TOKEN", value: props.deployToken.secretReference("token"), type: "SECRETS_MANAGER" },
+    );
+
+    this.project = new CodebuildProject(this, "Resource", {
+      name: props.name,
+      description: "Build and test stage of the GitLab delivery pipeline",
+      serviceRole: this.role.arn,
+      encryptionKey: props.artifactStore.key.arn,
+      buildTimeout: props.timeoutMinutes ?? 60,
+      artifacts: { type: "CODEPIPELINE" },
+      source: { type: "CODEPIPELINE", buildspec: props.buildspec ?? "buildspec.yml" },
+      environment: {
+        type: "LINUX_CONTAINER",
+        image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+        computeType: props.computeType ?? "BUILD_GENERAL1_SMALL",
+        imagePullCredentialsType: "CODEBUILD",
+        privilegedMode: props.privileged ?? false,
+        environmentVariable: variables,
+      },
+      logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name } },
+      tags: props.tags,
+    });
+
+    this.role.addGrant({
+      sid: "WriteLogs",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [`${this.logGroup.arn}:*`],
+    });
+    this.role.addGrant({
+      sid: "TestReports",
+      actions: ["codebuild:BatchPutCodeCoverages", "codebuild:BatchPutTestCases", "codebuild:CreateReport", "codebuild:UpdateReport"],
+      resources: [this.reportGroup.arn],
+    });
+    props.artifactStore.grantReadWrite(this.role);
+    props.deployToken.grantRead(this.role);
+    if (props.cloneThrough) {
+      props.cloneThrough.connection.grantUse(this.role, props.cloneThrough.fullRepositoryId);
+    }
+  }
+
+  /** Start and watch builds of this project only (what a pipeline's build action needs). */
+  grantStart(role: ServiceRole): void {
+    role.addGrant({ sid: "StartBuild", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: [this.project.arn] });
+  }
+}

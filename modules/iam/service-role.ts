@@ -1,0 +1,78 @@
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+
+export interface ServiceRoleProps {
+  /** Role name (at most 64 characters). */
+  readonly name: string;
+  /** Service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
+  readonly service: string;
+  /** Account id (token) the service must act for: guards against the confused deputy. */
+  readonly accountId: string;
+  /** @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** One least-privilege grant: named actions on named resources, never `*` actions. */
+export interface Grant {
+  /** Statement id: letters and digits only. */
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  /** @default - no condition */
+  readonly conditions?: ReadonlyArray<{ test: string; variable: string; values: readonly string[] }>;
+}
+
+/**
+ * An IAM role for an AWS service, with one inline policy built from the grants other
+ * modules add (`addGrant`), written with the aws_iam_policy_document data source.
+ */
+export class ServiceRole extends Construct {
+  readonly role: IamRole;
+  /** Token for the role ARN. */
+  readonly arn: string;
+  private readonly statements: DataAwsIamPolicyDocumentStatement[] = [];
+  private readonly policyDocument: DataAwsIamPolicyDocument;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [props.service] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "Resource", {
+      name: props.name,
+      assumeRolePolicy: trust.json,
+      tags: props.tags,
+    });
+    this.arn = this.role.arn;
+    this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: [] });
+    new IamRolePolicy(this, "Policy", {
+      name: "least-privilege",
+      role: this.role.id,
+      policy: this.policyDocument.json,
+    });
+  }
+
+  addGrant(grant: Grant): void {
+    if (!/^[A-Za-z0-9]+$/.test(grant.sid)) throw new Error(`${this.node.path}: statement id "${grant.sid}" must be alphanumeric`);
+    const wildcard = grant.actions.find((a) => a.includes("*"));
+    if (wildcard) throw new Error(`${this.node.path}: grant ${grant.sid} uses the wildcard action "${wildcard}"; name each action`);
+    if (this.statements.some((s) => s.sid === grant.sid)) throw new Error(`${this.node.path}: duplicate statement id "${grant.sid}"`);
+    this.statements.push({
+      sid: grant.sid,
+      effect: "Allow",
+      actions: [...grant.actions],
+      resources: [...grant.resources],
+      condition: grant.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+    });
+    this.policyDocument.putStatement(this.statements);
+  }
+}

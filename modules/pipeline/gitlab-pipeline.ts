@@ -1,0 +1,164 @@
+import { Codepipeline, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
+import { Construct } from "constructs";
+import { awsName } from "../../config/naming";
+import { ArtifactStore } from "../artifact-store/artifact-store";
+import { BuildProject } from "../build/build-project";
+import { GitlabConnection } from "../connection/gitlab-connection";
+import { GitlabProject } from "../gitlab-project/gitlab-project";
+import { ServiceRole } from "../iam/service-role";
+
+/** Include/exclude glob patterns of one trigger criterion. */
+export interface FilterCriteria {
+  readonly includes?: readonly string[];
+  readonly excludes?: readonly string[];
+}
+
+export interface PushTrigger {
+  readonly branches?: FilterCriteria;
+  readonly filePaths?: FilterCriteria;
+  readonly tags?: FilterCriteria;
+}
+
+export interface MergeRequestTrigger {
+  readonly events: readonly ("OPEN" | "UPDATED" | "CLOSED")[];
+  readonly branches: FilterCriteria;
+  readonly filePaths?: FilterCriteria;
+}
+
+export interface GitlabPipelineProps {
+  /** Pipeline name; also names its role. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly project: GitlabProject;
+  readonly connection: GitlabConnection;
+  readonly artifactStore: ArtifactStore;
+  readonly build: BuildProject;
+  /** Branch that manual runs build (triggers decide the automatic ones). */
+  readonly branch: string;
+  /** @default "QUEUED" */
+  readonly executionMode?: "QUEUED" | "SUPERSEDED" | "PARALLEL";
+  /**
+   * `CODEBUILD_CLONE_REF` hands CodeBuild a git clone reference; only CodeBuild actions
+   * can read it.
+   * @default "CODE_ZIP"
+   */
+  readonly artifactFormat?: "CODE_ZIP" | "CODEBUILD_CLONE_REF";
+  /** @default - a push to `branch` */
+  readonly push?: readonly PushTrigger[];
+  /** @default - merge requests do not start the pipeline */
+  readonly mergeRequests?: readonly MergeRequestTrigger[];
+  /** @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+export const SOURCE_ACTION = "Source";
+export const SOURCE_NAMESPACE = "SourceVariables";
+
+/**
+ * A CodePipeline V2 whose source is the GitLab project over the connection, then a
+ * build-and-test stage. Its FullRepositoryId is a reference to the GitLab project, and a
+ * precondition keeps it from being created until the connection is AVAILABLE: a pipeline
+ * created on a PENDING connection can miss its GitLab webhook.
+ * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
+ */
+export class GitlabPipeline extends Construct {
+  readonly pipeline: Codepipeline;
+  readonly role: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: GitlabPipelineProps) {
+    super(scope, id);
+    const repository = props.project.pathWithNamespace;
+    this.role = new ServiceRole(this, "Role", {
+      name: awsName(props.name, "pipeline", 64),
+      service: "codepipeline.amazonaws.com",
+      accountId: props.accountId,
+      tags: props.tags,
+    });
+    props.connection.grantUse(this.role, repository);
+    props.artifactStore.grantReadWrite(this.role);
+    props.build.grantStart(this.role);
+
+    this.pipeline = new Codepipeline(this, "Resource", {
+      name: props.name,
+      pipelineType: "V2",
+      executionMode: props.executionMode ?? "QUEUED",
+      roleArn: this.role.arn,
+      artifactStore: [
+        {
+          location: props.artifactStore.bucket.bucket,
+          type: "S3",
+          encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" },
+        },
+      ],
+      stage: [
+        {
+          name: "Source",
+          action: [
+            {
+              name: SOURCE_ACTION,
+              category: "Source",
+              owner: "AWS",
+              provider: "CodeStarSourceConnection",
+              version: "1",
+              namespace: SOURCE_NAMESPACE,
+              outputArtifacts: ["source_output"],
+              configuration: {
+                ConnectionArn: props.connection.arn,
+                FullRepositoryId: repository,
+                BranchName: props.branch,
+                OutputArtifactFormat: props.artifactFormat ?? "CODE_ZIP",
+              },
+            },
+          ],
+        },
+        {
+          name: "BuildAndTest",
+          action: [
+            {
+              name: "BuildAndTest",
+              category: "Build",
+              owner: "AWS",
+              provider: "CodeBuild",
+              version: "1",
+              inputArtifacts: ["source_output"],
+              outputArtifacts: ["build_output"],
+              configuration: { ProjectName: props.build.project.name },
+            },
+          ],
+        },
+      ],
+      trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
+      tags: props.tags,
+      lifecycle: {
+        precondition: [
+          {
+            condition: `\${${props.connection.resource.fqn}.connection_status == "AVAILABLE"}`,
+            errorMessage:
+              `The GitLab connection ${props.connection.resource.name} is not AVAILABLE yet, so the pipeline ${props.name} is not created ` +
+              `(a pipeline created on a pending connection can miss its GitLab webhook). Complete the handshake at ` +
+              `${props.connection.consoleUrl} ("Update pending connection"), signed in to GitLab as a user with the Owner role ` +
+              `on ${props.project.path}; then run cdktf deploy again.`,
+          },
+        ],
+      },
+    });
+  }
+}
+
+function triggerConfiguration(props: GitlabPipelineProps): CodepipelineTriggerGitConfiguration {
+  const push = props.push && props.push.length > 0 ? props.push : [{ branches: { includes: [props.branch] } }];
+  return {
+    sourceActionName: SOURCE_ACTION,
+    push: push.map((f) => ({ branches: criteria(f.branches), filePaths: criteria(f.filePaths), tags: criteria(f.tags) })),
+    pullRequest: props.mergeRequests?.map((f) => ({
+      events: [...f.events],
+      branches: criteria(f.branches),
+      filePaths: criteria(f.filePaths),
+    })),
+  };
+}
+
+function criteria(c: FilterCriteria | undefined): { includes?: string[]; excludes?: string[] } | undefined {
+  if (!c) return undefined;
+  return { includes: c.includes ? [...c.includes] : undefined, excludes: c.excludes ? [...c.excludes] : undefined };
+}

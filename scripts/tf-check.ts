@@ -1,0 +1,236 @@
+/*
+ * The real-engine check: copies each synthesized stack, points the AWS provider at the
+ * offline mirror (its version, fake credentials, no refresh), stands in for what needs a
+ * remote API (GitLab resources and data sources, aws_caller_identity), and runs terraform
+ * init, validate, plan and show -json. Plans are kept in .tf-check/ for later tools.
+ *
+ * Environment:
+ *   DELIVERY_TF_MIRROR      provider mirror folder (default /opt/tf-plugins)
+ *   DELIVERY_TF_REQUIRED=1  fail instead of skipping when terraform or the mirror is missing (CI)
+ *   DELIVERY_TF_PROVIDERS=registry  use the real providers from the registry (needs network):
+ *                           init + validate only, since plan would need AWS and GitLab credentials
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { loadConfigFile } from "../config/load";
+import { synthesizeConfig } from "../stacks/app";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const FAKE_ACCOUNT_ID = "123456789012";
+
+export interface Engine {
+  readonly terraform: string;
+  readonly mirror?: string;
+  readonly awsVersion?: string;
+  readonly mode: "mirror" | "registry";
+}
+
+/** Finds terraform and the mirror; returns the reason to skip when they are missing. */
+export function findEngine(env: NodeJS.ProcessEnv = process.env): Engine | { skip: string } {
+  const terraform = env.DELIVERY_TF_BINARY || "terraform";
+  const probe = spawnSync(terraform, ["version"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) return { skip: `no terraform binary (${terraform}) on PATH` };
+  if (env.DELIVERY_TF_PROVIDERS === "registry") return { terraform, mode: "registry" };
+  const mirror = env.DELIVERY_TF_MIRROR || "/opt/tf-plugins";
+  const awsDir = join(mirror, "registry.terraform.io", "hashicorp", "aws");
+  const versions = existsSync(awsDir) ? readdirSync(awsDir).sort() : [];
+  if (versions.length === 0) return { skip: `no hashicorp/aws provider in the mirror ${mirror} (set DELIVERY_TF_MIRROR)` };
+  return { terraform, mirror: resolve(mirror), awsVersion: versions[versions.length - 1], mode: "mirror" };
+}
+
+/** Reference to a resource or data source that the check replaces with terraform_data. */
+const STANDIN = /\b(data\.)?((?:gitlab_[a-z0-9_]+)|aws_caller_identity)\.([A-Za-z0-9_-]+)(\.[a-z_]+)?/g;
+
+function standinName(isData: boolean, type: string, name: string): string {
+  return `standin_${isData ? "data_" : ""}${type}_${name}`.replace(/-/g, "_");
+}
+
+/** Plausible values for the attributes stacks read from stood-in objects. */
+function standinAttributes(stack: Json, isData: boolean, type: string, name: string, attrs: Set<string>): Json {
+  const block = (isData ? stack.data : stack.resource)?.[type]?.[name] ?? {};
+  const out: Json = {};
+  for (const attr of attrs) {
+    switch (attr) {
+      case "account_id":
+        out[attr] = FAKE_ACCOUNT_ID;
+        break;
+      case "id":
+      case "group_id":
+        out[attr] = String(1000 + Object.keys(out).length);
+        break;
+      case "path_with_namespace":
+        out[attr] = block.path_with_namespace ?? gitlabProjectPath(stack, block);
+        break;
+      case "full_path":
+        out[attr] = block.full_path;
+        break;
+      case "web_url":
+        out[attr] = `https://gitlab.com/${block.path_with_namespace ?? gitlabProjectPath(stack, block)}`;
+        break;
+      case "username":
+        out[attr] = block.username ?? "gitlab+deploy-token-1";
+        break;
+      default:
+        out[attr] = `standin-${attr}`;
+    }
+  }
+  return out;
+}
+
+function gitlabProjectPath(stack: Json, project: Json): string {
+  const ref = /data\.gitlab_group\.([A-Za-z0-9_-]+)\./.exec(String(project.namespace_id ?? ""));
+  const group = ref ? stack.data?.gitlab_group?.[ref[1]] : undefined;
+  return group ? `${group.full_path}/${project.path}` : String(project.path ?? "unknown");
+}
+
+/** A copy of a synthesized stack that terraform can init, validate and plan offline. */
+export function prepareStack(stack: Json, engine: Engine): Json {
+  const copy: Json = JSON.parse(JSON.stringify(stack));
+  delete copy.terraform?.backend;
+  if (engine.mode === "registry") return copy;
+
+  const referenced = new Map<string, { isData: boolean; type: string; name: string; attrs: Set<string> }>();
+  const text = JSON.stringify(copy, (key, value) => (key === "//" ? undefined : value)).replace(
+    STANDIN,
+    (_m, data: string | undefined, type: string, name: string, attr: string | undefined) => {
+      const id = standinName(Boolean(data), type, name);
+      const entry = referenced.get(id) ?? { isData: Boolean(data), type, name, attrs: new Set<string>() };
+      referenced.set(id, entry);
+      if (!attr) return `terraform_data.${id}`;
+      entry.attrs.add(attr.slice(1));
+      return `terraform_data.${id}.output${attr}`;
+    },
+  );
+  const out: Json = JSON.parse(text);
+  for (const [section, isData] of [["resource", false], ["data", true]] as const) {
+    for (const type of Object.keys(out[section] ?? {})) {
+      if (type.startsWith("gitlab_") || type === "aws_caller_identity") {
+        for (const name of Object.keys(out[section][type])) {
+          const id = standinName(isData, type, name);
+          if (!referenced.has(id)) referenced.set(id, { isData, type, name, attrs: new Set() });
+        }
+        delete out[section][type];
+      }
+    }
+    if (out[section] && Object.keys(out[section]).length === 0) delete out[section];
+  }
+  out.resource ??= {};
+  out.resource.terraform_data = {};
+  for (const [id, ref] of [...referenced].sort(([a], [b]) => a.localeCompare(b))) {
+    out.resource.terraform_data[id] = { input: standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs) };
+  }
+  delete out.provider?.gitlab;
+  delete out.terraform?.required_providers?.gitlab;
+  out.terraform.required_providers.aws.version = engine.awsVersion;
+  out.provider.aws = out.provider.aws.map((p: Json) => ({
+    ...p,
+    access_key: "offline-check",
+    secret_key: "offline-check",
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+  }));
+  return out;
+}
+
+export interface StackRun {
+  readonly dir: string;
+  readonly ok: boolean;
+  /** Output of the failing step, or empty. */
+  readonly errors: string;
+  /** `terraform show -json` of the plan, when one was made. */
+  readonly plan?: Json;
+}
+
+/** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
+export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json } = {}): StackRun {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  if (engine.mode === "mirror") {
+    const rc = join(dir, "terraform.rc");
+    writeFileSync(
+      rc,
+      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+    );
+    env.TF_CLI_CONFIG_FILE = rc;
+  }
+  const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const steps: string[][] = [["init", "-no-color", "-backend=false"], ["validate", "-no-color"]];
+  if (engine.mode === "mirror") {
+    const statePath = join(dir, "prior.tfstate");
+    rmSync(statePath, { force: true });
+    const planArgs = ["plan", "-no-color", "-refresh=false", "-lock=false", "-out=plan.bin"];
+    if (options.priorState) {
+      writeFileSync(statePath, JSON.stringify(options.priorState, null, 2));
+      planArgs.push(`-state=${statePath}`);
+    }
+    steps.push(planArgs);
+  }
+  for (const args of steps) {
+    const r = run(args);
+    if (r.status !== 0) {
+      return { dir, ok: false, errors: `terraform ${args[0]} failed:\n${r.stdout}\n${r.stderr}`.trim() };
+    }
+  }
+  if (engine.mode === "registry") return { dir, ok: true, errors: "" };
+  const show = run(["show", "-json", "-no-color", "plan.bin"]);
+  if (show.status !== 0) return { dir, ok: false, errors: `terraform show failed:\n${show.stderr}` };
+  writeFileSync(join(dir, "plan.json"), show.stdout);
+  return { dir, ok: true, errors: "", plan: JSON.parse(show.stdout) };
+}
+
+/** Config files the check covers: the example and every file in examples/. */
+export function exampleConfigs(root = process.cwd()): string[] {
+  const examples = existsSync(join(root, "examples"))
+    ? readdirSync(join(root, "examples"))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => join(root, "examples", f))
+    : [];
+  return [join(root, "delivery.yaml"), ...examples];
+}
+
+function main(): void {
+  const engine = findEngine();
+  if ("skip" in engine) {
+    if (process.env.DELIVERY_TF_REQUIRED === "1") {
+      console.error(`tf-check: FAILED: ${engine.skip}, and DELIVERY_TF_REQUIRED=1 forbids skipping`);
+      process.exit(1);
+    }
+    console.log(`tf-check: skipped: ${engine.skip}`);
+    return;
+  }
+  const version = execFileSync(engine.terraform, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
+  const providers = engine.mode === "mirror" ? `hashicorp/aws ${engine.awsVersion} from ${engine.mirror}, stand-ins for GitLab` : "registry providers";
+  console.log(`tf-check: ${version}, ${providers}`);
+  const root = resolve(".tf-check");
+  let failed = 0;
+  let passed = 0;
+  for (const file of exampleConfigs()) {
+    const name = basename(file).replace(/\.ya?ml$/, "");
+    const outdir = join(root, name, "cdktf.out");
+    rmSync(join(root, name), { recursive: true, force: true });
+    const stacks = synthesizeConfig(loadConfigFile(file).config, outdir);
+    for (const stackName of stacks) {
+      const stack = JSON.parse(readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8"));
+      const started = Date.now();
+      const result = runStack(engine, prepareStack(stack, engine), join(root, name, stackName));
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (result.ok) {
+        passed++;
+        const changes = result.plan?.resource_changes?.length;
+        console.log(`tf-check: ok   ${name}/${stackName} (${changes ?? "validated"}${changes !== undefined ? " planned changes" : ""}, ${seconds}s)`);
+      } else {
+        failed++;
+        console.error(`tf-check: FAIL ${name}/${stackName}\n${result.errors}`);
+      }
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed > 0) process.exit(1);
+}
+
+if (require.main === module) main();
