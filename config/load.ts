@@ -74,6 +74,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
       };
     case "custom":
       return { path, message: issue.message };
+    case "invalid_key":
+      return { path, message: issue.issues.map((inner) => inner.message).join("; ") };
     default:
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
   }

@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { IConstruct } from "constructs";
-import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { DeliveryConfig } from "../config/schema";
 import { DeliveryStack } from "./delivery-stack";
 
@@ -13,13 +13,30 @@ export class ValidationError extends Error {
   }
 }
 
+export interface BuildOptions {
+  /** Where cdktf writes (a staging folder while synthesizing). @default "cdktf.out" */
+  readonly outdir?: string;
+  /** Where the stacks finally live; local state paths are relative to it. @default outdir */
+  readonly finalOutdir?: string;
+}
+
 /** Builds every stack of a configuration into a new App (nothing is validated yet). */
-export function buildApp(config: DeliveryConfig, outdir?: string): { app: App; stacks: DeliveryStack[] } {
+export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { app: App; stacks: DeliveryStack[] } {
   // cdktf's own validation pass is replaced by validateTree, which runs every rule of every
   // stack before the first file is written.
-  const app = new App({ outdir, skipValidation: true });
-  const stacks = [new DeliveryStack(app, config)];
+  const app = new App({ outdir: options.outdir, skipValidation: true });
+  const finalOutdir = options.finalOutdir ?? options.outdir ?? "cdktf.out";
+  const stacks = [new DeliveryStack(app, config, { localStatePath: (stack) => localStatePath(finalOutdir, stack) })];
   return { app, stacks };
+}
+
+/**
+ * Local state beside the project (where cdktf puts it by default) but written as a path
+ * relative to the stack's folder, so the synthesized JSON does not depend on where the
+ * project is checked out.
+ */
+export function localStatePath(outdir: string, stack: string): string {
+  return join(relative(resolve(outdir, "stacks", stack), process.cwd()), `terraform.${stack}.tfstate`);
 }
 
 /** Runs every construct's validations (ours and cdktf's); throws ValidationError on any. */
@@ -30,20 +47,21 @@ export function validateTree(root: IConstruct): void {
 
 /**
  * Builds, validates and synthesizes into a staging folder beside `outdir`, then moves the
- * manifest and each stack into place: a failure at any step leaves `outdir` as it was.
+ * manifest and each stack's files into place: a failure at any step leaves `outdir` as it was.
  */
 export function synthesizeConfig(config: DeliveryConfig, outdir: string): string[] {
   const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });
   try {
-    const { app, stacks } = buildApp(config, staging);
+    const { app, stacks } = buildApp(config, { outdir: staging, finalOutdir: outdir });
     validateTree(app);
     app.synth();
     mkdirSync(join(outdir, "stacks"), { recursive: true });
+    // Copied over, not swapped: each stack folder also holds terraform's .terraform/ and
+    // lock file from earlier runs, which must survive a new synth.
     for (const name of readdirSync(join(staging, "stacks"))) {
-      rmSync(join(outdir, "stacks", name), { recursive: true, force: true });
-      renameSync(join(staging, "stacks", name), join(outdir, "stacks", name));
+      cpSync(join(staging, "stacks", name), join(outdir, "stacks", name), { recursive: true, force: true });
     }
     renameSync(join(staging, "manifest.json"), join(outdir, "manifest.json"));
     return stacks.map((s) => s.node.id);

@@ -1,7 +1,7 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { awsName, projectBaseName, projectConstructId } from "../config/naming";
 import { DeliveryConfig, ProjectConfig } from "../config/schema";
@@ -15,6 +15,11 @@ import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 /** GitLab.com's API; the token comes from GITLAB_TOKEN in the environment, never the YAML. */
 export const GITLAB_COM_API = "https://gitlab.com/api/v4/";
 
+export interface DeliveryStackOptions {
+  /** Local state file of a stack, relative to the stack's synthesized folder. */
+  readonly localStatePath: (stack: string) => string;
+}
+
 /**
  * One deployable unit: the connection and artifact store it shares, and per project the
  * GitLab project, its deploy token, a build project and the pipeline linking them.
@@ -23,8 +28,9 @@ export class DeliveryStack extends TerraformStack {
   readonly connection: GitlabConnection;
   readonly artifactStore: ArtifactStore;
 
-  constructor(scope: Construct, config: DeliveryConfig) {
+  constructor(scope: Construct, config: DeliveryConfig, options: DeliveryStackOptions) {
     super(scope, config.name);
+    new LocalBackend(this, { path: options.localStatePath(config.name) });
     new AwsProvider(this, "aws", {
       region: config.aws.region,
       defaultTags: [{ tags: { "managed-by": "gitlab-aws-delivery", ...config.aws.defaultTags } }],

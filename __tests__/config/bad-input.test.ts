@@ -1,0 +1,146 @@
+import { problems, rawConfig, rawProject } from "../helpers";
+
+/** Each case: the raw config, and the one problem line expected (path, value, fix). */
+const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+  [
+    "unknown top-level key, with a near-miss suggestion",
+    rawConfig({ project: [] }),
+    /^unknown key "project"; remove it or use one of: name, aws, gitlab, connection, projects \(did you mean "projects"\?\)$/,
+  ],
+  [
+    "unknown nested key",
+    rawConfig({ projects: [rawProject({ pipeline: { trigger: {} } })] }),
+    /^projects\[0\]\.pipeline: unknown key "trigger"; remove it or use one of: branch, executionMode, artifactFormat, triggers, build \(did you mean "triggers"\?\)$/,
+  ],
+  ["wrong type", rawConfig({ aws: { region: 42 } }), /^aws\.region: expected string, got number 42; write a string$/],
+  ["missing required key", rawConfig({ connection: {} }), /^connection\.name: is required; add it \(string\)$/],
+  [
+    "region without connections",
+    rawConfig({ aws: { region: "me-central-1" } }),
+    /^aws\.region: "me-central-1" is a region where AWS CodeConnections is not offered; choose a region that offers it \(e\.g\. "eu-west-1"\), or set aws\.skipConnectionRegionCheck: true if AWS has added it since$/,
+  ],
+  ["China region", rawConfig({ aws: { region: "cn-north-1" } }), /^aws\.region: "cn-north-1" is a China region, where AWS CodeConnections is not offered; /],
+  ["not a region code", rawConfig({ aws: { region: "Ireland" } }), /^aws\.region: "Ireland" is not an AWS region code; use one such as "eu-west-1"$/],
+  [
+    "project path pasted as a URL",
+    rawConfig({ projects: [rawProject({ path: "https://gitlab.com/acme/app" })] }),
+    /^projects\[0\]\.path: "https:\/\/gitlab\.com\/acme\/app" is a URL; use the project path "acme\/app"$/,
+  ],
+  [
+    "SSH clone URL",
+    rawConfig({ projects: [rawProject({ path: "git@gitlab.com:acme/app.git" })] }),
+    /^projects\[0\]\.path: "git@gitlab\.com:acme\/app\.git" is a URL; use the project path "acme\/app"$/,
+  ],
+  [
+    "Web IDE / raw path",
+    rawConfig({ projects: [rawProject({ path: "acme/app/-/raw/main/README.md" })] }),
+    /^projects\[0\]\.path: "acme\/app\/-\/raw\/main\/README\.md" contains "\/-\/", so it is a Web IDE, file or raw URL path, not a project path; use the project path "acme\/app"$/,
+  ],
+  [
+    ".git suffix",
+    rawConfig({ projects: [rawProject({ path: "acme/app.git" })] }),
+    /^projects\[0\]\.path: "acme\/app\.git" ends with "\.git"; use "acme\/app"$/,
+  ],
+  [
+    "empty segment",
+    rawConfig({ projects: [rawProject({ path: "acme//app" })] }),
+    /^projects\[0\]\.path: "acme\/\/app" has an empty segment \("\/\/"\); use "acme\/app"$/,
+  ],
+  [
+    "leading slash",
+    rawConfig({ projects: [rawProject({ path: "/acme/app" })] }),
+    /^projects\[0\]\.path: "\/acme\/app" starts or ends with "\/"; use "acme\/app"$/,
+  ],
+  [
+    "trailing slash",
+    rawConfig({ projects: [rawProject({ path: "acme/app/" })] }),
+    /^projects\[0\]\.path: "acme\/app\/" starts or ends with "\/"; use "acme\/app"$/,
+  ],
+  [
+    "no namespace",
+    rawConfig({ projects: [rawProject({ path: "app" })] }),
+    /^projects\[0\]\.path: "app" has no namespace; write the full path "group\/project"/,
+  ],
+  [
+    "deploy token expired",
+    rawConfig({ projects: [rawProject({ deployToken: { expiresAt: "2026-01-31" } })] }),
+    /^projects\[0\]\.deployToken\.expiresAt: "2026-01-31" is not in the future \(today is 2026-11-25\); GitLab would refuse the token: choose a later date$/,
+  ],
+  [
+    "deploy token expiring today",
+    rawConfig({ projects: [rawProject({ deployToken: { expiresAt: "2026-11-25" } })] }),
+    /^projects\[0\]\.deployToken\.expiresAt: "2026-11-25" is not in the future/,
+  ],
+  [
+    "deploy token date that does not exist",
+    rawConfig({ projects: [rawProject({ deployToken: { expiresAt: "2027-02-30" } })] }),
+    /^projects\[0\]\.deployToken\.expiresAt: "2027-02-30" is not a calendar date; use YYYY-MM-DD$/,
+  ],
+  [
+    "deploy token without expiry",
+    rawConfig({ projects: [rawProject({ deployToken: {} })] }),
+    /^projects\[0\]\.deployToken\.expiresAt: is required; add it \(string\)$/,
+  ],
+  [
+    "branch name with ..",
+    rawConfig({ projects: [rawProject({ defaultBranch: "feature..x" })] }),
+    /^projects\[0\]\.defaultBranch: "feature\.\.x" contains "\.\.", so git would reject it as a branch name; use a name such as "main"/,
+  ],
+  [
+    "branch name with a space",
+    rawConfig({ projects: [rawProject({ pipeline: { branch: "my branch" } })] }),
+    /^projects\[0\]\.pipeline\.branch: "my branch" contains a space, a control character or one of/,
+  ],
+  [
+    "branch name ending in .lock",
+    rawConfig({ projects: [rawProject({ defaultBranch: "release.lock" })] }),
+    /^projects\[0\]\.defaultBranch: "release\.lock" has a component "release\.lock" that ends with "\.lock"/,
+  ],
+  [
+    "wrong enum value",
+    rawConfig({ projects: [rawProject({ pipeline: { artifactFormat: "ZIP" } })] }),
+    /^projects\[0\]\.pipeline\.artifactFormat: string "ZIP" is not allowed; use one of "CODE_ZIP", "CODEBUILD_CLONE_REF"$/,
+  ],
+  [
+    "tags mixed with branches in one push filter",
+    rawConfig({ projects: [rawProject({ pipeline: { triggers: { push: [{ tags: { includes: ["v*"] }, branches: { includes: ["main"] } }] } } })] }),
+    /^projects\[0\]\.pipeline\.triggers\.push\[0\]: combines `tags` with `branches`\/`filePaths`; .*split it into two filters$/,
+  ],
+  [
+    "secret-looking plain-text variable",
+    rawConfig({ projects: [rawProject({ pipeline: { build: { environmentVariables: { NPM_TOKEN: "x" } } } })] }),
+    /^projects\[0\]\.pipeline\.build\.environmentVariables\.NPM_TOKEN: "NPM_TOKEN" looks like a secret/,
+  ],
+  [
+    "connection name over the AWS limit",
+    rawConfig({ connection: { name: "x".repeat(33) } }),
+    /^connection\.name: Too big: expected string to have <=32 characters \(got string "x{33}"\); correct the value$/,
+  ],
+  [
+    "two projects with the same AWS names",
+    rawConfig({ projects: [rawProject({ path: "a/b-c" }), rawProject({ path: "a-b/c" })] }),
+    /^projects\[1\]\.name: the AWS resource names of "a-b\/c" would be "a-b-c", the same as projects\[0\]'s; give one of them a distinct `name`$/,
+  ],
+  [
+    "same project twice",
+    rawConfig({ projects: [rawProject(), rawProject()] }),
+    /^projects\[1\]\.path: "acme\/platform\/payments-api" is already listed as projects\[0\]; list each project once$/,
+  ],
+];
+
+describe("bad input gives one clear error naming field, value and fix", () => {
+  test.each(cases)("%s", (_title, raw, expected) => {
+    const found = problems(raw);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(expected);
+  });
+
+  test("the region opt-out accepts a listed region", () => {
+    expect(problems(rawConfig({ aws: { region: "me-central-1", skipConnectionRegionCheck: true } }))).toEqual([]);
+  });
+
+  test("YAML syntax errors name the line", () => {
+    const { parseConfig } = jest.requireActual("../../config/load");
+    expect(() => parseConfig("name: [unclosed\n", "delivery.yaml")).toThrow(/YAML syntax: .*line 2/);
+  });
+});

@@ -1,0 +1,74 @@
+import { Testing } from "cdktf";
+import { stringify } from "yaml";
+import { parseConfig } from "../config/load";
+import { DeliveryConfig } from "../config/schema";
+import { buildApp, validateTree } from "../stacks/app";
+
+/** Fixed clock: tests never depend on the day they run. */
+export const NOW = new Date("2026-11-25T12:00:00Z");
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A minimal valid raw configuration (what a user would write), with overrides merged in. */
+export function rawConfig(overrides: Raw = {}): Raw {
+  return {
+    name: "acme-delivery",
+    aws: { region: "eu-west-1", defaultTags: { team: "platform" } },
+    connection: { name: "acme-gitlab" },
+    projects: [{ path: "acme/platform/payments-api", deployToken: { expiresAt: "2027-06-30" } }],
+    ...overrides,
+  };
+}
+
+/** A raw project entry with overrides. */
+export function rawProject(overrides: Raw = {}): Raw {
+  return { path: "acme/platform/payments-api", deployToken: { expiresAt: "2027-06-30" }, ...overrides };
+}
+
+export function config(raw: Raw = rawConfig()): DeliveryConfig {
+  return parseConfig(stringify(raw), "delivery.yaml", NOW).config;
+}
+
+/** The problem lines of the error a raw configuration raises ([] when it is valid). */
+export function problems(raw: Raw): string[] {
+  try {
+    parseConfig(stringify(raw), "delivery.yaml", NOW);
+    return [];
+  } catch (e) {
+    return (e as Error).message.split("\n").slice(1).map((l) => l.trim());
+  }
+}
+
+/** Synthesizes a configuration with validations on; returns the stack JSON (string and parsed). */
+export function synth(raw: Raw = rawConfig()): { text: string; json: Raw } {
+  const { app, stacks } = buildApp(config(raw));
+  validateTree(app);
+  const text = Testing.synth(stacks[0], true);
+  return { text, json: JSON.parse(text) };
+}
+
+/** The single block of a resource type (fails the test when there is not exactly one). */
+export function only(json: Raw, type: string, section: "resource" | "data" = "resource"): { name: string; body: Raw } {
+  const blocks = Object.entries(json[section]?.[type] ?? {});
+  if (blocks.length !== 1) throw new Error(`expected one ${section}.${type}, found ${blocks.length}`);
+  const [name, body] = blocks[0] as [string, Raw];
+  return { name, body };
+}
+
+/**
+ * The block of a type whose construct path contains `fragment` (`acme__a/Pipeline/Role`);
+ * the logical id is that path joined with "_" and a hash (Testing.synth drops metadata).
+ */
+export function byPath(json: Raw, type: string, fragment: string, section: "resource" | "data" = "resource"): { name: string; body: Raw } {
+  const pattern = new RegExp(`^${fragment.replace(/\//g, "_")}_[0-9A-F]{8}$`);
+  const hits = Object.entries(json[section]?.[type] ?? {}).filter(([name]) => pattern.test(name));
+  if (hits.length !== 1) throw new Error(`expected one ${section}.${type} at *${fragment}*, found ${hits.length}`);
+  const [name, body] = hits[0] as [string, Raw];
+  return { name, body };
+}
+
+/** Statements of the policy document at a construct path, keyed by sid. */
+export function statements(json: Raw, fragment: string): Record<string, Raw> {
+  const doc = byPath(json, "aws_iam_policy_document", fragment, "data").body;
+  return Object.fromEntries((doc.statement as Raw[]).map((s) => [s.sid, s]));
+}
