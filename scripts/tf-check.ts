@@ -1,7 +1,8 @@
 /*
  * The real-engine check: copies each synthesized stack, points the AWS provider at the
  * offline mirror (its version, fake credentials, no refresh), stands in for what needs a
- * remote API (GitLab resources and data sources, aws_caller_identity), and runs terraform
+ * remote API (GitLab resources and data sources, aws_caller_identity) with local values
+ * (known at plan time, so the plan shows the real repository path), and runs terraform
  * init, validate, plan and show -json. Plans are kept in .tf-check/ for later tools.
  *
  * Environment:
@@ -91,16 +92,20 @@ export function prepareStack(stack: Json, engine: Engine): Json {
   delete copy.terraform?.backend;
   if (engine.mode === "registry") return copy;
 
-  const referenced = new Map<string, { isData: boolean; type: string; name: string; attrs: Set<string> }>();
+  const referenced = new Map<string, { isData: boolean; type: string; name: string; attrs: Set<string>; bare: boolean }>();
   const text = JSON.stringify(copy, (key, value) => (key === "//" ? undefined : value)).replace(
     STANDIN,
     (_m, data: string | undefined, type: string, name: string, attr: string | undefined) => {
       const id = standinName(Boolean(data), type, name);
-      const entry = referenced.get(id) ?? { isData: Boolean(data), type, name, attrs: new Set<string>() };
+      const entry = referenced.get(id) ?? { isData: Boolean(data), type, name, attrs: new Set<string>(), bare: false };
       referenced.set(id, entry);
-      if (!attr) return `terraform_data.${id}`;
+      if (!attr) {
+        // A bare reference (depends_on) needs an object in the graph, not a value.
+        entry.bare = true;
+        return `terraform_data.${id}`;
+      }
       entry.attrs.add(attr.slice(1));
-      return `terraform_data.${id}.output${attr}`;
+      return `local.${id}${attr}`;
     },
   );
   const out: Json = JSON.parse(text);
@@ -109,17 +114,21 @@ export function prepareStack(stack: Json, engine: Engine): Json {
       if (type.startsWith("gitlab_") || type === "aws_caller_identity") {
         for (const name of Object.keys(out[section][type])) {
           const id = standinName(isData, type, name);
-          if (!referenced.has(id)) referenced.set(id, { isData, type, name, attrs: new Set() });
+          if (!referenced.has(id)) referenced.set(id, { isData, type, name, attrs: new Set(), bare: false });
         }
         delete out[section][type];
       }
     }
     if (out[section] && Object.keys(out[section]).length === 0) delete out[section];
   }
-  out.resource ??= {};
-  out.resource.terraform_data = {};
+  out.locals ??= {};
   for (const [id, ref] of [...referenced].sort(([a], [b]) => a.localeCompare(b))) {
-    out.resource.terraform_data[id] = { input: standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs) };
+    out.locals[id] = standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs);
+    if (ref.bare) {
+      out.resource ??= {};
+      out.resource.terraform_data ??= {};
+      out.resource.terraform_data[id] = { input: `\${local.${id}}` };
+    }
   }
   delete out.provider?.gitlab;
   delete out.terraform?.required_providers?.gitlab;

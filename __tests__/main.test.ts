@@ -1,0 +1,74 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { rawConfig, rawProject } from "./helpers";
+
+const root = join(__dirname, "..");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+
+/** Runs main.ts the way `cdktf synth` does: in a folder of its own, CDKTF_OUTDIR set. */
+function runMain(config: string | undefined, env: NodeJS.ProcessEnv = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "delivery-main-"));
+  const file = join(dir, "delivery.yaml");
+  if (config !== undefined) writeFileSync(file, config);
+  const r = spawnSync(tsx, [join(root, "main.ts")], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, DELIVERY_CONFIG: file, CDKTF_OUTDIR: join(dir, "cdktf.out"), ...env },
+  });
+  return { ...r, dir, outdir: join(dir, "cdktf.out") };
+}
+
+describe("main.ts", () => {
+  test("a bad config exits 1 with one message naming field, value and fix; no stack trace; nothing written", () => {
+    const r = runMain(stringify(rawConfig({ projects: [rawProject({ path: "https://gitlab.com/acme/app.git" })] })));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `${join(r.dir, "delivery.yaml")} is not a valid delivery configuration:\n` +
+        `  projects[0].path: "https://gitlab.com/acme/app.git" is a URL; use the project path "acme/app"\n`,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(r.outdir)).toBe(false);
+    expect(readdirSync(r.dir)).toEqual(["delivery.yaml"]);
+  });
+
+  test("a missing file says how to fix it", () => {
+    const r = runMain(undefined);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/delivery\.yaml is not a valid delivery configuration:\n {2}file not found; create it .* or point DELIVERY_CONFIG at your file\n$/);
+  });
+
+  test("synthesizes without a terraform binary on PATH, and twice gives byte-identical files", () => {
+    const yaml = readFileSync(join(root, "delivery.yaml"), "utf8");
+    const env = { PATH: `${join(process.execPath, "..")}:/usr/bin:/bin` };
+    const probe = spawnSync("sh", ["-c", "command -v terraform"], { env });
+    expect(probe.status).not.toBe(0); // terraform really is off this PATH
+    const first = runMain(yaml, env);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const second = runMain(yaml, env);
+    const read = (outdir: string) => readFileSync(join(outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8");
+    expect(read(second.outdir)).toBe(read(first.outdir));
+    expect(JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8")).stacks["acme-delivery"].synthesizedStackPath).toBe(
+      "stacks/acme-delivery/cdk.tf.json",
+    );
+  });
+
+  test("a failing synth leaves the previous output untouched", () => {
+    const good = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"));
+    expect(good.status).toBe(0);
+    const before = readFileSync(join(good.outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8");
+    writeFileSync(join(good.dir, "delivery.yaml"), stringify(rawConfig({ aws: { region: "af-south-1" } })));
+    const bad = spawnSync(tsx, [join(root, "main.ts")], {
+      cwd: good.dir,
+      encoding: "utf8",
+      env: { ...process.env, DELIVERY_CONFIG: join(good.dir, "delivery.yaml"), CDKTF_OUTDIR: good.outdir },
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/aws\.region: "af-south-1" is a region where AWS CodeConnections is not offered/);
+    expect(readFileSync(join(good.outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(readdirSync(good.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);
+  });
+});
