@@ -6,14 +6,15 @@ import { stringify } from "yaml";
 import { rawConfig, rawProject } from "./helpers";
 
 const root = join(__dirname, "..");
-const tsx = join(root, "node_modules", ".bin", "tsx");
+// The cdktf app command of cdktf.json, so the tests run what `cdktf synth` runs.
+const app = [join(root, "scripts", "run-app.js")];
 
-/** Runs main.ts the way `cdktf synth` does: in a folder of its own, CDKTF_OUTDIR set. */
+/** Runs the app the way `cdktf synth` does: in a folder of its own, CDKTF_OUTDIR set. */
 function runMain(config: string | undefined, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), "delivery-main-"));
   const file = join(dir, "delivery.yaml");
   if (config !== undefined) writeFileSync(file, config);
-  const r = spawnSync(tsx, [join(root, "main.ts")], {
+  const r = spawnSync(process.execPath, app, {
     cwd: dir,
     encoding: "utf8",
     env: { ...process.env, DELIVERY_CONFIG: file, CDKTF_OUTDIR: join(dir, "cdktf.out"), ...env },
@@ -21,7 +22,11 @@ function runMain(config: string | undefined, env: NodeJS.ProcessEnv = {}) {
   return { ...r, dir, outdir: join(dir, "cdktf.out") };
 }
 
-describe("main.ts", () => {
+describe("main.ts through the cdktf app command", () => {
+  test("cdktf.json runs this command", () => {
+    expect(JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).app).toBe("node scripts/run-app.js");
+  });
+
   test("a bad config exits 1 with one message naming field, value and fix; no stack trace; nothing written", () => {
     const r = runMain(stringify(rawConfig({ projects: [rawProject({ path: "https://gitlab.com/acme/app.git" })] })));
     expect(r.status).toBe(1);
@@ -61,7 +66,7 @@ describe("main.ts", () => {
     expect(good.status).toBe(0);
     const before = readFileSync(join(good.outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8");
     writeFileSync(join(good.dir, "delivery.yaml"), stringify(rawConfig({ aws: { region: "af-south-1" } })));
-    const bad = spawnSync(tsx, [join(root, "main.ts")], {
+    const bad = spawnSync(process.execPath, app, {
       cwd: good.dir,
       encoding: "utf8",
       env: { ...process.env, DELIVERY_CONFIG: join(good.dir, "delivery.yaml"), CDKTF_OUTDIR: good.outdir },
