@@ -238,7 +238,7 @@ function main(): void {
       }
     }
   }
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`tf-check: ${passed} stack(s) validated and planned, ${failed} failing`);
   if (failed > 0) process.exit(1);
 }
 
