@@ -12,9 +12,12 @@ export function awsName(base: string, suffix: string, max: number): string {
   return [base.slice(0, room).replace(/[-_.]+$/, ""), hash, suffix].filter(Boolean).join("-");
 }
 
-/** Base of a project's AWS resource names: its path with '/' as '-' (or the `name` override). */
+/**
+ * Base of a project's AWS resource names (or the `name` override): its path with every
+ * character CodeBuild names refuse ('/', '.') turned into '-'.
+ */
 export function projectBaseName(path: string, override?: string): string {
-  return override ?? path.replace(/\//g, "-");
+  return override ?? path.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 /** Construct id of a project: derived from its path, so reordering the list changes nothing. */

@@ -159,6 +159,12 @@ describe("BuildProject", () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/codebuild/acme-platform-payments-api", retention_in_days: 90 });
   });
 
+  test("a path with dots gives names CodeBuild accepts", () => {
+    const { json: j } = synth(rawConfig({ projects: [rawProject({ path: "acme/web.site" })] }));
+    expect(only(j, "aws_codebuild_project").body.name).toBe("acme-web-site");
+    expect(only(j, "aws_codepipeline").body.name).toBe("acme-web-site");
+  });
+
   test("has a test report group named as CodeBuild resolves `reports: tests:`", () => {
     expect(text).toHaveResourceWithProperties(CodebuildReportGroup, {
       name: "acme-platform-payments-api-tests",
