@@ -101,7 +101,21 @@ const build = z.strictObject({
     .boolean()
     .default(false)
     .describe("Docker-in-Docker builds; off by default because it gives the build root on the host"),
+  privilegedReason: z
+    .string()
+    .min(10)
+    .max(180)
+    .optional()
+    .describe("Why the build must be privileged; required with privileged: true, recorded on the project"),
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
+}).superRefine((b, ctx) => {
+  if (b.privileged && !b.privilegedReason) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["privilegedReason"],
+      message: "is required with privileged: true; say why the build needs root on its host (e.g. \"builds Docker images\"), or set privileged: false",
+    });
+  }
 });
 
 const pipeline = z.strictObject({

@@ -107,6 +107,7 @@ class ProjectDelivery extends Construct {
       buildspec: pipelineCfg.build.buildspec,
       environmentVariables: pipelineCfg.build.environmentVariables,
       privileged: pipelineCfg.build.privileged,
+      privilegedReason: pipelineCfg.build.privilegedReason,
       timeoutMinutes: pipelineCfg.build.timeoutMinutes,
       cloneThrough:
         pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF"

@@ -112,6 +112,11 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     /^projects\[0\]\.pipeline\.build\.environmentVariables\.NPM_TOKEN: "NPM_TOKEN" looks like a secret/,
   ],
   [
+    "privileged build without a reason",
+    rawConfig({ projects: [rawProject({ pipeline: { build: { privileged: true } } })] }),
+    /^projects\[0\]\.pipeline\.build\.privilegedReason: is required with privileged: true; say why the build needs root on its host/,
+  ],
+  [
     "connection name over the AWS limit",
     rawConfig({ connection: { name: "x".repeat(33) } }),
     /^connection\.name: Too big: expected string to have <=32 characters \(got string "x{33}"\); correct the value$/,

@@ -185,6 +185,7 @@ describe("BuildProject", () => {
                 buildspec: "ci/buildspec.yaml",
                 timeoutMinutes: 30,
                 privileged: true,
+                privilegedReason: "builds Docker images",
                 environmentVariables: { STAGE: "test", APP: "payments" },
               },
             },
@@ -194,6 +195,7 @@ describe("BuildProject", () => {
     );
     const body = only(j, "aws_codebuild_project").body;
     expect(body.source.buildspec).toBe("ci/buildspec.yaml");
+    expect(body.description).toBe("Build and test stage of the GitLab delivery pipeline. Privileged because: builds Docker images");
     expect(body.build_timeout).toBe(30);
     expect(body.environment).toMatchObject({ image: "aws/codebuild/standard:7.0", compute_type: "BUILD_GENERAL1_LARGE", privileged_mode: true });
     expect(body.environment.environment_variable.slice(0, 2)).toEqual([

@@ -7,6 +7,7 @@ import { ArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { ServiceRole } from "../iam/service-role";
+import { PRIVILEGED_MARK } from "../../policy/rules/codebuild";
 
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
@@ -24,6 +25,8 @@ export interface BuildProjectProps {
   readonly environmentVariables?: Record<string, string>;
   /** @default false */
   readonly privileged?: boolean;
+  /** Why the build is privileged; required with `privileged`, written into the description. */
+  readonly privilegedReason?: string;
   /** @default 60 */
   readonly timeoutMinutes?: number;
   /** @default 90 */
@@ -54,6 +57,9 @@ export class BuildProject extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
+    if (props.privileged && !props.privilegedReason) {
+      throw new Error(`${this.node.path}: privileged builds need a privilegedReason`);
+    }
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "build", 64),
       service: "codebuild.amazonaws.com",
@@ -83,7 +89,9 @@ export class BuildProject extends Construct {
 
     this.project = new CodebuildProject(this, "Resource", {
       name: props.name,
-      description: "Build and test stage of the GitLab delivery pipeline",
+      description: props.privileged
+        ? `Build and test stage of the GitLab delivery pipeline. ${PRIVILEGED_MARK}${props.privilegedReason}`
+        : "Build and test stage of the GitLab delivery pipeline",
       serviceRole: this.role.arn,
       encryptionKey: props.artifactStore.key.arn,
       buildTimeout: props.timeoutMinutes ?? 60,

@@ -1,0 +1,107 @@
+import { checkStack, RULES, StackJson } from "../../policy";
+import { rawConfig, rawProject, synth } from "../helpers";
+
+/** A clean stack using every feature the rules look at (CLONE_REF, privileged with a reason). */
+const clean = synth(
+  rawConfig({
+    projects: [
+      rawProject({ pipeline: { artifactFormat: "CODEBUILD_CLONE_REF", build: { privileged: true, privilegedReason: "builds Docker images" } } }),
+      rawProject({ path: "acme/legacy", mode: "adopt" }),
+    ],
+  }),
+).json;
+
+function broken(change: (s: StackJson) => void): StackJson {
+  const copy = JSON.parse(JSON.stringify(clean));
+  change(copy);
+  return copy;
+}
+
+const first = (s: StackJson, type: string, section = "resource"): StackJson => Object.values(s[section][type])[0] as StackJson;
+const firstName = (s: StackJson, type: string, section = "resource"): string => Object.keys(s[section][type])[0];
+/** The first Allow statement of a role policy document. */
+const rolePolicy = (s: StackJson): StackJson => {
+  const name = Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))!;
+  return s.data.aws_iam_policy_document[name];
+};
+
+/** Rule id → a change that breaks it, and the address the finding must name. */
+const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]> = {
+  "GAD-KMS-1": [(s) => delete first(s, "aws_codepipeline").artifact_store[0].encryption_key, (s) => `aws_codepipeline.${firstName(s, "aws_codepipeline")}`],
+  "GAD-KMS-2": [(s) => (first(s, "aws_kms_key").enable_key_rotation = false), (s) => `aws_kms_key.${firstName(s, "aws_kms_key")}`],
+  "GAD-CB-1": [(s) => (first(s, "aws_codebuild_project").encryption_key = "alias/aws/s3"), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
+  "GAD-CB-2": [(s) => (first(s, "aws_codebuild_project").artifacts.encryption_disabled = true), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
+  "GAD-CB-3": [(s) => delete first(s, "aws_codebuild_project").logs_config, (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
+  "GAD-CB-4": [
+    (s) => Object.values<StackJson>(s.resource.aws_codebuild_project).forEach((p) => (p.description = "no reason")),
+    (s) => `aws_codebuild_project.${Object.keys(s.resource.aws_codebuild_project).find((n) => s.resource.aws_codebuild_project[n].environment.privileged_mode)}`,
+  ],
+  "GAD-S3-1": [(s) => (first(s, "aws_s3_bucket_public_access_block").restrict_public_buckets = false), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
+  "GAD-S3-2": [(s) => (first(s, "aws_s3_bucket_versioning").versioning_configuration.status = "Suspended"), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
+  "GAD-S3-3": [
+    (s) => (s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("TlsOnly"))!].statement[0].condition = []),
+    (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`,
+  ],
+  "GAD-S3-4": [
+    (s) => (first(s, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default = { sse_algorithm: "AES256" }),
+    (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`,
+  ],
+  "GAD-S3-5": [(s) => (first(s, "aws_s3_bucket").acl = "public-read"), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
+  "GAD-IAM-1": [(s) => rolePolicy(s).statement[0].actions.push("s3:*"), (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`],
+  "GAD-IAM-2": [
+    (s) => (rolePolicy(s).statement.find((x: StackJson) => x.sid === "StartBuild").resources = ["*"]),
+    (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
+  ],
+  "GAD-IAM-3": [
+    (s) => (rolePolicy(s).statement.find((x: StackJson) => x.sid === "UseConnection").resources = ["arn:aws:codeconnections:eu-west-1:111111111111:connection/*"]),
+    (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
+  ],
+  "GAD-IAM-4": [
+    (s) => rolePolicy(s).statement.push({ sid: "Pass", effect: "Allow", actions: ["iam:PassRole"], resources: [`\${aws_iam_role.${firstName(s, "aws_iam_role")}.arn}`] }),
+    (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
+  ],
+  "GAD-IAM-5": [(s) => (first(s, "aws_iam_role_policy").policy = '{"Version":"2012-10-17","Statement":[]}'), (s) => `aws_iam_role_policy.${firstName(s, "aws_iam_role_policy")}`],
+  "GAD-SEC-1": [
+    (s) => first(s, "aws_codebuild_project").environment.environment_variable.push({ name: "T", type: "PLAINTEXT", value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}` }),
+    (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
+  ],
+  "GAD-SEC-2": [(s) => (s.output.leak = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}` }), () => "output.leak"],
+  "GAD-SEC-3": [
+    (s) => (first(s, "aws_codebuild_project").environment.environment_variable[0] = { name: "X", type: "PLAINTEXT", value: "glpat-abcdefghijklmnopqrst" }),
+    (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
+  ],
+  "GAD-LC-1": [(s) => delete first(s, "aws_codeconnections_connection").lifecycle, (s) => `aws_codeconnections_connection.${firstName(s, "aws_codeconnections_connection")}`],
+};
+
+describe("policy rules", () => {
+  test("the clean stack (every feature on) has no finding", () => {
+    expect(checkStack(clean)).toEqual([]);
+  });
+
+  test("every rule has a breaking case below", () => {
+    expect(Object.keys(breaks).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  test.each(Object.keys(breaks))("%s fires on a stack that breaks it, naming the address and a fix", (id) => {
+    const [change, address] = breaks[id];
+    const stack = broken(change);
+    const findings = checkStack(stack);
+    expect(findings.map((f) => f.rule)).toContain(id);
+    const mine = findings.filter((f) => f.rule === id);
+    expect(mine.map((f) => f.address)).toContain(address(stack));
+    for (const f of mine) {
+      expect(f.message.length).toBeGreaterThan(5);
+      expect(f.fix.length).toBeGreaterThan(5);
+    }
+  });
+
+  test("a sensitive output may carry a token (Terraform redacts it)", () => {
+    const stack = broken((s) => (s.output.token = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}`, sensitive: true }));
+    expect(checkStack(stack)).toEqual([]);
+  });
+
+  test("a * resource is accepted for an action AWS authorizes only on *", () => {
+    const stack = broken((s) => rolePolicy(s).statement.push({ sid: "Who", effect: "Allow", actions: ["sts:GetCallerIdentity"], resources: ["*"] }));
+    expect(checkStack(stack)).toEqual([]);
+  });
+});

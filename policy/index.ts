@@ -1,0 +1,20 @@
+import { codebuildRules } from "./rules/codebuild";
+import { encryptionRules } from "./rules/encryption";
+import { iamRules } from "./rules/iam";
+import { lifecycleRules } from "./rules/lifecycle";
+import { s3Rules } from "./rules/s3";
+import { secretRules } from "./rules/secrets";
+import { Finding, Rule, StackJson } from "./types";
+
+export type { Finding, Rule, StackJson } from "./types";
+
+export const RULES: readonly Rule[] = [...encryptionRules, ...codebuildRules, ...s3Rules, ...iamRules, ...secretRules, ...lifecycleRules];
+
+/** Every finding of every rule on one synthesized stack, in rule order. */
+export function checkStack(stack: StackJson, rules: readonly Rule[] = RULES): Finding[] {
+  return rules.flatMap((rule) => rule.check(stack));
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.rule} ${f.address}: ${f.message}; fix: ${f.fix}`;
+}

@@ -1,0 +1,115 @@
+import { asList, blocks, blocksOf, isRefTo, policyDocument, refTarget } from "../refs";
+import { Finding, Rule, StackJson } from "../types";
+
+/**
+ * Actions AWS only authorizes on `*`: the one place a `*` resource is accepted, each with
+ * its reason. Our stacks use none today; a module that needs one adds it here, reviewed.
+ */
+export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
+  "sts:GetCallerIdentity": "takes no resource",
+  "codeconnections:ListConnections": "list APIs take no resource ARN",
+  "codeconnections:ListHosts": "list APIs take no resource ARN",
+  "codestar-notifications:ListNotificationRules": "list APIs take no resource ARN",
+};
+
+const CONNECTION_TYPES = ["aws_codeconnections_connection", "aws_codestarconnections_connection"];
+const USE_CONNECTION = ["codeconnections:UseConnection", "codestar-connections:UseConnection"];
+
+/** Allow statements of every policy document, with the document's address. */
+function allowStatements(stack: StackJson): Array<[string, StackJson]> {
+  return blocks(stack, "aws_iam_policy_document", "data").flatMap(([address, doc]) =>
+    asList(doc.statement)
+      .filter((s: any) => (s.effect ?? "Allow") === "Allow")
+      .map((s: any) => [address, s] as [string, StackJson]),
+  );
+}
+
+function sid(s: StackJson): string {
+  return s.sid ? ` (statement ${s.sid})` : "";
+}
+
+export const iamRules: Rule[] = [
+  {
+    id: "GAD-IAM-1",
+    title: "No wildcard action in an Allow (cdk-nag IAM5)",
+    check: (stack) =>
+      allowStatements(stack).flatMap(([address, s]) =>
+        asList(s.actions)
+          .filter((a: string) => a.includes("*"))
+          .map((a: string) => ({ rule: "GAD-IAM-1", address, message: `allows the wildcard action "${a}"${sid(s)}`, fix: "name each action the service needs" })),
+      ),
+  },
+  {
+    id: "GAD-IAM-2",
+    title: "No * resource, except for actions AWS authorizes only on * (listed with reasons)",
+    check: (stack) =>
+      allowStatements(stack)
+        .filter(([, s]) => asList(s.resources).includes("*"))
+        .filter(([, s]) => !asList(s.actions).every((a: string) => a in WILDCARD_RESOURCE_ALLOWED))
+        .map(([address, s]) => ({
+          rule: "GAD-IAM-2",
+          address,
+          message: `allows ${asList(s.actions).join(", ")} on "*"${sid(s)}`,
+          fix: "scope the resources to the ARNs of this stack (or list the action in WILDCARD_RESOURCE_ALLOWED with the reason)",
+        })),
+  },
+  {
+    id: "GAD-IAM-3",
+    title: "UseConnection only on this stack's connection",
+    check: (stack) =>
+      allowStatements(stack)
+        .filter(([, s]) => asList(s.actions).some((a: string) => USE_CONNECTION.includes(a)))
+        .filter(([, s]) => {
+          const resources = asList(s.resources);
+          return resources.length === 0 || !resources.every((r) => isRefTo(r, CONNECTION_TYPES, ["arn", "id"]) || isRemoteConnectionRef(r));
+        })
+        .map(([address, s]) => ({
+          rule: "GAD-IAM-3",
+          address,
+          message: `grants UseConnection on ${JSON.stringify(asList(s.resources))}${sid(s)}`,
+          fix: "grant it on the connection construct's ARN only (GitlabConnection.grantUse)",
+        })),
+  },
+  {
+    id: "GAD-IAM-4",
+    title: "iam:PassRole only for this stack's roles, with iam:PassedToService",
+    check: (stack) =>
+      allowStatements(stack)
+        .filter(([, s]) => asList(s.actions).includes("iam:PassRole"))
+        .filter(
+          ([, s]) =>
+            asList(s.resources).length === 0 ||
+            !asList(s.resources).every((r) => isRefTo(r, ["aws_iam_role"], ["arn"])) ||
+            !asList(s.condition).some((c: any) => c.variable === "iam:PassedToService"),
+        )
+        .map(([address, s]) => ({
+          rule: "GAD-IAM-4",
+          address,
+          message: `passes roles ${JSON.stringify(asList(s.resources))} without being limited to this stack's roles and a service${sid(s)}`,
+          fix: "list aws_iam_role.<role>.arn resources and add a StringEquals iam:PassedToService condition",
+        })),
+  },
+  {
+    id: "GAD-IAM-5",
+    title: "Policies come from aws_iam_policy_document, never hand-built JSON",
+    check: (stack) => {
+      const findings: Finding[] = [];
+      for (const [address, p] of blocksOf(stack, ["aws_iam_role_policy", "aws_iam_policy", "aws_s3_bucket_policy", "aws_kms_key", "aws_secretsmanager_secret_policy"])) {
+        if (p.policy !== undefined && !policyDocument(stack, p.policy)) {
+          findings.push({ rule: "GAD-IAM-5", address, message: "policy is not a reference to an aws_iam_policy_document", fix: "build it with the aws_iam_policy_document data source" });
+        }
+      }
+      for (const [address, r] of blocks(stack, "aws_iam_role")) {
+        if (!policyDocument(stack, r.assume_role_policy)) {
+          findings.push({ rule: "GAD-IAM-5", address, message: "assume_role_policy is not a reference to an aws_iam_policy_document", fix: "build it with the aws_iam_policy_document data source" });
+        }
+      }
+      return findings;
+    },
+  },
+];
+
+/** A connection ARN read from another stack of this app (cdktf cross-stack reference). */
+function isRemoteConnectionRef(value: unknown): boolean {
+  return typeof value === "string" && /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]*connection[\w-]*\}$/i.test(value) && refTarget(value, [], []) === undefined;
+}
