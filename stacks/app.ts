@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { IConstruct } from "constructs";
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
 import { DeliveryStack } from "./delivery-stack";
 
@@ -26,7 +27,7 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   // stack before the first file is written.
   const app = new App({ outdir: options.outdir, skipValidation: true });
   const finalOutdir = options.finalOutdir ?? options.outdir ?? "cdktf.out";
-  const stacks = [new DeliveryStack(app, config, { localStatePath: (stack) => localStatePath(finalOutdir, stack) })];
+  const stacks = [new DeliveryStack(app, literalConfig(config), { localStatePath: (stack) => localStatePath(finalOutdir, stack) })];
   return { app, stacks };
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine, FAKE_ACCOUNT_ID, findEngine, prepareStack, runStack } from "../../scripts/tf-check";
-import { only, rawConfig, synth } from "../helpers";
+import { only, rawConfig, rawProject, synth } from "../helpers";
 
 const found = findEngine();
 const engine = "skip" in found || found.mode !== "mirror" ? undefined : found;
@@ -55,7 +55,8 @@ function stateWithConnection(connectionName: string, status: string) {
 }
 
 describeEngine("handshake gate on the real engine", () => {
-  const { json } = synth(rawConfig());
+  // A template-looking value proves the escaping on the real engine too.
+  const { json } = synth(rawConfig({ projects: [rawProject({ pipeline: { build: { environmentVariables: { GREETING: "hello ${USER}" } } } })] }));
   const connection = only(json, "aws_codeconnections_connection").name;
   const prepared = prepareStack(json, engine as Engine);
   const dir = mkdtempSync(join(tmpdir(), "delivery-handshake-"));
@@ -94,5 +95,7 @@ describeEngine("handshake gate on the real engine", () => {
       OutputArtifactFormat: "CODE_ZIP",
     });
     expect(pipeline.change.after.pipeline_type).toBe("V2");
+    const build = r.plan!.resource_changes.find((c: any) => c.type === "aws_codebuild_project");
+    expect(build.change.after.environment[0].environment_variable[0]).toEqual({ name: "GREETING", type: "PLAINTEXT", value: "hello ${USER}" });
   });
 });

@@ -104,3 +104,18 @@ describe("stable addresses", () => {
     expect(byPath(json, "aws_codepipeline", "acme__a/Pipeline").name).toMatch(/^acme__a_Pipeline_[0-9A-F]{8}$/);
   });
 });
+
+describe("config text is literal in Terraform", () => {
+  test("${...} and %{...} in values are escaped, so Terraform does not read them as templates", () => {
+    const { json } = synth(
+      rawConfig({
+        aws: { region: "eu-west-1", defaultTags: { note: "cost ${center}" } },
+        projects: [rawProject({ description: "uses %{if} directives", pipeline: { build: { environmentVariables: { GREETING: "hello ${USER}" } } } })],
+      }),
+    );
+    const build = Object.values(json.resource.aws_codebuild_project)[0] as any;
+    expect(build.environment.environment_variable[0]).toEqual({ name: "GREETING", value: "hello $${USER}", type: "PLAINTEXT" });
+    expect((Object.values(json.resource.gitlab_project)[0] as any).description).toBe("uses %%{if} directives");
+    expect(json.provider.aws[0].default_tags[0].tags.note).toBe("cost $${center}");
+  });
+});
