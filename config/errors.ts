@@ -21,9 +21,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** `["projects", 2, "path"]` → `projects[2].path` */
+/** `["projects", 2, "path"]` → `projects[2].path`; keys that are not plain words → `["a b"]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .map((key, i) => {
+      if (typeof key === "number") return `[${key}]`;
+      const text = String(key);
+      if (!/^[A-Za-z_][\w-]*$/.test(text)) return `[${JSON.stringify(text)}]`;
+      return `${i === 0 ? "" : "."}${text}`;
+    })
     .join("");
 }

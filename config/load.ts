@@ -64,9 +64,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
         }${suggestion(issue.keys[0], allowed)}`,
       };
     }
-    case "invalid_type":
-      if (!value.found) return { path, message: `is required; add it (${issue.expected})` };
-      return { path, message: `expected ${issue.expected}, got ${got}; write a ${issue.expected}` };
+    case "invalid_type": {
+      const noun = NOUNS[issue.expected] ?? `a ${issue.expected}`;
+      if (!value.found) return { path, message: `is required; add it (${noun})` };
+      return { path, message: `expected ${noun}, got ${got}; write ${noun}` };
+    }
     case "invalid_value":
       return {
         path,
@@ -74,12 +76,25 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
       };
     case "custom":
       return { path, message: issue.message };
-    case "invalid_key":
-      return { path, message: issue.issues.map((inner) => inner.message).join("; ") };
+    case "invalid_key": {
+      const inner = issue.issues.map((i) => i.message).join("; ");
+      if (issue.issues.every((i) => i.code === "custom")) return { path, message: inner };
+      return { path, message: `the key ${JSON.stringify(issue.path[issue.path.length - 1])} is not allowed (${inner.replace(/^Invalid input: /, "")}); rename it` };
+    }
     default:
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
   }
 }
+
+/** Zod's type names in the words of a YAML author. */
+const NOUNS: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
 
 function describeValue(v: unknown): string {
   if (v === null) return "null";

@@ -12,8 +12,8 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     rawConfig({ projects: [rawProject({ pipeline: { trigger: {} } })] }),
     /^projects\[0\]\.pipeline: unknown key "trigger"; remove it or use one of: branch, executionMode, artifactFormat, triggers, build \(did you mean "triggers"\?\)$/,
   ],
-  ["wrong type", rawConfig({ aws: { region: 42 } }), /^aws\.region: expected string, got number 42; write a string$/],
-  ["missing required key", rawConfig({ connection: {} }), /^connection\.name: is required; add it \(string\)$/],
+  ["wrong type", rawConfig({ aws: { region: 42 } }), /^aws\.region: expected a string, got number 42; write a string$/],
+  ["missing required key", rawConfig({ connection: {} }), /^connection\.name: is required; add it \(a string\)$/],
   [
     "region without connections",
     rawConfig({ aws: { region: "me-central-1" } }),
@@ -79,7 +79,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "deploy token without expiry",
     rawConfig({ projects: [rawProject({ deployToken: {} })] }),
-    /^projects\[0\]\.deployToken\.expiresAt: is required; add it \(string\)$/,
+    /^projects\[0\]\.deployToken\.expiresAt: is required; add it \(a string\)$/,
   ],
   [
     "branch name with ..",
@@ -111,6 +111,9 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     rawConfig({ projects: [rawProject({ pipeline: { build: { environmentVariables: { NPM_TOKEN: "x" } } } })] }),
     /^projects\[0\]\.pipeline\.build\.environmentVariables\.NPM_TOKEN: "NPM_TOKEN" looks like a secret/,
   ],
+  ["a list where a mapping belongs", rawConfig({ projects: {} }), /^projects: expected a list, got a mapping; write a list$/],
+  ["a fraction where a whole number belongs", rawConfig({ projects: [rawProject({ pipeline: { build: { timeoutMinutes: 1.5 } } })] }), /^projects\[0\]\.pipeline\.build\.timeoutMinutes: expected a whole number, got number 1\.5; write a whole number$/],
+  ["an empty tag key", rawConfig({ aws: { region: "eu-west-1", defaultTags: { "": "x" } } }), /^aws\.defaultTags\[""\]: the key "" is not allowed \(Too small: expected string to have >=1 characters\); rename it$/],
   [
     "privileged build without a reason",
     rawConfig({ projects: [rawProject({ pipeline: { build: { privileged: true } } })] }),
