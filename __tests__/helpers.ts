@@ -1,4 +1,6 @@
-import { Testing } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../config/load";
 import { DeliveryConfig } from "../config/schema";
@@ -39,32 +41,74 @@ export function problems(raw: Raw): string[] {
   }
 }
 
-/** Synthesizes a configuration with validations on; returns the stack JSON (string and parsed). */
-export function synth(raw: Raw = rawConfig()): { text: string; json: Raw } {
-  const { app, stacks } = buildApp(config(raw));
-  validateTree(app);
-  const text = Testing.synth(stacks[0], true);
-  return { text, json: JSON.parse(text) };
+export interface Synthesized {
+  readonly text: string;
+  readonly json: Raw;
+}
+
+/**
+ * Synthesizes every stack of a configuration as `cdktf synth` does (validations on, the
+ * whole app at once, so cross-stack references resolve), by stack name.
+ */
+export function synthAll(raw: Raw = rawConfig()): { shared: Synthesized; stacks: Record<string, Synthesized> } {
+  const outdir = mkdtempSync(join(tmpdir(), "delivery-test-"));
+  try {
+    const { app, shared, stacks } = buildApp(config(raw), { outdir, finalOutdir: "cdktf.out" });
+    validateTree(app);
+    app.synth();
+    const read = (name: string): Synthesized => {
+      const text = readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8");
+      return { text, json: JSON.parse(text) };
+    };
+    return { shared: read(shared.node.id), stacks: Object.fromEntries(stacks.map((s) => [s.node.id, read(s.node.id)])) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Synthesizes a configuration whose projects all fall into one stack; returns that stack
+ * (text and parsed JSON) and the shared stack.
+ */
+export function synth(raw: Raw = rawConfig()): Synthesized & { shared: Synthesized } {
+  const { shared, stacks } = synthAll(raw);
+  const names = Object.keys(stacks);
+  if (names.length !== 1) throw new Error(`expected one projects stack, got ${names.join(", ")}`);
+  return { ...stacks[names[0]], shared };
+}
+
+/** How a projects stack reads the shared connection's ARN (a cdktf cross-stack reference). */
+export function connectionArnRef(shared: Raw, sharedName = "acme-delivery-shared"): string {
+  const conn = only(shared, "aws_codeconnections_connection").name;
+  const [key] = Object.entries(shared.output).find(([k, o]: [string, any]) => k.startsWith("cross-stack-output-") && o.value === `\${aws_codeconnections_connection.${conn}.arn}`)!;
+  return `\${data.terraform_remote_state.cross-stack-reference-input-${sharedName}.outputs.${key}}`;
 }
 
 /** The single block of a resource type (fails the test when there is not exactly one). */
+/** A block without cdktf's "//" metadata (construct path, unique id). */
+export function withoutMetadata(body: Raw): Raw {
+  const { "//": _metadata, ...rest } = body;
+  return rest;
+}
+
+/** The single block of a type (fails the test when there is not exactly one). */
 export function only(json: Raw, type: string, section: "resource" | "data" = "resource"): { name: string; body: Raw } {
   const blocks = Object.entries(json[section]?.[type] ?? {});
   if (blocks.length !== 1) throw new Error(`expected one ${section}.${type}, found ${blocks.length}`);
   const [name, body] = blocks[0] as [string, Raw];
-  return { name, body };
+  return { name, body: withoutMetadata(body) };
 }
 
 /**
  * The block of a type whose construct path contains `fragment` (`acme__a/Pipeline/Role`);
- * the logical id is that path joined with "_" and a hash (Testing.synth drops metadata).
+ * the logical id is that path joined with "_" and a hash.
  */
 export function byPath(json: Raw, type: string, fragment: string, section: "resource" | "data" = "resource"): { name: string; body: Raw } {
   const pattern = new RegExp(`^${fragment.replace(/\//g, "_")}_[0-9A-F]{8}$`);
   const hits = Object.entries(json[section]?.[type] ?? {}).filter(([name]) => pattern.test(name));
   if (hits.length !== 1) throw new Error(`expected one ${section}.${type} at *${fragment}*, found ${hits.length}`);
   const [name, body] = hits[0] as [string, Raw];
-  return { name, body };
+  return { name, body: withoutMetadata(body) };
 }
 
 /** Statements of the policy document at a construct path, keyed by sid. */

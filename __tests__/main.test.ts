@@ -54,17 +54,20 @@ describe("main.ts through the cdktf app command", () => {
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const second = runMain(yaml, env);
-    const read = (outdir: string) => readFileSync(join(outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8");
+    const read = (outdir: string) => readFileSync(join(outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
     expect(read(second.outdir)).toBe(read(first.outdir));
-    expect(JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8")).stacks["acme-delivery"].synthesizedStackPath).toBe(
-      "stacks/acme-delivery/cdk.tf.json",
+    expect(JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8")).stacks["acme-delivery-acme"].synthesizedStackPath).toBe(
+      "stacks/acme-delivery-acme/cdk.tf.json",
     );
+    expect(readdirSync(join(first.outdir, "stacks")).sort()).toEqual(["acme-delivery-acme", "acme-delivery-shared"]);
+    const shared = (outdir: string) => readFileSync(join(outdir, "stacks", "acme-delivery-shared", "cdk.tf.json"), "utf8");
+    expect(shared(second.outdir)).toBe(shared(first.outdir));
   });
 
   test("a failing synth leaves the previous output untouched", () => {
     const good = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"));
     expect(good.status).toBe(0);
-    const before = readFileSync(join(good.outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8");
+    const before = readFileSync(join(good.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
     writeFileSync(join(good.dir, "delivery.yaml"), stringify(rawConfig({ aws: { region: "af-south-1" } })));
     const bad = spawnSync(process.execPath, app, {
       cwd: good.dir,
@@ -73,7 +76,7 @@ describe("main.ts through the cdktf app command", () => {
     });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/aws\.region: "af-south-1" is a region where AWS CodeConnections is not offered/);
-    expect(readFileSync(join(good.outdir, "stacks", "acme-delivery", "cdk.tf.json"), "utf8")).toBe(before);
+    expect(readFileSync(join(good.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8")).toBe(before);
     expect(readdirSync(good.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);
   });
 });

@@ -169,6 +169,11 @@ const project = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, "must be 1-40 letters, digits, '-' or '_', starting with a letter or digit")
     .optional()
     .describe("Base of the AWS resource names; default: the path with '/' replaced by '-'"),
+  stack: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits or '-', starting with a letter")
+    .optional()
+    .describe("Stack (and so Terraform state) the project belongs to; default: its top-level GitLab group"),
   description: z.string().max(2000).optional(),
   visibility: z.enum(["private", "internal", "public"]).default("private"),
   defaultBranch: branchName.default("main"),
@@ -182,7 +187,7 @@ export const deliveryConfigSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "must be 3-40 lowercase letters, digits or '-', starting with a letter")
-    .describe("Names the stack and prefixes shared resources (artifact bucket, KMS alias)"),
+    .describe("Prefix of every stack name (<name>-shared, <name>-<group>) and of shared resource names"),
   aws: z.strictObject({
     region: z.string(),
     defaultTags: z.record(tagKey, z.string().max(256)).default({}),
@@ -197,7 +202,10 @@ export const deliveryConfigSchema = z.strictObject({
     })
     .default({ kind: "gitlab.com" }),
   connection: z.strictObject({
-    name: z.string().min(1).max(32).describe("Name of the CodeConnections connection (AWS limit: 32 characters)"),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, "must be 1-32 letters, digits, '.', '_' or '-' (AWS allows 32 characters)")
+      .describe("Name of the CodeConnections connection"),
   }),
   projects: z.array(project).min(1),
 });

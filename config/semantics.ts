@@ -2,6 +2,7 @@ import { ConfigProblem } from "./errors";
 import { projectBaseName } from "./naming";
 import { connectionRegionProblem, REGION_PATTERN } from "./regions";
 import { DeliveryConfig } from "./schema";
+import { stackKey } from "../stacks/partition";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -62,6 +63,13 @@ export function semanticProblems(config: DeliveryConfig, now: Date): { errors: C
       });
     }
     seenNames.set(name, i);
+
+    if (stackKey(project) === "shared") {
+      errors.push({
+        path: project.stack ? `projects[${i}].stack` : `projects[${i}].path`,
+        message: `${JSON.stringify(project.path)} would go into the stack "${config.name}-shared", which holds the connection; set \`stack\` to another name`,
+      });
+    }
   });
   return { errors, warnings };
 }

@@ -41,19 +41,53 @@ export function findEngine(env: NodeJS.ProcessEnv = process.env): Engine | { ski
   return { terraform, mirror: resolve(mirror), awsVersion: versions[versions.length - 1], mode: "mirror" };
 }
 
-/** Reference to a resource or data source that the check replaces with terraform_data. */
-const STANDIN = /\b(data\.)?((?:gitlab_[a-z0-9_]+)|aws_caller_identity)\.([A-Za-z0-9_-]+)(\.[a-z_]+)?/g;
+/** Data sources that call a remote API at plan time, stood in like the GitLab objects. */
+const REMOTE_DATA = ["aws_caller_identity", "aws_codestarconnections_connection", "terraform_remote_state"];
+
+/** Reference to a GitLab object or a remote data source, which the check replaces with a local value. */
+const STANDIN = /\b(data\.)?(gitlab_[a-z0-9_]+|aws_caller_identity|aws_codestarconnections_connection|terraform_remote_state)\.([A-Za-z0-9_-]+)(\.[a-z_]+)?/g;
+
+export interface PrepareOptions {
+  /** Status the stood-in connection reports at plan time. @default "AVAILABLE" */
+  readonly connectionStatus?: "AVAILABLE" | "PENDING" | "ERROR";
+  /** The other stacks of the app, by name: their outputs feed the stood-in remote states. */
+  readonly stacks?: Record<string, Json>;
+}
+
+export const FAKE_CONNECTION_ID = "0a1b2c3d-1111-2222-3333-444455556666";
 
 function standinName(isData: boolean, type: string, name: string): string {
   return `standin_${isData ? "data_" : ""}${type}_${name}`.replace(/-/g, "_");
 }
 
+function fakeArn(stack: Json, expression: string): string {
+  const region = stack.provider?.aws?.[0]?.region ?? "eu-west-1";
+  if (/aws_codeconnections_connection\.[\w-]+\.arn/.test(expression)) {
+    return `arn:aws:codeconnections:${region}:${FAKE_ACCOUNT_ID}:connection/${FAKE_CONNECTION_ID}`;
+  }
+  if (/aws_codeconnections_host\.[\w-]+\.arn/.test(expression)) return `arn:aws:codeconnections:${region}:${FAKE_ACCOUNT_ID}:host/standin-1234abcd`;
+  return `standin-${expression.replace(/[^\w]+/g, "-")}`;
+}
+
+/** Values of the outputs another stack of the app would hand over through remote state. */
+function remoteOutputs(stack: Json, remote: Json, options: PrepareOptions): Json {
+  const origin = String(remote.config?.path ?? "").match(/terraform\.(.+)\.tfstate$/)?.[1];
+  const outputs = (origin && options.stacks?.[origin]?.output) || {};
+  return Object.fromEntries(Object.entries<Json>(outputs).map(([key, o]) => [key, fakeArn(stack, String(o.value))]));
+}
+
 /** Plausible values for the attributes stacks read from stood-in objects. */
-function standinAttributes(stack: Json, isData: boolean, type: string, name: string, attrs: Set<string>): Json {
+function standinAttributes(stack: Json, isData: boolean, type: string, name: string, attrs: Set<string>, options: PrepareOptions): Json {
   const block = (isData ? stack.data : stack.resource)?.[type]?.[name] ?? {};
   const out: Json = {};
   for (const attr of attrs) {
     switch (attr) {
+      case "outputs":
+        out[attr] = remoteOutputs(stack, block, options);
+        break;
+      case "connection_status":
+        out[attr] = options.connectionStatus ?? "AVAILABLE";
+        break;
       case "account_id":
         out[attr] = FAKE_ACCOUNT_ID;
         break;
@@ -87,7 +121,7 @@ function gitlabProjectPath(stack: Json, project: Json): string {
 }
 
 /** A copy of a synthesized stack that terraform can init, validate and plan offline. */
-export function prepareStack(stack: Json, engine: Engine): Json {
+export function prepareStack(stack: Json, engine: Engine, options: PrepareOptions = {}): Json {
   const copy: Json = JSON.parse(JSON.stringify(stack));
   delete copy.terraform?.backend;
   if (engine.mode === "registry") return copy;
@@ -111,7 +145,7 @@ export function prepareStack(stack: Json, engine: Engine): Json {
   const out: Json = JSON.parse(text);
   for (const [section, isData] of [["resource", false], ["data", true]] as const) {
     for (const type of Object.keys(out[section] ?? {})) {
-      if (type.startsWith("gitlab_") || type === "aws_caller_identity") {
+      if (type.startsWith("gitlab_") || (isData && REMOTE_DATA.includes(type))) {
         for (const name of Object.keys(out[section][type])) {
           const id = standinName(isData, type, name);
           if (!referenced.has(id)) referenced.set(id, { isData, type, name, attrs: new Set(), bare: false });
@@ -123,7 +157,7 @@ export function prepareStack(stack: Json, engine: Engine): Json {
   }
   out.locals ??= {};
   for (const [id, ref] of [...referenced].sort(([a], [b]) => a.localeCompare(b))) {
-    out.locals[id] = standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs);
+    out.locals[id] = standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs, options);
     if (ref.bare) {
       out.resource ??= {};
       out.resource.terraform_data ??= {};
@@ -151,6 +185,8 @@ export interface StackRun {
   readonly errors: string;
   /** `terraform show -json` of the plan, when one was made. */
   readonly plan?: Json;
+  /** What `terraform plan` printed (warnings such as failed check blocks included). */
+  readonly planOutput?: string;
 }
 
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
@@ -178,17 +214,19 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
     }
     steps.push(planArgs);
   }
+  let planOutput = "";
   for (const args of steps) {
     const r = run(args);
     if (r.status !== 0) {
       return { dir, ok: false, errors: `terraform ${args[0]} failed:\n${r.stdout}\n${r.stderr}`.trim() };
     }
+    if (args[0] === "plan") planOutput = `${r.stdout}\n${r.stderr}`;
   }
   if (engine.mode === "registry") return { dir, ok: true, errors: "" };
   const show = run(["show", "-json", "-no-color", "plan.bin"]);
   if (show.status !== 0) return { dir, ok: false, errors: `terraform show failed:\n${show.stderr}` };
   writeFileSync(join(dir, "plan.json"), show.stdout);
-  return { dir, ok: true, errors: "", plan: JSON.parse(show.stdout) };
+  return { dir, ok: true, errors: "", plan: JSON.parse(show.stdout), planOutput };
 }
 
 /** Config files the check covers: the example and every file in examples/. */
@@ -222,11 +260,11 @@ function main(): void {
     const name = basename(file).replace(/\.ya?ml$/, "");
     const outdir = join(root, name, "cdktf.out");
     rmSync(join(root, name), { recursive: true, force: true });
-    const stacks = synthesizeConfig(loadConfigFile(file).config, outdir);
-    for (const stackName of stacks) {
-      const stack = JSON.parse(readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8"));
+    const names = synthesizeConfig(loadConfigFile(file).config, outdir);
+    const stacks = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(outdir, "stacks", n, "cdk.tf.json"), "utf8"))]));
+    for (const stackName of names) {
       const started = Date.now();
-      const result = runStack(engine, prepareStack(stack, engine), join(root, name, stackName));
+      const result = runStack(engine, prepareStack(stacks[stackName], engine, { stacks }), join(root, name, stackName));
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (result.ok) {
         passed++;

@@ -4,7 +4,9 @@ import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
-import { DeliveryStack } from "./delivery-stack";
+import { partition } from "./partition";
+import { ProjectsStack } from "./projects-stack";
+import { SharedStack } from "./shared-stack";
 
 /** Construct-tree rules that failed; raised before anything is written to the outdir. */
 export class ValidationError extends Error {
@@ -22,13 +24,18 @@ export interface BuildOptions {
 }
 
 /** Builds every stack of a configuration into a new App (nothing is validated yet). */
-export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { app: App; stacks: DeliveryStack[] } {
+export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { app: App; shared: SharedStack; stacks: ProjectsStack[] } {
   // cdktf's own validation pass is replaced by validateTree, which runs every rule of every
   // stack before the first file is written.
   const app = new App({ outdir: options.outdir, skipValidation: true });
   const finalOutdir = options.finalOutdir ?? options.outdir ?? "cdktf.out";
-  const stacks = [new DeliveryStack(app, literalConfig(config), { localStatePath: (stack) => localStatePath(finalOutdir, stack) })];
-  return { app, stacks };
+  const literal = literalConfig(config);
+  const statePath = (stack: string) => localStatePath(finalOutdir, stack);
+  const shared = new SharedStack(app, literal, { localStatePath: statePath });
+  const stacks = partition(literal).map(
+    ({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localStatePath: statePath }),
+  );
+  return { app, shared, stacks };
 }
 
 /**
@@ -55,7 +62,7 @@ export function synthesizeConfig(config: DeliveryConfig, outdir: string): string
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });
   try {
-    const { app, stacks } = buildApp(config, { outdir: staging, finalOutdir: outdir });
+    const { app, shared, stacks } = buildApp(config, { outdir: staging, finalOutdir: outdir });
     validateTree(app);
     app.synth();
     mkdirSync(join(outdir, "stacks"), { recursive: true });
@@ -65,7 +72,7 @@ export function synthesizeConfig(config: DeliveryConfig, outdir: string): string
       cpSync(join(staging, "stacks", name), join(outdir, "stacks", name), { recursive: true, force: true });
     }
     renameSync(join(staging, "manifest.json"), join(outdir, "manifest.json"));
-    return stacks.map((s) => s.node.id);
+    return [shared, ...stacks].map((s) => s.node.id);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -122,7 +122,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "connection name over the AWS limit",
     rawConfig({ connection: { name: "x".repeat(33) } }),
-    /^connection\.name: Too big: expected string to have <=32 characters \(got string "x{33}"\); correct the value$/,
+    /^connection\.name: must be 1-32 letters, digits, '\.', '_' or '-' \(AWS allows 32 characters\) \(got string "x{33}"\); correct the value$/,
   ],
   [
     "two projects with the same AWS names",

@@ -1,11 +1,11 @@
-import { byPath, only, rawConfig, rawProject, statements, synth } from "../helpers";
+import { byPath, connectionArnRef, only, rawConfig, rawProject, statements, synth } from "../helpers";
 
 const P = "acme__platform__payments-api";
 
 describe("least-privilege IAM", () => {
-  const { json } = synth();
+  const { json, shared } = synth();
   const ref = (type: string, fragment: string, attr: string) => `\${${type}.${byPath(json, type, fragment).name}.${attr}}`;
-  const conn = `\${aws_codeconnections_connection.${only(json, "aws_codeconnections_connection").name}.arn}`;
+  const conn = connectionArnRef(shared.json);
   const bucket = `\${aws_s3_bucket.${only(json, "aws_s3_bucket").name}.arn}`;
   const key = `\${aws_kms_key.${only(json, "aws_kms_key").name}.arn}`;
   const repo = `\${gitlab_project.${only(json, "gitlab_project").name}.path_with_namespace}`;
@@ -68,11 +68,11 @@ describe("least-privilege IAM", () => {
   });
 
   test("the CodeBuild role gets UseConnection only when the source artifact is CODEBUILD_CLONE_REF", () => {
-    const clone = synth(rawConfig({ projects: [rawProject({ pipeline: { artifactFormat: "CODEBUILD_CLONE_REF" } })] })).json;
-    const s = statements(clone, `${P}/Build/Role/PolicyDocument`);
+    const clone = synth(rawConfig({ projects: [rawProject({ pipeline: { artifactFormat: "CODEBUILD_CLONE_REF" } })] }));
+    const s = statements(clone.json, `${P}/Build/Role/PolicyDocument`);
     expect(s.UseConnection.actions).toEqual(["codeconnections:UseConnection"]);
     expect(s.UseConnectionLegacyPrefix.actions).toEqual(["codestar-connections:UseConnection"]);
-    expect(s.UseConnection.resources).toEqual([`\${aws_codeconnections_connection.${only(clone, "aws_codeconnections_connection").name}.arn}`]);
+    expect(s.UseConnection.resources).toEqual([connectionArnRef(clone.shared.json)]);
   });
 
   test("roles trust only their service, acting for this account", () => {

@@ -1,16 +1,16 @@
 import { Codepipeline } from "@cdktf/provider-aws/lib/codepipeline";
-import { byPath, only, rawConfig, rawProject, synth } from "../helpers";
+import { byPath, connectionArnRef, only, rawConfig, rawProject, synth } from "../helpers";
 
 const P = "acme__platform__payments-api";
 
 function pipelineOf(project: Record<string, unknown> = {}) {
-  const { json, text } = synth(rawConfig({ projects: [rawProject(project)] }));
-  return { json, text, pipeline: only(json, "aws_codepipeline").body };
+  const { json, text, shared } = synth(rawConfig({ projects: [rawProject(project)] }));
+  return { json, text, shared, pipeline: only(json, "aws_codepipeline").body };
 }
 
 describe("GitlabPipeline", () => {
-  const { json, text, pipeline } = pipelineOf();
-  const conn = `aws_codeconnections_connection.${only(json, "aws_codeconnections_connection").name}`;
+  const { json, text, shared, pipeline } = pipelineOf();
+  const connArn = connectionArnRef(shared.json);
   const gitlabProject = `gitlab_project.${only(json, "gitlab_project").name}`;
 
   test("is a V2 pipeline with the configured execution mode and its own role", () => {
@@ -45,7 +45,7 @@ describe("GitlabPipeline", () => {
           namespace: "SourceVariables",
           output_artifacts: ["source_output"],
           configuration: {
-            ConnectionArn: `\${${conn}.arn}`,
+            ConnectionArn: connArn,
             FullRepositoryId: `\${${gitlabProject}.path_with_namespace}`,
             BranchName: "main",
             OutputArtifactFormat: "CODE_ZIP",
@@ -131,15 +131,10 @@ describe("GitlabPipeline", () => {
     expect(p.stage[0].action[0].configuration.OutputArtifactFormat).toBe("CODEBUILD_CLONE_REF");
   });
 
-  test("is not created until the connection is AVAILABLE, and the message says where and who completes the handshake", () => {
-    const [pre] = pipeline.lifecycle.precondition;
-    expect(Object.keys(pipeline.lifecycle)).toEqual(["precondition"]);
-    expect(pre.condition).toBe(`\${${conn}.connection_status == "AVAILABLE"}`);
-    expect(pre.error_message).toContain(
-      `Complete the handshake at https://eu-west-1.console.aws.amazon.com/codesuite/settings/\${element(split(":", ${conn}.arn), 4)}/eu-west-1/codeconnections/connections/\${element(split("/", ${conn}.arn), 1)}`,
-    );
-    expect(pre.error_message).toContain("a user with the Owner role on acme/platform/payments-api");
-    expect(pre.error_message).toContain("can miss its GitLab webhook");
+  test("is not created until the connection is AVAILABLE: its count comes from the gate", () => {
+    const status = `data.aws_codestarconnections_connection.${only(json, "aws_codestarconnections_connection", "data").name}.connection_status`;
+    expect(pipeline.count).toBe(`\${(${status} == "AVAILABLE") ? 1 : 0}`);
+    expect(pipeline.lifecycle).toBeUndefined();
   });
 
   test("long project paths give names within the AWS limits, stable and unique", () => {

@@ -88,7 +88,7 @@ describe("ArtifactStore", () => {
   const keyArn = `\${aws_kms_key.${only(json, "aws_kms_key").name}.arn}`;
 
   test("the bucket is retained and named from the config", () => {
-    expect(bucket.body).toEqual({ bucket_prefix: "acme-delivery-artifacts-", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(bucket.body).toEqual({ bucket_prefix: "acme-delivery-acme-artifacts-", force_destroy: false, lifecycle: { prevent_destroy: true } });
   });
 
   test("the KMS key rotates and is retained; an alias names it", () => {
@@ -98,7 +98,7 @@ describe("ArtifactStore", () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(only(json, "aws_kms_alias").body).toEqual({
-      name: "alias/acme-delivery-artifacts",
+      name: "alias/acme-delivery-acme-artifacts",
       target_key_id: `\${aws_kms_key.${only(json, "aws_kms_key").name}.key_id}`,
     });
   });

@@ -1,15 +1,17 @@
 import { checkStack, RULES, StackJson } from "../../policy";
 import { rawConfig, rawProject, synth } from "../helpers";
 
-/** A clean stack using every feature the rules look at (CLONE_REF, privileged with a reason). */
-const clean = synth(
+/** A clean app using every feature the rules look at (CLONE_REF, privileged with a reason). */
+const app = synth(
   rawConfig({
     projects: [
       rawProject({ pipeline: { artifactFormat: "CODEBUILD_CLONE_REF", build: { privileged: true, privilegedReason: "builds Docker images" } } }),
       rawProject({ path: "acme/legacy", mode: "adopt" }),
     ],
   }),
-).json;
+);
+const clean = app.json;
+const cleanShared = app.shared.json;
 
 function broken(change: (s: StackJson) => void): StackJson {
   const copy = JSON.parse(JSON.stringify(clean));
@@ -70,12 +72,20 @@ const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]>
     (s) => (first(s, "aws_codebuild_project").environment.environment_variable[0] = { name: "X", type: "PLAINTEXT", value: "glpat-abcdefghijklmnopqrst" }),
     (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
   ],
-  "GAD-LC-1": [(s) => delete first(s, "aws_codeconnections_connection").lifecycle, (s) => `aws_codeconnections_connection.${firstName(s, "aws_codeconnections_connection")}`],
+  "GAD-LC-1": [(s) => delete first(s, "aws_kms_key").lifecycle, (s) => `aws_kms_key.${firstName(s, "aws_kms_key")}`],
 };
 
 describe("policy rules", () => {
-  test("the clean stack (every feature on) has no finding", () => {
+  test("the clean stacks (every feature on) have no finding", () => {
     expect(checkStack(clean)).toEqual([]);
+    expect(checkStack(cleanShared)).toEqual([]);
+  });
+
+  test("GAD-LC-1 guards the shared connection too", () => {
+    const shared = JSON.parse(JSON.stringify(cleanShared));
+    const name = Object.keys(shared.resource.aws_codeconnections_connection)[0];
+    delete shared.resource.aws_codeconnections_connection[name].lifecycle;
+    expect(checkStack(shared).map((f) => [f.rule, f.address])).toEqual([["GAD-LC-1", `aws_codeconnections_connection.${name}`]]);
   });
 
   test("every rule has a breaking case below", () => {

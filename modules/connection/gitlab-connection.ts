@@ -19,6 +19,8 @@ export interface GitlabConnectionProps {
  */
 export class GitlabConnection extends Construct {
   readonly resource: CodeconnectionsConnection;
+  /** The connection name as configured (not a token). */
+  readonly name: string;
   /** Token for the connection ARN (`arn:aws:codeconnections:...`). */
   readonly arn: string;
   /** Token for PENDING | AVAILABLE | ERROR. */
@@ -28,6 +30,7 @@ export class GitlabConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: GitlabConnectionProps) {
     super(scope, id);
+    this.name = props.name;
     this.resource = new CodeconnectionsConnection(this, "Resource", {
       name: props.name,
       providerType: "GitLab",

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { awsName } from "../../config/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../build/build-project";
+import { ConnectionGate } from "../connection/connection-gate";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
@@ -31,6 +32,8 @@ export interface GitlabPipelineProps {
   readonly accountId: string;
   readonly project: GitlabProject;
   readonly connection: GitlabConnection;
+  /** Holds the pipeline back (count 0) until the connection is AVAILABLE. */
+  readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   readonly build: BuildProject;
   /** Branch that manual runs build (triggers decide the automatic ones). */
@@ -56,9 +59,9 @@ export const SOURCE_NAMESPACE = "SourceVariables";
 
 /**
  * A CodePipeline V2 whose source is the GitLab project over the connection, then a
- * build-and-test stage. Its FullRepositoryId is a reference to the GitLab project, and a
- * precondition keeps it from being created until the connection is AVAILABLE: a pipeline
- * created on a PENDING connection can miss its GitLab webhook.
+ * build-and-test stage. Its FullRepositoryId is a reference to the GitLab project, and the
+ * connection gate keeps it from being created until the connection is AVAILABLE: a
+ * pipeline created on a PENDING connection can miss its GitLab webhook.
  * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
  */
 export class GitlabPipeline extends Construct {
@@ -129,18 +132,7 @@ export class GitlabPipeline extends Construct {
       ],
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
       tags: props.tags,
-      lifecycle: {
-        precondition: [
-          {
-            condition: `\${${props.connection.resource.fqn}.connection_status == "AVAILABLE"}`,
-            errorMessage:
-              `The GitLab connection ${props.connection.resource.name} is not AVAILABLE yet, so the pipeline ${props.name} is not created ` +
-              `(a pipeline created on a pending connection can miss its GitLab webhook). Complete the handshake at ` +
-              `${props.connection.consoleUrl} ("Update pending connection"), signed in to GitLab as a user with the Owner role ` +
-              `on ${props.project.path}; then run cdktf deploy again.`,
-          },
-        ],
-      },
+      count: props.gate.count,
     });
   }
 }

@@ -1,0 +1,87 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { awsName, projectBaseName } from "../config/naming";
+import { ProjectConfig } from "../config/schema";
+import { ArtifactStore } from "../modules/artifact-store/artifact-store";
+import { BuildProject } from "../modules/build/build-project";
+import { ConnectionGate } from "../modules/connection/connection-gate";
+import { GitlabConnection } from "../modules/connection/gitlab-connection";
+import { DeployToken } from "../modules/deploy-token/deploy-token";
+import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
+import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
+
+export interface ProjectDeliveryProps {
+  readonly project: ProjectConfig;
+  readonly accountId: string;
+  readonly connection: GitlabConnection;
+  readonly gate: ConnectionGate;
+  readonly artifactStore: ArtifactStore;
+}
+
+/** Everything one GitLab project gets; its construct id is derived from the project path. */
+export class ProjectDelivery extends Construct {
+  constructor(scope: Construct, id: string, props: ProjectDeliveryProps) {
+    super(scope, id);
+    const cfg = props.project;
+    const base = projectBaseName(cfg.path, cfg.name);
+    const gitlab = new GitlabProject(this, "GitlabProject", {
+      path: cfg.path,
+      mode: cfg.mode,
+      defaultBranch: cfg.defaultBranch,
+      visibility: cfg.visibility,
+      description: cfg.description,
+    });
+    const deployToken = new DeployToken(this, "DeployToken", {
+      project: gitlab,
+      secretName: `gitlab-aws-delivery/${cfg.path}/deploy-token`,
+      kmsKeyArn: props.artifactStore.key.arn,
+      expiresAt: cfg.deployToken.expiresAt,
+      scopes: cfg.deployToken.scopes,
+      name: cfg.deployToken.name,
+      username: cfg.deployToken.username,
+    });
+    const pipelineCfg = cfg.pipeline;
+    const build = new BuildProject(this, "Build", {
+      name: awsName(base, "", 100),
+      accountId: props.accountId,
+      artifactStore: props.artifactStore,
+      deployToken,
+      image: pipelineCfg.build.image,
+      computeType: pipelineCfg.build.computeType,
+      buildspec: pipelineCfg.build.buildspec,
+      environmentVariables: pipelineCfg.build.environmentVariables,
+      privileged: pipelineCfg.build.privileged,
+      privilegedReason: pipelineCfg.build.privilegedReason,
+      timeoutMinutes: pipelineCfg.build.timeoutMinutes,
+      cloneThrough:
+        pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
+    });
+    const pipelineName = awsName(base, "", 100);
+    new GitlabPipeline(this, "Pipeline", {
+      name: pipelineName,
+      accountId: props.accountId,
+      project: gitlab,
+      connection: props.connection,
+      gate: props.gate,
+      artifactStore: props.artifactStore,
+      build,
+      branch: pipelineCfg.branch ?? cfg.defaultBranch,
+      executionMode: pipelineCfg.executionMode,
+      artifactFormat: pipelineCfg.artifactFormat,
+      push: pipelineCfg.triggers.push,
+      mergeRequests: pipelineCfg.triggers.mergeRequests,
+    });
+
+    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
+    // The pipeline waits for the handshake (count 0), so its name is output as configured.
+    new TerraformOutput(this, "pipeline", { value: pipelineName, description: `CodePipeline of ${cfg.path}` }).overrideLogicalId(`${key}_pipeline`);
+    new TerraformOutput(this, "full_repository_id", {
+      value: gitlab.pathWithNamespace,
+      description: `FullRepositoryId the pipeline reads (${cfg.path})`,
+    }).overrideLogicalId(`${key}_full_repository_id`);
+    new TerraformOutput(this, "deploy_token_secret_arn", {
+      value: deployToken.secret.arn,
+      description: `Secrets Manager secret holding the deploy token of ${cfg.path} (the value itself is never an output)`,
+    }).overrideLogicalId(`${key}_deploy_token_secret_arn`);
+  }
+}

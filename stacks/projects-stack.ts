@@ -1,0 +1,56 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { awsName, projectConstructId } from "../config/naming";
+import { DeliveryConfig, ProjectConfig } from "../config/schema";
+import { ArtifactStore } from "../modules/artifact-store/artifact-store";
+import { ConnectionGate } from "../modules/connection/connection-gate";
+import { awsProvider, SharedStack, StackOptions } from "./shared-stack";
+import { ProjectDelivery } from "./project-delivery";
+
+/** GitLab.com's API; the token comes from GITLAB_TOKEN in the environment, never the YAML. */
+export const GITLAB_COM_API = "https://gitlab.com/api/v4/";
+
+export interface ProjectsStackProps extends StackOptions {
+  readonly config: DeliveryConfig;
+  readonly projects: readonly ProjectConfig[];
+  readonly shared: SharedStack;
+}
+
+/**
+ * One team's deployable unit, with its own state: GitLab and AWS side by side for each of
+ * its projects, its own artifact store, and the gate that holds pipelines back until the
+ * shared connection is AVAILABLE.
+ */
+export class ProjectsStack extends TerraformStack {
+  readonly artifactStore: ArtifactStore;
+
+  constructor(scope: Construct, id: string, props: ProjectsStackProps) {
+    super(scope, id);
+    const { config, shared } = props;
+    new LocalBackend(this, { path: props.localStatePath(id) });
+    awsProvider(this, config);
+    new GitlabProvider(this, "gitlab", { baseUrl: GITLAB_COM_API });
+    const account = new DataAwsCallerIdentity(this, "Account");
+
+    this.artifactStore = new ArtifactStore(this, "ArtifactStore", {
+      bucketPrefix: `${awsName(id, "artifacts", 36)}-`,
+      keyAlias: awsName(id, "artifacts", 200),
+    });
+    const gate = new ConnectionGate(this, "Connection", { connection: shared.connection, projects: props.projects.map((p) => p.path) });
+
+    for (const project of props.projects) {
+      new ProjectDelivery(this, projectConstructId(project.path), {
+        project,
+        accountId: account.accountId,
+        connection: shared.connection,
+        gate,
+        artifactStore: this.artifactStore,
+      });
+    }
+    new TerraformOutput(this, "connection_status", { value: gate.status, description: "Status of the shared connection, read at plan time" });
+    new TerraformOutput(this, "next_step", { value: gate.nextStep, description: "What to do before the pipelines of this stack are created" });
+    new TerraformOutput(this, "artifact_bucket", { value: this.artifactStore.bucket.bucket, description: "Artifact bucket of this stack" });
+  }
+}
