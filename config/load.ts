@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, formatPath } from "./errors";
@@ -44,7 +45,7 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
   if (!parsed.success) {
     throw new ConfigError(file, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
   }
-  const { errors, warnings } = semanticProblems(parsed.data, now);
+  const { errors, warnings } = semanticProblems(parsed.data, now, dirname(file));
   if (errors.length > 0) throw new ConfigError(file, errors);
   return { config: parsed.data, warnings };
 }

@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkCertificate } from "./certificate";
 import { ConfigProblem } from "./errors";
+import { instanceHost } from "./instance-url";
 import { projectBaseName } from "./naming";
 import { connectionRegionProblem, REGION_PATTERN } from "./regions";
 import { DeliveryConfig } from "./schema";
@@ -10,9 +14,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Rules that need more than one field or the clock. `now` is passed in so that tests (and
  * synthesis) never depend on the day they run: the output does not contain it.
  */
-export function semanticProblems(config: DeliveryConfig, now: Date): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+export function semanticProblems(
+  config: DeliveryConfig,
+  now: Date,
+  baseDir = ".",
+): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
+  gitlabProblems(config, now, baseDir, errors, warnings);
   const region = config.aws.region;
   if (!REGION_PATTERN.test(region)) {
     errors.push({ path: "aws.region", message: `${JSON.stringify(region)} is not an AWS region code; use one such as "eu-west-1"` });
@@ -72,4 +81,32 @@ export function semanticProblems(config: DeliveryConfig, now: Date): { errors: C
     }
   });
   return { errors, warnings };
+}
+
+/**
+ * The host's TLS certificate: read from its file (relative to the config file), checked,
+ * and kept in `tlsCertificate` so the stack never reads files itself.
+ */
+function gitlabProblems(config: DeliveryConfig, now: Date, baseDir: string, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
+  const vpc = config.gitlab.vpc;
+  if (!vpc || !config.gitlab.url) return;
+  let path = "gitlab.vpc.tlsCertificate";
+  if (vpc.tlsCertificateFile) {
+    path = "gitlab.vpc.tlsCertificateFile";
+    const file = resolve(baseDir, vpc.tlsCertificateFile);
+    try {
+      vpc.tlsCertificate = readFileSync(file, "utf8");
+    } catch (e) {
+      errors.push({
+        path,
+        message: `${JSON.stringify(vpc.tlsCertificateFile)} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"} at ${file}); the path is relative to the config file`,
+      });
+      return;
+    }
+  }
+  if (vpc.tlsCertificate === undefined) return;
+  const { errors: bad, warnings: soon } = checkCertificate(vpc.tlsCertificate, instanceHost(config.gitlab.url).hostname, now);
+  const what = vpc.tlsCertificateFile ? JSON.stringify(vpc.tlsCertificateFile) : "the certificate";
+  for (const message of bad) errors.push({ path, message: `${what}: ${message}` });
+  for (const message of soon) warnings.push({ path, message: `${what}: ${message}` });
 }

@@ -6,11 +6,8 @@ import { awsName, projectConstructId } from "../config/naming";
 import { DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { ConnectionGate } from "../modules/connection/connection-gate";
-import { awsProvider, SharedStack, StackOptions } from "./shared-stack";
+import { awsProvider, gitlabApiUrl, SharedStack, StackOptions } from "./shared-stack";
 import { ProjectDelivery } from "./project-delivery";
-
-/** GitLab.com's API; the token comes from GITLAB_TOKEN in the environment, never the YAML. */
-export const GITLAB_COM_API = "https://gitlab.com/api/v4/";
 
 export interface ProjectsStackProps extends StackOptions {
   readonly config: DeliveryConfig;
@@ -31,7 +28,8 @@ export class ProjectsStack extends TerraformStack {
     const { config, shared } = props;
     new LocalBackend(this, { path: props.localStatePath(id) });
     awsProvider(this, config);
-    new GitlabProvider(this, "gitlab", { baseUrl: GITLAB_COM_API });
+    // The token comes from GITLAB_TOKEN in the environment, never from the YAML.
+    new GitlabProvider(this, "gitlab", { baseUrl: gitlabApiUrl(config) });
     const account = new DataAwsCallerIdentity(this, "Account");
 
     this.artifactStore = new ArtifactStore(this, "ArtifactStore", {

@@ -2,7 +2,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { DeliveryConfig } from "../config/schema";
+import { awsName } from "../config/naming";
+import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
+import { GitlabHost } from "../modules/connection/gitlab-host";
 
 export interface StackOptions {
   /** Local state file of a stack, relative to the stack's synthesized folder. */
@@ -22,19 +25,42 @@ export function awsProvider(scope: Construct, config: DeliveryConfig): AwsProvid
   });
 }
 
+/** The GitLab API base URL the GitLab provider uses (the token comes from GITLAB_TOKEN). */
+export function gitlabApiUrl(config: DeliveryConfig): string {
+  return `${config.gitlab.kind === "gitlab.com" ? "https://gitlab.com" : config.gitlab.url}/api/v4/`;
+}
+
 /**
- * The connection every project's pipeline uses, in a stack of its own: it is created
- * once, handshaken once, and no team's plan can replace it.
+ * The connection every project's pipeline uses (and, for a self-managed instance, its
+ * host), in a stack of its own: created once, set up once, and no team's plan can replace it.
  */
 export class SharedStack extends TerraformStack {
   readonly connection: GitlabConnection;
+  readonly host?: GitlabHost;
 
   constructor(scope: Construct, config: DeliveryConfig, options: StackOptions) {
     const name = sharedStackName(config);
     super(scope, name);
     new LocalBackend(this, { path: options.localStatePath(name) });
     awsProvider(this, config);
-    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region });
+    if (config.gitlab.kind !== "gitlab.com") {
+      const url = config.gitlab.url!;
+      this.host = new GitlabHost(this, "Host", {
+        name: awsName(config.name, "gitlab", 64),
+        endpoint: url,
+        port: instanceHost(url).port,
+        vpc: config.gitlab.vpc,
+      });
+      new TerraformOutput(this, "host_arn", { value: this.host.arn, description: `ARN of the CodeConnections host for ${url}` });
+      new TerraformOutput(this, "host_setup", {
+        value:
+          `The host for ${url} starts PENDING: in https://console.aws.amazon.com/codesuite/settings/connections (Hosts tab, region ` +
+          `${config.aws.region}) choose it, 'Set up host', and enter a GitLab personal access token with the api scope of an ` +
+          `administrator of ${url}. Then complete the connection handshake (connection_handshake_url).`,
+        description: "How to finish the host (a person must do it once)",
+      });
+    }
+    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
 
     new TerraformOutput(this, "connection_arn", { value: this.connection.arn, description: "ARN of the GitLab connection" });
     new TerraformOutput(this, "connection_status", {

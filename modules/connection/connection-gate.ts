@@ -32,7 +32,12 @@ export class ConnectionGate extends Construct {
     const message =
       `The GitLab connection ${props.connection.name} is not AVAILABLE, so the pipelines of ${listProjects(props.projects)} ` +
       `are not created yet (a pipeline created on a pending connection can miss its GitLab webhook). ` +
-      `Complete the handshake at ${props.connection.consoleUrl} ('Update pending connection'), signed in to GitLab as ` +
+      (props.connection.host
+        ? `First set up the host of the GitLab instance: in the console's Settings > Connections > Hosts, choose the host, ` +
+          `'Set up host', and enter a GitLab personal access token with the api scope (of an administrator). Then complete ` +
+          `the connection handshake at`
+        : `Complete the handshake at`) +
+      ` ${props.connection.consoleUrl} ('Update pending connection'), signed in to GitLab as ` +
       `a user with the Owner role on each of these projects; then run cdktf deploy again.`;
     this.nextStep = Token.asString(Fn.conditional(available, "none: the connection is AVAILABLE", message));
     // Not an error: the first deploy must go on and create everything else.

@@ -2,6 +2,7 @@ import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnectio
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceRole } from "../iam/service-role";
+import { GitlabHost } from "./gitlab-host";
 
 export interface GitlabConnectionProps {
   /** Connection name (1-32 characters). */
@@ -10,10 +11,17 @@ export interface GitlabConnectionProps {
   readonly region: string;
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
+  /**
+   * The host of a self-managed instance; the connection then uses `host_arn` instead of
+   * a provider type.
+   * @default - GitLab.com
+   */
+  readonly host?: GitlabHost;
 }
 
 /**
- * The AWS CodeConnections connection to GitLab.com. It is created PENDING: a person must
+ * The AWS CodeConnections connection to GitLab.com, or to a self-managed instance through
+ * its host. It is created PENDING: a person must
  * finish the handshake in the console, so re-creating it is costly (prevent_destroy).
  * @see https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-create-gitlab.html
  */
@@ -21,6 +29,8 @@ export class GitlabConnection extends Construct {
   readonly resource: CodeconnectionsConnection;
   /** The connection name as configured (not a token). */
   readonly name: string;
+  /** The host it goes through, for a self-managed instance. */
+  readonly host?: GitlabHost;
   /** Token for the connection ARN (`arn:aws:codeconnections:...`). */
   readonly arn: string;
   /** Token for PENDING | AVAILABLE | ERROR. */
@@ -31,9 +41,11 @@ export class GitlabConnection extends Construct {
   constructor(scope: Construct, id: string, props: GitlabConnectionProps) {
     super(scope, id);
     this.name = props.name;
+    this.host = props.host;
     this.resource = new CodeconnectionsConnection(this, "Resource", {
       name: props.name,
-      providerType: "GitLab",
+      providerType: props.host ? undefined : "GitLab",
+      hostArn: props.host?.arn,
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
