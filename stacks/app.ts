@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
+import { withQuietTokenTraces } from "./quiet-token-traces";
 import { partition } from "./partition";
 import { ProjectsStack } from "./projects-stack";
 import { SharedStack } from "./shared-stack";
@@ -62,9 +63,12 @@ export function synthesizeConfig(config: DeliveryConfig, outdir: string): string
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });
   try {
-    const { app, shared, stacks } = buildApp(config, { outdir: staging, finalOutdir: outdir });
-    validateTree(app);
-    app.synth();
+    const { shared, stacks } = withQuietTokenTraces(() => {
+      const built = buildApp(config, { outdir: staging, finalOutdir: outdir });
+      validateTree(built.app);
+      built.app.synth();
+      return built;
+    });
     mkdirSync(join(outdir, "stacks"), { recursive: true });
     // Copied over, not swapped: each stack folder also holds terraform's .terraform/ and
     // lock file from earlier runs, which must survive a new synth.
