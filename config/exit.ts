@@ -1,4 +1,4 @@
-import { ValidationError } from "../stacks/app";
+import { ValidationError, WorkerError } from "../stacks/app";
 import { ConfigError } from "./errors";
 
 /**
@@ -6,6 +6,10 @@ import { ConfigError } from "./errors";
  * else is a bug in this tool and keeps its stack trace (exit 2) so it can be reported.
  */
 export function exitOnError(e: unknown): never {
+  if (e instanceof WorkerError) {
+    process.stderr.write(e.stderr);
+    process.exit(e.exitCode);
+  }
   if (e instanceof ConfigError || e instanceof ValidationError) {
     process.stderr.write(`${e.message}\n`);
     process.exit(1);

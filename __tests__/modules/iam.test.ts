@@ -75,13 +75,13 @@ describe("least-privilege IAM", () => {
     expect(s.UseConnection.resources).toEqual([connectionArnRef(clone.shared.json)]);
   });
 
-  test("roles trust only their service, acting for this account", () => {
+  test("roles trust only their service, acting for this account (one trust document per service and stack)", () => {
     const account = "${data.aws_caller_identity.Account.account_id}";
     for (const [fragment, service] of [
-      [`${P}/Pipeline/Role/Trust`, "codepipeline.amazonaws.com"],
-      [`${P}/Build/Role/Trust`, "codebuild.amazonaws.com"],
+      ["Trust-codepipeline", "codepipeline.amazonaws.com"],
+      ["Trust-codebuild", "codebuild.amazonaws.com"],
     ]) {
-      expect(byPath(json, "aws_iam_policy_document", fragment, "data").body.statement).toEqual([
+      expect(json.data.aws_iam_policy_document[fragment].statement).toEqual([
         {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
@@ -91,7 +91,8 @@ describe("least-privilege IAM", () => {
       ]);
     }
     const role = byPath(json, "aws_iam_role", `${P}/Pipeline/Role`).body;
-    expect(role.assume_role_policy).toBe(`\${data.aws_iam_policy_document.${byPath(json, "aws_iam_policy_document", `${P}/Pipeline/Role/Trust`, "data").name}.json}`);
+    expect(role.assume_role_policy).toBe("${data.aws_iam_policy_document.Trust-codepipeline.json}");
+    expect(byPath(json, "aws_iam_role", `${P}/Build/Role`).body.assume_role_policy).toBe("${data.aws_iam_policy_document.Trust-codebuild.json}");
   });
 
   test("no Allow statement anywhere has a wildcard action or a * resource", () => {

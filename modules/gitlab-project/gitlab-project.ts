@@ -1,6 +1,7 @@
 import { DataGitlabGroup } from "@cdktf/provider-gitlab/lib/data-gitlab-group";
 import { DataGitlabProject } from "@cdktf/provider-gitlab/lib/data-gitlab-project";
 import { Project } from "@cdktf/provider-gitlab/lib/project";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
 export interface GitlabProjectProps {
@@ -44,7 +45,7 @@ export class GitlabProject extends Construct {
       return;
     }
     const segments = props.path.split("/");
-    const group = new DataGitlabGroup(this, "Namespace", { fullPath: segments.slice(0, -1).join("/") });
+    const group = namespace(this, segments.slice(0, -1).join("/"));
     const project = new Project(this, "Resource", {
       name: segments[segments.length - 1],
       path: segments[segments.length - 1],
@@ -61,4 +62,11 @@ export class GitlabProject extends Construct {
     this.projectId = project.id;
     this.webUrl = project.webUrl;
   }
+}
+
+/** The group a project is created in, read once per stack however many projects it holds. */
+function namespace(scope: Construct, fullPath: string): DataGitlabGroup {
+  const stack = TerraformStack.of(scope);
+  const id = `Group-${fullPath.replace(/\//g, "__")}`;
+  return (stack.node.tryFindChild(id) as DataGitlabGroup | undefined) ?? new DataGitlabGroup(stack, id, { fullPath });
 }

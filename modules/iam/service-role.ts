@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
 export interface ServiceRoleProps {
@@ -37,16 +38,7 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
-    const trust = new DataAwsIamPolicyDocument(this, "Trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [props.service] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-        },
-      ],
-    });
+    const trust = trustPolicy(this, props.service, props.accountId);
     this.role = new IamRole(this, "Resource", {
       name: props.name,
       assumeRolePolicy: trust.json,
@@ -75,4 +67,25 @@ export class ServiceRole extends Construct {
     });
     this.policyDocument.putStatement(this.statements);
   }
+}
+
+/**
+ * The trust policy for a service, one per stack and service: every role of that service
+ * in the stack trusts it the same way, so it is declared once.
+ */
+function trustPolicy(scope: Construct, service: string, accountId: string): DataAwsIamPolicyDocument {
+  const stack = TerraformStack.of(scope);
+  const id = `Trust-${service.split(".")[0]}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing) return existing as DataAwsIamPolicyDocument;
+  return new DataAwsIamPolicyDocument(stack, id, {
+    statement: [
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [service] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+      },
+    ],
+  });
 }
