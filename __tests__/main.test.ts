@@ -64,6 +64,18 @@ describe("main.ts through the cdktf app command", () => {
     expect(shared(second.outdir)).toBe(shared(first.outdir));
   });
 
+  test("a fleet split across processes gives byte-identical output to one process", () => {
+    const yaml = readFileSync(join(root, "examples", "fleet.yaml"), "utf8");
+    const one = runMain(yaml, { DELIVERY_SYNTH_WORKERS: "1" });
+    const two = runMain(yaml, { DELIVERY_SYNTH_WORKERS: "3" });
+    expect([one.status, two.status, two.stderr]).toEqual([0, 0, ""]);
+    const files = (outdir: string) =>
+      ["manifest.json", ...readdirSync(join(outdir, "stacks")).sort().map((s) => join("stacks", s, "cdk.tf.json"))].map((f) => [f, readFileSync(join(outdir, f), "utf8")]);
+    expect(files(two.outdir)).toEqual(files(one.outdir));
+    expect(files(one.outdir)).toHaveLength(6);
+    expect(readdirSync(two.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);
+  });
+
   test("a failing synth leaves the previous output untouched", () => {
     const good = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"));
     expect(good.status).toBe(0);
