@@ -159,6 +159,20 @@ const deployToken = z.strictObject({
     .describe("Expiry date (UTC, YYYY-MM-DD); mandatory so no token lives forever"),
 });
 
+/** Standalone CodeBuild CI on merge requests, reporting its status on GitLab commits. */
+const ci = z.strictObject({
+  events: z
+    .array(z.enum(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED", "PULL_REQUEST_MERGED", "PULL_REQUEST_CLOSED"]))
+    .min(1)
+    .default(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"])
+    .describe("Merge-request events that start a CI build (CodeBuild webhook filter)"),
+  buildspec: z
+    .string()
+    .regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository")
+    .optional()
+    .describe("Buildspec of the CI build; default: the pipeline's build.buildspec"),
+});
+
 const project = z.strictObject({
   path: projectPath,
   mode: z
@@ -180,6 +194,18 @@ const project = z.strictObject({
   defaultBranch: branchName.default("main"),
   deployToken,
   pipeline: pipeline.default(pipeline.parse({})),
+  ci: ci
+    .optional()
+    .describe("A CodeBuild project built from the repository on merge requests, its status shown on the commit in GitLab"),
+}).superRefine((p, ctx) => {
+  if (p.ci && p.pipeline.triggers.mergeRequests?.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ci"],
+      message:
+        "and pipeline.triggers.mergeRequests would both build every merge request (a CodeBuild webhook and a pipeline trigger); keep one of them",
+    });
+  }
 });
 
 const tagKey = z.string().min(1).max(128);

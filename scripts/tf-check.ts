@@ -104,6 +104,9 @@ function standinAttributes(stack: Json, isData: boolean, type: string, name: str
       case "web_url":
         out[attr] = `https://gitlab.com/${block.path_with_namespace ?? gitlabProjectPath(stack, block)}`;
         break;
+      case "http_url_to_repo":
+        out[attr] = `https://gitlab.com/${block.path_with_namespace ?? gitlabProjectPath(stack, block)}.git`;
+        break;
       case "username":
         out[attr] = block.username ?? "gitlab+deploy-token-1";
         break;

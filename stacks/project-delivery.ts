@@ -4,6 +4,7 @@ import { awsName, projectBaseName } from "../config/naming";
 import { ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { BuildProject } from "../modules/build/build-project";
+import { MergeRequestCi } from "../modules/build/merge-request-ci";
 import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
@@ -16,6 +17,8 @@ export interface ProjectDeliveryProps {
   readonly connection: GitlabConnection;
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
+  /** CodeBuild's source type for this GitLab (for merge-request CI). */
+  readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
 }
 
 /** Everything one GitLab project gets; its construct id is derived from the project path. */
@@ -71,6 +74,30 @@ export class ProjectDelivery extends Construct {
       push: pipelineCfg.triggers.push,
       mergeRequests: pipelineCfg.triggers.mergeRequests,
     });
+
+    if (cfg.ci) {
+      new MergeRequestCi(this, "MergeRequestCi", {
+        name: awsName(base, "ci", 100),
+        accountId: props.accountId,
+        artifactStore: props.artifactStore,
+        deployToken,
+        image: pipelineCfg.build.image,
+        computeType: pipelineCfg.build.computeType,
+        buildspec: cfg.ci.buildspec ?? pipelineCfg.build.buildspec,
+        environmentVariables: pipelineCfg.build.environmentVariables,
+        privileged: pipelineCfg.build.privileged,
+        privilegedReason: pipelineCfg.build.privilegedReason,
+        timeoutMinutes: pipelineCfg.build.timeoutMinutes,
+        gitlabSource: {
+          connection: props.connection,
+          location: gitlab.httpUrlToRepo,
+          fullRepositoryId: gitlab.pathWithNamespace,
+          serverType: props.serverType,
+        },
+        events: cfg.ci.events,
+        gate: props.gate,
+      });
+    }
 
     const key = id.replace(/[^A-Za-z0-9_]/g, "_");
     // The pipeline waits for the handshake (count 0), so its name is output as configured.

@@ -6,7 +6,7 @@ import { awsName, projectConstructId } from "../config/naming";
 import { DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { ConnectionGate } from "../modules/connection/connection-gate";
-import { awsProvider, gitlabApiUrl, SharedStack, StackOptions } from "./shared-stack";
+import { awsProvider, codebuildServerType, gitlabApiUrl, SharedStack, StackOptions } from "./shared-stack";
 import { ProjectDelivery } from "./project-delivery";
 
 export interface ProjectsStackProps extends StackOptions {
@@ -45,6 +45,7 @@ export class ProjectsStack extends TerraformStack {
         connection: shared.connection,
         gate,
         artifactStore: this.artifactStore,
+        serverType: codebuildServerType(config),
       });
     }
     new TerraformOutput(this, "connection_status", { value: gate.status, description: "Status of the shared connection, read at plan time" });

@@ -1,3 +1,4 @@
+import { CodebuildSourceCredential } from "@cdktf/provider-aws/lib/codebuild-source-credential";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -23,6 +24,11 @@ export function awsProvider(scope: Construct, config: DeliveryConfig): AwsProvid
     region: config.aws.region,
     defaultTags: [{ tags: { "managed-by": "gitlab-aws-delivery", ...config.aws.defaultTags } }],
   });
+}
+
+/** CodeBuild's name for the kind of GitLab in the config. */
+export function codebuildServerType(config: DeliveryConfig): "GITLAB" | "GITLAB_SELF_MANAGED" {
+  return config.gitlab.kind === "gitlab.com" ? "GITLAB" : "GITLAB_SELF_MANAGED";
 }
 
 /** The GitLab API base URL the GitLab provider uses (the token comes from GITLAB_TOKEN). */
@@ -61,6 +67,15 @@ export class SharedStack extends TerraformStack {
       });
     }
     this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
+    if (config.projects.some((p) => p.ci)) {
+      // CodeBuild keeps one source credential per server type for the whole account and
+      // region; merge-request CI builds authenticate through the connection with it.
+      new CodebuildSourceCredential(this, "CodebuildSourceCredential", {
+        authType: "CODECONNECTIONS",
+        serverType: codebuildServerType(config),
+        token: this.connection.arn,
+      });
+    }
 
     new TerraformOutput(this, "connection_arn", { value: this.connection.arn, description: "ARN of the GitLab connection" });
     new TerraformOutput(this, "connection_status", {

@@ -37,6 +37,19 @@ export interface BuildProjectProps {
    * @default - no connection access (CODE_ZIP)
    */
   readonly cloneThrough?: { connection: GitlabConnection; fullRepositoryId: string };
+  /**
+   * Build straight from the GitLab repository (standalone CI) instead of a pipeline's
+   * artifact: source GITLAB or GITLAB_SELF_MANAGED authorized by the connection, with the
+   * build status reported on the commit in GitLab.
+   * @default - source CODEPIPELINE
+   */
+  readonly gitlabSource?: {
+    readonly connection: GitlabConnection;
+    /** HTTPS clone URL of the repository. */
+    readonly location: string;
+    readonly fullRepositoryId: string;
+    readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
+  };
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
 }
@@ -87,16 +100,24 @@ export class BuildProject extends Construct {
       { name: "GITLAB_DEPLOY_TOKEN", value: props.deployToken.secretReference("token"), type: "SECRETS_MANAGER" },
     );
 
+    const gitlab = props.gitlabSource;
+    const purpose = gitlab ? "Merge-request CI of the GitLab repository" : "Build and test stage of the GitLab delivery pipeline";
     this.project = new CodebuildProject(this, "Resource", {
       name: props.name,
-      description: props.privileged
-        ? `Build and test stage of the GitLab delivery pipeline. ${PRIVILEGED_MARK}${props.privilegedReason}`
-        : "Build and test stage of the GitLab delivery pipeline",
+      description: props.privileged ? `${purpose}. ${PRIVILEGED_MARK}${props.privilegedReason}` : purpose,
       serviceRole: this.role.arn,
       encryptionKey: props.artifactStore.key.arn,
       buildTimeout: props.timeoutMinutes ?? 60,
-      artifacts: { type: "CODEPIPELINE" },
-      source: { type: "CODEPIPELINE", buildspec: props.buildspec ?? "buildspec.yml" },
+      artifacts: { type: gitlab ? "NO_ARTIFACTS" : "CODEPIPELINE" },
+      source: gitlab
+        ? {
+            type: gitlab.serverType,
+            location: gitlab.location,
+            buildspec: props.buildspec ?? "buildspec.yml",
+            reportBuildStatus: true,
+            auth: { type: "CODECONNECTIONS", resource: gitlab.connection.arn },
+          }
+        : { type: "CODEPIPELINE", buildspec: props.buildspec ?? "buildspec.yml" },
       environment: {
         type: "LINUX_CONTAINER",
         image: props.image ?? "aws/codebuild/amazonlinux-x86_64-standard:5.0",
@@ -119,7 +140,13 @@ export class BuildProject extends Construct {
       actions: ["codebuild:BatchPutCodeCoverages", "codebuild:BatchPutTestCases", "codebuild:CreateReport", "codebuild:UpdateReport"],
       resources: [this.reportGroup.arn],
     });
-    props.artifactStore.grantReadWrite(this.role);
+    if (gitlab) {
+      props.artifactStore.grantKeyUse(this.role);
+      gitlab.connection.grantUse(this.role, gitlab.fullRepositoryId);
+      gitlab.connection.grantToken(this.role);
+    } else {
+      props.artifactStore.grantReadWrite(this.role);
+    }
     props.deployToken.grantRead(this.role);
     if (props.cloneThrough) {
       props.cloneThrough.connection.grantUse(this.role, props.cloneThrough.fullRepositoryId);

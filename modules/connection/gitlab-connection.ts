@@ -58,6 +58,23 @@ export class GitlabConnection extends Construct {
   }
 
   /**
+   * Let CodeBuild fetch a token for this connection: what a CodeBuild project whose source
+   * is the GitLab repository (auth CODECONNECTIONS) needs, besides UseConnection.
+   */
+  grantToken(role: ServiceRole): void {
+    role.addGrant({
+      sid: "ConnectionToken",
+      actions: [
+        "codeconnections:GetConnection",
+        "codeconnections:GetConnectionToken",
+        "codestar-connections:GetConnection",
+        "codestar-connections:GetConnectionToken",
+      ],
+      resources: [this.arn],
+    });
+  }
+
+  /**
    * Let a role use this connection for one repository. Both service prefixes are granted:
    * new ARNs are `codeconnections`, and CodePipeline still checks the older
    * `codestar-connections` action for some callers.

@@ -31,6 +31,8 @@ export class GitlabProject extends Construct {
   readonly projectId: string;
   /** Token for the project's web URL. */
   readonly webUrl: string;
+  /** Token for the HTTPS clone URL (what a CodeBuild GitLab source takes as location). */
+  readonly httpUrlToRepo: string;
   /** The path as configured, for names and messages (never a token). */
   readonly path: string;
 
@@ -42,6 +44,7 @@ export class GitlabProject extends Construct {
       this.pathWithNamespace = existing.pathWithNamespace;
       this.projectId = existing.id;
       this.webUrl = existing.webUrl;
+      this.httpUrlToRepo = existing.httpUrlToRepo;
       return;
     }
     const segments = props.path.split("/");
@@ -61,6 +64,7 @@ export class GitlabProject extends Construct {
     this.pathWithNamespace = project.pathWithNamespace;
     this.projectId = project.id;
     this.webUrl = project.webUrl;
+    this.httpUrlToRepo = project.httpUrlToRepo;
   }
 }
 
