@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { awsName, projectBaseName } from "../config/naming";
-import { ProjectConfig } from "../config/schema";
+import { AdoptConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { BuildProject } from "../modules/build/build-project";
 import { MergeRequestCi } from "../modules/build/merge-request-ci";
@@ -9,7 +9,7 @@ import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
-import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
+import { AdoptedPipeline, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
@@ -44,7 +44,11 @@ export class ProjectDelivery extends Construct {
       username: cfg.deployToken.username,
     });
     const pipelineCfg = cfg.pipeline;
-    const build = new BuildProject(this, "Build", {
+    const adopt = pipelineCfg.adopt;
+    // An adopted pipeline keeps its own build stages; only new pipelines get ours.
+    const build = adopt
+      ? undefined
+      : new BuildProject(this, "Build", {
       name: awsName(base, "", 100),
       accountId: props.accountId,
       artifactStore: props.artifactStore,
@@ -59,7 +63,7 @@ export class ProjectDelivery extends Construct {
       cloneThrough:
         pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
     });
-    const pipelineName = awsName(base, "", 100);
+    const pipelineName = adopt?.name ?? awsName(base, "", 100);
     new GitlabPipeline(this, "Pipeline", {
       name: pipelineName,
       accountId: props.accountId,
@@ -68,6 +72,7 @@ export class ProjectDelivery extends Construct {
       gate: props.gate,
       artifactStore: props.artifactStore,
       build,
+      adopt: adopt && adoptedPipeline(adopt),
       branch: pipelineCfg.branch ?? cfg.defaultBranch,
       executionMode: pipelineCfg.executionMode,
       artifactFormat: pipelineCfg.artifactFormat,
@@ -111,4 +116,33 @@ export class ProjectDelivery extends Construct {
       description: `Secrets Manager secret holding the deploy token of ${cfg.path} (the value itself is never an output)`,
     }).overrideLogicalId(`${key}_deploy_token_secret_arn`);
   }
+}
+
+/** The config's stages, in the shape `aws codepipeline get-pipeline` prints, as Terraform's. */
+function adoptedPipeline(adopt: AdoptConfig): AdoptedPipeline {
+  return {
+    name: adopt.name,
+    roleName: adopt.roleName,
+    artifactBucket: adopt.artifactBucket,
+    artifactKmsKeyArn: adopt.artifactKmsKeyArn,
+    sourceArtifactName: adopt.sourceArtifactName,
+    stages: adopt.stages.map((stage) => ({
+      name: stage.name,
+      action: stage.actions.map((a) => ({
+        name: a.name,
+        category: a.actionTypeId.category,
+        owner: a.actionTypeId.owner,
+        provider: a.actionTypeId.provider,
+        version: a.actionTypeId.version,
+        configuration: a.configuration,
+        inputArtifacts: a.inputArtifacts?.map((x) => x.name),
+        outputArtifacts: a.outputArtifacts?.map((x) => x.name),
+        runOrder: a.runOrder,
+        roleArn: a.roleArn,
+        region: a.region,
+        namespace: a.namespace,
+        timeoutInMinutes: a.timeoutInMinutes,
+      })),
+    })),
+  };
 }

@@ -115,3 +115,14 @@ describe("policy rules", () => {
     expect(checkStack(stack)).toEqual([]);
   });
 });
+
+describe("GAD-KMS-1 and adopted pipelines", () => {
+  test("a KMS key given by ARN counts as customer-managed; the AWS-managed alias does not", () => {
+    const stack = JSON.parse(JSON.stringify(clean));
+    const pipeline = Object.values<any>(stack.resource.aws_codepipeline)[0];
+    pipeline.artifact_store[0].encryption_key.id = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(checkStack(stack).filter((f) => f.rule === "GAD-KMS-1")).toEqual([]);
+    pipeline.artifact_store[0].encryption_key.id = "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3";
+    expect(checkStack(stack).filter((f) => f.rule === "GAD-KMS-1")).toHaveLength(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { DataAwsCodestarconnectionsConnection } from "@cdktf/provider-aws/lib/data-aws-codestarconnections-connection";
-import { Fn, Op, TerraformStack, Token } from "cdktf";
+import { Fn, IResolvable, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { GitlabConnection } from "./gitlab-connection";
 
@@ -18,6 +18,8 @@ export interface ConnectionGateProps {
 export class ConnectionGate extends Construct {
   /** Token: 1 when the connection is AVAILABLE, else 0. */
   readonly count: number;
+  /** Expression: whether the connection is AVAILABLE. */
+  readonly available: IResolvable;
   /** Token: "AVAILABLE" | "PENDING" | "ERROR" as read at plan time. */
   readonly status: string;
   /** Token: what to do next, for an output. */
@@ -28,6 +30,7 @@ export class ConnectionGate extends Construct {
     const read = new DataAwsCodestarconnectionsConnection(this, "Status", { arn: props.connection.arn });
     this.status = read.connectionStatus;
     const available = Op.eq(read.connectionStatus, "AVAILABLE");
+    this.available = available;
     this.count = Token.asNumber(Fn.conditional(available, 1, 0));
     const message =
       `The GitLab connection ${props.connection.name} is not AVAILABLE, so the pipelines of ${listProjects(props.projects)} ` +

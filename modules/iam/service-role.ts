@@ -13,6 +13,12 @@ export interface ServiceRoleProps {
   readonly accountId: string;
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
+  /**
+   * Add the grants to this existing role (by name) instead of creating one: for adopted
+   * pipelines, whose own role keeps what their other stages need.
+   * @default - a new role
+   */
+  readonly existingRoleName?: string;
 }
 
 /** One least-privilege grant: named actions on named resources, never `*` actions. */
@@ -30,7 +36,8 @@ export interface Grant {
  * modules add (`addGrant`), written with the aws_iam_policy_document data source.
  */
 export class ServiceRole extends Construct {
-  readonly role: IamRole;
+  /** The role created, unless an existing one was named. */
+  readonly role?: IamRole;
   /** Token for the role ARN. */
   readonly arn: string;
   private readonly statements: DataAwsIamPolicyDocumentStatement[] = [];
@@ -38,6 +45,13 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: [] });
+    if (props.existingRoleName) {
+      // Connections are not offered in the China and GovCloud partitions, so "aws" it is.
+      this.arn = `arn:aws:iam::${props.accountId}:role/${props.existingRoleName}`;
+      new IamRolePolicy(this, "Policy", { name: "gitlab-aws-delivery", role: props.existingRoleName, policy: this.policyDocument.json });
+      return;
+    }
     const trust = trustPolicy(this, props.service, props.accountId);
     this.role = new IamRole(this, "Resource", {
       name: props.name,
@@ -45,7 +59,6 @@ export class ServiceRole extends Construct {
       tags: props.tags,
     });
     this.arn = this.role.arn;
-    this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: [] });
     new IamRolePolicy(this, "Policy", {
       name: "least-privilege",
       role: this.role.id,

@@ -1,4 +1,4 @@
-import { Codepipeline, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
+import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
 import { awsName } from "../../config/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
@@ -7,6 +7,7 @@ import { ConnectionGate } from "../connection/connection-gate";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
+import { importWhenAvailable } from "./import-when-available";
 
 /** Include/exclude glob patterns of one trigger criterion. */
 export interface FilterCriteria {
@@ -35,7 +36,14 @@ export interface GitlabPipelineProps {
   /** Holds the pipeline back (count 0) until the connection is AVAILABLE. */
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
-  readonly build: BuildProject;
+  /** The build-and-test stage's project; not used when adopting (the kept stages build). */
+  readonly build?: BuildProject;
+  /**
+   * Take over an existing pipeline: import it, replace its source stage with the GitLab
+   * source, keep the listed stages, its role (which gets UseConnection) and artifact store.
+   * @default - a new pipeline
+   */
+  readonly adopt?: AdoptedPipeline;
   /** Branch that manual runs build (triggers decide the automatic ones). */
   readonly branch: string;
   /** @default "QUEUED" */
@@ -52,6 +60,19 @@ export interface GitlabPipelineProps {
   readonly mergeRequests?: readonly MergeRequestTrigger[];
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
+}
+
+/** What the user supplies so that an adopted pipeline keeps its other stages. */
+export interface AdoptedPipeline {
+  /** Name of the existing pipeline: the import id, and the name it keeps. */
+  readonly name: string;
+  readonly roleName: string;
+  readonly artifactBucket: string;
+  readonly artifactKmsKeyArn?: string;
+  /** Output artifact of the new source stage: the name the kept stages read. */
+  readonly sourceArtifactName: string;
+  /** The stages after the source stage, in Terraform's shape. */
+  readonly stages: CodepipelineStage[];
 }
 
 export const SOURCE_ACTION = "Source";
@@ -71,28 +92,36 @@ export class GitlabPipeline extends Construct {
   constructor(scope: Construct, id: string, props: GitlabPipelineProps) {
     super(scope, id);
     const repository = props.project.pathWithNamespace;
+    const adopt = props.adopt;
+    if (!adopt && !props.build) throw new Error(`${this.node.path}: a new pipeline needs its build project`);
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "pipeline", 64),
       service: "codepipeline.amazonaws.com",
       accountId: props.accountId,
       tags: props.tags,
+      existingRoleName: adopt?.roleName,
     });
     props.connection.grantUse(this.role, repository);
-    props.artifactStore.grantReadWrite(this.role);
-    props.build.grantStart(this.role);
+    let artifactStore: CodepipelineArtifactStore;
+    if (adopt) {
+      artifactStore = {
+        location: adopt.artifactBucket,
+        type: "S3",
+        encryptionKey: adopt.artifactKmsKeyArn ? { id: adopt.artifactKmsKeyArn, type: "KMS" } : undefined,
+      };
+    } else {
+      props.artifactStore.grantReadWrite(this.role);
+      props.build!.grantStart(this.role);
+      artifactStore = { location: props.artifactStore.bucket.bucket, type: "S3", encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" } };
+    }
+    const sourceOutput = adopt?.sourceArtifactName ?? "source_output";
 
     this.pipeline = new Codepipeline(this, "Resource", {
-      name: props.name,
+      name: adopt?.name ?? props.name,
       pipelineType: "V2",
       executionMode: props.executionMode ?? "QUEUED",
       roleArn: this.role.arn,
-      artifactStore: [
-        {
-          location: props.artifactStore.bucket.bucket,
-          type: "S3",
-          encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" },
-        },
-      ],
+      artifactStore: [artifactStore],
       stage: [
         {
           name: "Source",
@@ -104,7 +133,7 @@ export class GitlabPipeline extends Construct {
               provider: "CodeStarSourceConnection",
               version: "1",
               namespace: SOURCE_NAMESPACE,
-              outputArtifacts: ["source_output"],
+              outputArtifacts: [sourceOutput],
               configuration: {
                 ConnectionArn: props.connection.arn,
                 FullRepositoryId: repository,
@@ -114,26 +143,31 @@ export class GitlabPipeline extends Construct {
             },
           ],
         },
-        {
-          name: "BuildAndTest",
-          action: [
-            {
-              name: "BuildAndTest",
-              category: "Build",
-              owner: "AWS",
-              provider: "CodeBuild",
-              version: "1",
-              inputArtifacts: ["source_output"],
-              outputArtifacts: ["build_output"],
-              configuration: { ProjectName: props.build.project.name },
-            },
-          ],
-        },
+        ...(adopt
+          ? adopt.stages
+          : [
+              {
+                name: "BuildAndTest",
+                action: [
+                  {
+                    name: "BuildAndTest",
+                    category: "Build",
+                    owner: "AWS",
+                    provider: "CodeBuild",
+                    version: "1",
+                    inputArtifacts: [sourceOutput],
+                    outputArtifacts: ["build_output"],
+                    configuration: { ProjectName: props.build!.project.name },
+                  },
+                ],
+              },
+            ]),
       ],
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
       tags: props.tags,
       count: props.gate.count,
     });
+    if (adopt) importWhenAvailable(this.pipeline, adopt.name, props.gate);
   }
 }
 

@@ -3,6 +3,11 @@ import { Rule } from "../types";
 
 const CMK = ["aws_kms_key"];
 
+/** A key named by ARN (an adopted pipeline's own key): customer-managed, since AWS-managed keys go by alias/aws/*. */
+function isKeyArn(value: unknown): boolean {
+  return typeof value === "string" && /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/.test(value);
+}
+
 export const encryptionRules: Rule[] = [
   {
     id: "GAD-KMS-1",
@@ -10,11 +15,14 @@ export const encryptionRules: Rule[] = [
     check: (stack) =>
       blocks(stack, "aws_codepipeline").flatMap(([address, p]) =>
         asList(p.artifact_store)
-          .filter((s: any) => s.encryption_key?.type !== "KMS" || !isRefTo(s.encryption_key?.id, CMK, ["arn", "key_id", "id"]))
+          .filter(
+            (s: any) =>
+              s.encryption_key?.type !== "KMS" || !(isRefTo(s.encryption_key?.id, CMK, ["arn", "key_id", "id"]) || isKeyArn(s.encryption_key?.id)),
+          )
           .map(() => ({
             rule: "GAD-KMS-1",
             address,
-            message: "artifact_store is not encrypted with a customer-managed KMS key of this stack",
+            message: "artifact_store is not encrypted with a customer-managed KMS key",
             fix: "set artifact_store.encryption_key { id = aws_kms_key.<key>.arn, type = \"KMS\" }",
           })),
       ),
