@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     return;
   }
   for (const w of warnings) process.stderr.write(`warning: ${file}: ${w.path}: ${w.message}\n`);
-  await synthesizeParallel(config, outdir, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], workerCount(config));
+  const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
+  await synthesizeParallel(config, outdir, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], workerCount(config), warn);
 }
 
 main().catch(exitOnError);

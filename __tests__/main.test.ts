@@ -64,6 +64,19 @@ describe("main.ts through the cdktf app command", () => {
     expect(shared(second.outdir)).toBe(shared(first.outdir));
   });
 
+  test("the terraform-cloud backend synthesizes without a terraform binary, warning that the version check was skipped", () => {
+    const env = { PATH: `${join(process.execPath, "..")}:/usr/bin:/bin` };
+    const raw = rawConfig({ state: { backend: "terraform-cloud", terraformCloud: { organization: "acme", workspaceName: "delivery-{stack}" } } });
+    const r = runMain(stringify(raw), env);
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "warning: acme-delivery-shared/backend: cdktf's terraform version check was skipped (no terraform binary here); where this stack is planned and applied, use terraform >= 1.7 (1.10 with S3 native locking)",
+      "warning: acme-delivery-acme/backend: cdktf's terraform version check was skipped (no terraform binary here); where this stack is planned and applied, use terraform >= 1.7 (1.10 with S3 native locking)",
+    ]);
+    const stack = JSON.parse(readFileSync(join(r.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8"));
+    expect(stack.terraform.cloud.workspaces.name).toBe("delivery-acme-delivery-acme");
+  });
+
   test("a fleet split across processes gives byte-identical output to one process", () => {
     const yaml = readFileSync(join(root, "examples", "fleet.yaml"), "utf8");
     const one = runMain(yaml, { DELIVERY_SYNTH_WORKERS: "1" });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
+import { stateSchema } from "./state-schema";
 
 /*
  * The one place the configuration's shape is defined. `schema/delivery.schema.json` is
@@ -361,6 +362,7 @@ export const deliveryConfigSchema = z.strictObject({
       .describe("Accept a region that this tool believes has no CodeConnections (for when AWS adds it)"),
   }),
   gitlab: gitlab.default({ kind: "gitlab.com" }),
+  state: stateSchema.describe("Where each stack keeps its Terraform state (one state per stack)"),
   connection: z.strictObject({
     name: z
       .string()

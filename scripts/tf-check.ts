@@ -70,9 +70,10 @@ function fakeArn(stack: Json, expression: string): string {
 }
 
 /** Values of the outputs another stack of the app would hand over through remote state. */
-function remoteOutputs(stack: Json, remote: Json, options: PrepareOptions): Json {
-  const origin = String(remote.config?.path ?? "").match(/terraform\.(.+)\.tfstate$/)?.[1];
-  const outputs = (origin && options.stacks?.[origin]?.output) || {};
+function remoteOutputs(stack: Json, name: string, options: PrepareOptions): Json {
+  // cdktf names the data source after the stack it reads, whatever the backend.
+  const origin = name.replace(/^cross-stack-reference-input-/, "");
+  const outputs = options.stacks?.[origin]?.output ?? {};
   return Object.fromEntries(Object.entries<Json>(outputs).map(([key, o]) => [key, fakeArn(stack, String(o.value))]));
 }
 
@@ -83,7 +84,7 @@ function standinAttributes(stack: Json, isData: boolean, type: string, name: str
   for (const attr of attrs) {
     switch (attr) {
       case "outputs":
-        out[attr] = remoteOutputs(stack, block, options);
+        out[attr] = remoteOutputs(stack, name, options);
         break;
       case "connection_status":
         out[attr] = options.connectionStatus ?? "AVAILABLE";
@@ -127,6 +128,7 @@ function gitlabProjectPath(stack: Json, project: Json): string {
 export function prepareStack(stack: Json, engine: Engine, options: PrepareOptions = {}): Json {
   const copy: Json = JSON.parse(JSON.stringify(stack));
   delete copy.terraform?.backend;
+  delete copy.terraform?.cloud;
   if (engine.mode === "registry") return copy;
 
   const referenced = new Map<string, { isData: boolean; type: string; name: string; attrs: Set<string>; bare: boolean }>();

@@ -41,42 +41,52 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   const app = new App({ outdir: options.outdir, skipValidation: true });
   const finalOutdir = options.finalOutdir ?? options.outdir ?? "cdktf.out";
   const literal = literalConfig(config);
-  const statePath = (stack: string) => localStatePath(finalOutdir, stack);
-  const shared = new SharedStack(app, literal, { localStatePath: statePath });
+  const localRoot = relative(resolve(finalOutdir, "stacks", "any-stack"), process.cwd());
+  const shared = new SharedStack(app, literal, { localRoot });
   const partitions = options.shard ? assignShards(partition(literal), options.shard.count)[options.shard.index] : partition(literal);
   const stacks = partitions.map(
-    ({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localStatePath: statePath }),
+    ({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }),
   );
   return { app, shared, stacks };
 }
 
+
 /**
- * Local state beside the project (where cdktf puts it by default) but written as a path
- * relative to the stack's folder, so the synthesized JSON does not depend on where the
- * project is checked out.
+ * Runs every construct's validations (ours and cdktf's); throws ValidationError on any.
+ * cdktf's terraform-version checks (the cloud block, import and moved blocks) need a
+ * terraform binary; without one they cannot run at synth time, and come back as warnings
+ * for where plan and apply run.
  */
-export function localStatePath(outdir: string, stack: string): string {
-  return join(relative(resolve(outdir, "stacks", stack), process.cwd()), `terraform.${stack}.tfstate`);
+export function validateTree(root: IConstruct): string[] {
+  const warnings: string[] = [];
+  const problems = root.node.findAll().flatMap((c) =>
+    c.node.validate().flatMap((message) => {
+      if (/^Could not determine version of terraform, terraform version failed/.test(message)) {
+        warnings.push(
+          `${c.node.path}: cdktf's terraform version check was skipped (no terraform binary here); where this stack is planned and applied, use terraform >= 1.7 (1.10 with S3 native locking)`,
+        );
+        return [];
+      }
+      return [`${c.node.path}: ${message}`];
+    }),
+  );
+  if (problems.length > 0) throw new ValidationError(problems);
+  return [...new Set(warnings)];
 }
 
-/** Runs every construct's validations (ours and cdktf's); throws ValidationError on any. */
-export function validateTree(root: IConstruct): void {
-  const problems = root.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-  if (problems.length > 0) throw new ValidationError(problems);
-}
 
 /**
  * Builds, validates and synthesizes into a staging folder beside `outdir`, then moves the
  * manifest and each stack's files into place: a failure at any step leaves `outdir` as it was.
  */
-export function synthesizeConfig(config: DeliveryConfig, outdir: string, shard?: Shard, finalOutdir = outdir): string[] {
+export function synthesizeConfig(config: DeliveryConfig, outdir: string, shard?: Shard, finalOutdir = outdir, warn: (w: string) => void = () => undefined): string[] {
   const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });
   try {
     const { shared, stacks } = withQuietTokenTraces(() => {
       const built = buildApp(config, { outdir: staging, finalOutdir, shard });
-      validateTree(built.app);
+      validateTree(built.app).forEach(warn);
       built.app.synth();
       return built;
     });
@@ -122,9 +132,15 @@ export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = pro
  * projects stacks; the results are merged into `outdir` only when every process succeeded.
  * The output is byte-identical to a single-process synthesis.
  */
-export async function synthesizeParallel(config: DeliveryConfig, outdir: string, command: readonly string[], workers: number): Promise<void> {
+export async function synthesizeParallel(
+  config: DeliveryConfig,
+  outdir: string,
+  command: readonly string[],
+  workers: number,
+  warn: (w: string) => void = () => undefined,
+): Promise<void> {
   if (workers <= 1) {
-    synthesizeConfig(config, outdir);
+    synthesizeConfig(config, outdir, undefined, outdir, warn);
     return;
   }
   const root = join(dirname(outdir), `.${basename(outdir)}.workers-${process.pid}`);
@@ -133,7 +149,7 @@ export async function synthesizeParallel(config: DeliveryConfig, outdir: string,
     const dirs = Array.from({ length: workers }, (_, i) => join(root, String(i)));
     // Share 0 is built here, in this process, while the other processes build theirs.
     const others = dirs.slice(1).map((dir, i) => runWorker(command, dir, outdir, { index: i + 1, count: workers }));
-    const own = Promise.resolve().then(() => synthesizeConfig(config, dirs[0], { index: 0, count: workers }, outdir));
+    const own = Promise.resolve().then(() => synthesizeConfig(config, dirs[0], { index: 0, count: workers }, outdir, warn));
     const results = await Promise.allSettled([own, ...others]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;

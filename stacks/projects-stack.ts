@@ -1,7 +1,8 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { stateBackend } from "./state-backend";
 import { awsName, projectConstructId } from "../config/naming";
 import { DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
@@ -26,7 +27,7 @@ export class ProjectsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ProjectsStackProps) {
     super(scope, id);
     const { config, shared } = props;
-    new LocalBackend(this, { path: props.localStatePath(id) });
+    stateBackend(this, config, props.localRoot);
     awsProvider(this, config);
     // The token comes from GITLAB_TOKEN in the environment, never from the YAML.
     new GitlabProvider(this, "gitlab", { baseUrl: gitlabApiUrl(config) });

@@ -1,7 +1,8 @@
 import { CodebuildSourceCredential } from "@cdktf/provider-aws/lib/codebuild-source-credential";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { stateBackend } from "./state-backend";
 import { DeliveryConfig } from "../config/schema";
 import { awsName } from "../config/naming";
 import { instanceHost } from "../config/instance-url";
@@ -9,8 +10,8 @@ import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";
 
 export interface StackOptions {
-  /** Local state file of a stack, relative to the stack's synthesized folder. */
-  readonly localStatePath: (stack: string) => string;
+  /** The project root as seen from a stack's synthesized folder (for local state paths). */
+  readonly localRoot: string;
 }
 
 /** Name of the stack that holds what every project shares. */
@@ -47,7 +48,7 @@ export class SharedStack extends TerraformStack {
   constructor(scope: Construct, config: DeliveryConfig, options: StackOptions) {
     const name = sharedStackName(config);
     super(scope, name);
-    new LocalBackend(this, { path: options.localStatePath(name) });
+    stateBackend(this, config, options.localRoot);
     awsProvider(this, config);
     if (config.gitlab.kind !== "gitlab.com") {
       const url = config.gitlab.url!;
