@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkPlanFormat, gitlabReport, markdownSummary, risksOf, shouldFail } from "../../report/plan-report";
+
+// Real plans made by OpenTofu's and terraform-json's own test suites (and others), with
+// GitLab's counts worked out independently in their SOURCES.md.
+const FIXTURES = join(__dirname, "..", "..", "..", "shared", "fixtures", "plans");
+const sources = readFileSync(join(FIXTURES, "SOURCES.md"), "utf8");
+const expected = Object.fromEntries(
+  sources
+    .split("\n")
+    .filter((l) => l.startsWith("| ") && l.includes(".json |"))
+    .map((l) => {
+      const cells = l.split("|").map((c) => c.trim());
+      const counts = cells.map((c) => /^(\d+)\/(\d+)\/(\d+)/.exec(c)).find(Boolean) ?? /GitLab (\d+)\/(\d+)\/(\d+)/.exec(l);
+      return [cells[1], counts ? { create: Number(counts[1]), update: Number(counts[2]), delete: Number(counts[3]) } : undefined];
+    }),
+);
+const files = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) => readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith(".json")).map((f) => `${d.name}/${f}`))
+  .sort();
+const load = (f: string) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
+
+describe("GitLab terraform report on real plans", () => {
+  test("every fixture has its independent count", () => {
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    for (const f of files) expect([f, expected[f]]).not.toEqual([f, undefined]);
+  });
+
+  test.each(files)("%s counts as GitLab's documented jq filter does", (f) => {
+    expect(gitlabReport(load(f))).toEqual(expected[f]);
+  });
+});
+
+describe("Markdown summary", () => {
+  test("never prints a value, sensitive or not (plans hold sensitive values in clear)", () => {
+    const plan = load("opentofu/show-json_sensitive-values.json");
+    expect(JSON.stringify(plan)).toContain('"boop"');
+    const md = markdownSummary(plan);
+    expect(md).not.toContain("boop");
+    expect(md).toContain("`test_instance.test`");
+    const modify = load("terraform-plan-comment/basic_1-modify.json");
+    for (const c of modify.resource_changes) {
+      for (const v of [c.change.before?.content, c.change.after?.content].filter((x: unknown) => typeof x === "string" && x.length > 3)) {
+        expect(markdownSummary(modify)).not.toContain(v);
+      }
+    }
+  });
+
+  test("groups by side and action, replacements apart from creates", () => {
+    const md = markdownSummary(load("terraform-plan-comment/basic_1-modify.json"), { title: "acme-delivery-acme" });
+    expect(md).toBe(
+      [
+        "### acme-delivery-acme",
+        "",
+        "**2 to create, 0 to update, 2 to delete** (GitLab's count: a replacement is one create and one delete)",
+        "",
+        "No risky change found.",
+        "",
+        "#### Other (2)",
+        "",
+        "<details><summary>2 replaced</summary>",
+        "",
+        "- `local_file.test`",
+        "- `local_file.test3`",
+        "",
+        "</details>",
+        "",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("AWS changes are grouped under AWS, data reads included", () => {
+    const md = markdownSummary(load("checkov/GithubActionsOIDCTrustPolicy_tfplan.json"));
+    expect(md).toMatch(/#### AWS \(9\)/);
+    expect(md).toContain("<details><summary>5 created</summary>");
+    expect(md).toContain("<details><summary>4 read</summary>");
+  });
+
+  test("stays readable on a huge plan: truncated with counts", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: Array.from({ length: 10_000 }, (_, i) => ({
+        address: `aws_s3_object.o${i}`,
+        type: "aws_s3_object",
+        provider_name: "registry.terraform.io/hashicorp/aws",
+        change: { actions: [i % 2 ? "create" : "update"] },
+      })),
+    };
+    const md = markdownSummary(plan);
+    expect(md).toContain("**5000 to create, 5000 to update, 0 to delete**");
+    expect(md).toContain("- … and 4975 more");
+    expect(md.split("\n").length).toBeLessThan(100);
+  });
+});
+
+describe("risks", () => {
+  const change = (type: string, actions: string[], extra: Record<string, unknown> = {}) => ({
+    format_version: "1.2",
+    resource_changes: [{ address: `${type}.x`, type, provider_name: "registry.terraform.io/hashicorp/aws", change: { actions, ...extra } }],
+  });
+
+  test.each([
+    ["aws_codeconnections_connection", ["delete", "create"], "high", "the GitLab connection is replaced: a person must complete a new console handshake, and every pipeline on it stops until then; prevent_destroy guards it, so the apply fails unless the guard is removed on purpose"],
+    ["aws_codeconnections_host", ["delete"], "high", "the GitLab host is deleted: a person must complete a new console handshake"],
+    ["aws_s3_bucket", ["delete"], "high", "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it"],
+    ["aws_kms_key", ["delete"], "high", "a KMS key is scheduled for deletion: artifacts and secrets encrypted with it become unreadable"],
+    ["gitlab_project_deploy_token", ["delete", "create"], "medium", "a GitLab token is replaced: the old one stops working and builds read the new one from Secrets Manager"],
+  ])("%s %j is %s risk", (type, actions, level, words) => {
+    const [risk] = risksOf(change(type, actions));
+    expect(risk.level).toBe(level);
+    expect(risk.message.startsWith(words)).toBe(true);
+  });
+
+  test("an IAM policy gaining a wildcard action is named; one it already had is not", () => {
+    const policy = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+    const gained = change("aws_iam_role_policy", ["update"], { before: { policy: policy(["s3:GetObject"]) }, after: { policy: policy(["s3:GetObject", "s3:*"]) } });
+    expect(risksOf(gained)).toEqual([{ level: "high", address: "aws_iam_role_policy.x", message: "an IAM policy gains the wildcard action `s3:*`" }]);
+    const kept = change("aws_iam_role_policy", ["update"], { before: { policy: policy(["s3:*"]) }, after: { policy: policy(["s3:*", "s3:GetObject"]) } });
+    expect(risksOf(kept)).toEqual([]);
+  });
+
+  test("updates and creates of watched types are not risks; --fail-on levels", () => {
+    expect(risksOf(change("aws_s3_bucket", ["update"]))).toEqual([]);
+    const bucketGone = change("aws_s3_bucket", ["delete"]);
+    expect(shouldFail(bucketGone, "high")).toBe(true);
+    expect(shouldFail(change("gitlab_project_deploy_token", ["delete", "create"]), "high")).toBe(false);
+    expect(shouldFail(change("gitlab_project_deploy_token", ["delete", "create"]), "medium")).toBe(true);
+    expect(shouldFail(change("aws_s3_object", ["update"]), "change")).toBe(true);
+    expect(shouldFail(change("aws_s3_object", ["no-op"]), "change")).toBe(false);
+    expect(shouldFail(bucketGone, "none")).toBe(false);
+  });
+
+  test("refuses what is not a plan, or a plan format of a later major version", () => {
+    expect(checkPlanFormat([])).toBe("is not a JSON object; give the output of `terraform show -json <planfile>`");
+    expect(checkPlanFormat({ resources: [] })).toBe("has no format_version; give the output of `terraform show -json <planfile>`");
+    expect(checkPlanFormat({ format_version: "2.0" })).toBe("has format_version 2.0, a major version this tool does not know; update gitlab-aws-delivery");
+    for (const f of files) expect([f, checkPlanFormat(load(f))]).toEqual([f, undefined]);
+  });
+});

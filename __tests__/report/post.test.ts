@@ -1,0 +1,124 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, IncomingMessage, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+const tsx = join(root, "node_modules", ".bin", "tsx");
+const PLAN = join(root, "..", "shared", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
+
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "plan-report-"));
+  return new Promise((resolve) => {
+    const child = spawn(tsx, [join(root, "scripts", "plan-report.ts"), ...args], { cwd: dir, env: { ...process.env, GITLAB_TOKEN: "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, dir }));
+  });
+}
+
+interface Seen {
+  method: string;
+  url: string;
+  token: string | undefined;
+  body: string;
+}
+
+/** Plays the GitLab notes API of one merge request on localhost. */
+function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; notes: Array<{ id: number; body: string; system: boolean }> }> {
+  const seen: Seen[] = [];
+  const notes = [{ id: 7, body: "LGTM", system: false }];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      seen.push({ method: req.method!, url: req.url!, token: req.headers["private-token"] as string | undefined, body });
+      const path = req.url!.split("?")[0];
+      if (req.headers["private-token"] !== "glpat-test-token-0123456789") {
+        res.writeHead(401).end('{"message":"401 Unauthorized"}');
+      } else if (req.method === "GET" && path === "/api/v4/projects/acme%2Finfra/merge_requests/42/notes") {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(notes));
+      } else if (req.method === "POST" && path === "/api/v4/projects/acme%2Finfra/merge_requests/42/notes") {
+        const note = { id: 100 + notes.length, body: JSON.parse(body).body, system: false };
+        notes.push(note);
+        res.writeHead(201).end(JSON.stringify(note));
+      } else if (req.method === "PUT" && /^\/api\/v4\/projects\/acme%2Finfra\/merge_requests\/42\/notes\/\d+$/.test(path)) {
+        const note = notes.find((n) => n.id === Number(path.split("/").pop()))!;
+        note.body = JSON.parse(body).body;
+        res.writeHead(200).end(JSON.stringify(note));
+      } else {
+        res.writeHead(404).end("{}");
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`, seen, notes })));
+}
+
+describe("plan-report command", () => {
+  test("writes GitLab's report and the summary", async () => {
+    const r = await run([PLAN, "--report", "r.json", "--markdown", "r.md", "--title", "acme"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toBe("plan-report: 1 to create, 0 to update, 1 to delete\n");
+    expect(readFileSync(join(r.dir, "r.json"), "utf8")).toBe('{"create":1,"update":0,"delete":1}\n');
+    expect(readFileSync(join(r.dir, "r.md"), "utf8")).toMatch(/^### acme\n/);
+  });
+
+  test("--post creates one marked note, then updates that same note on the next push", async () => {
+    const gitlab = await fakeGitlab();
+    try {
+      const env = { CI_API_V4_URL: gitlab.url, CI_PROJECT_ID: "acme/infra", CI_MERGE_REQUEST_IID: "42", GITLAB_TOKEN: "glpat-test-token-0123456789" };
+      const first = await run([PLAN, "--post", "--key", "acme-delivery-acme"], env);
+      expect([first.code, first.stderr]).toEqual([0, ""]);
+      expect(first.stdout).toContain("plan-report: note 101 created");
+      const second = await run([PLAN, "--post", "--key", "acme-delivery-acme"], env);
+      expect(second.stdout).toContain("plan-report: note 101 updated");
+      expect(gitlab.seen.map((s) => `${s.method} ${s.url.split("?")[0]}`)).toEqual([
+        "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "POST /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42/notes/101",
+      ]);
+      expect(gitlab.seen.every((s) => s.token === "glpat-test-token-0123456789")).toBe(true);
+      expect(gitlab.notes).toHaveLength(2);
+      expect(gitlab.notes[1].body.startsWith("<!-- gitlab-aws-delivery:plan-report:acme-delivery-acme -->\n### Terraform plan\n")).toBe(true);
+      expect(gitlab.notes[0]).toEqual({ id: 7, body: "LGTM", system: false });
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("--post with a bad token fails with the API's answer (exit 4)", async () => {
+    const gitlab = await fakeGitlab();
+    try {
+      const r = await run([PLAN, "--post"], { CI_API_V4_URL: gitlab.url, CI_PROJECT_ID: "acme/infra", CI_MERGE_REQUEST_IID: "42", GITLAB_TOKEN: "wrong" });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe('plan-report: posting to the merge request failed: listing notes failed: HTTP 401 {"message":"401 Unauthorized"}\n');
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("--post outside a merge-request pipeline says what is missing", async () => {
+    const r = await run([PLAN, "--post"], { CI_API_V4_URL: "", CI_PROJECT_ID: "", CI_MERGE_REQUEST_IID: "" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "plan-report: --post needs CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, GITLAB_TOKEN in the environment (a merge-request pipeline sets the CI_ ones; GITLAB_TOKEN is a token with api scope)\n",
+    );
+  });
+
+  test("--fail-on high exits 3 on a deleted bucket; a file that is not a plan is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-"));
+    const plan = join(dir, "plan.json");
+    writeFileSync(plan, JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "aws_s3_bucket.a", type: "aws_s3_bucket", change: { actions: ["delete"] } }] }));
+    const r = await run([plan, "--fail-on", "high"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe("plan-report: the plan has changes at or above --fail-on high; see plan-report.md\n");
+    writeFileSync(plan, "[1,2]");
+    const bad = await run([plan]);
+    expect([bad.code, bad.stderr]).toEqual([1, `plan-report: ${plan} is not a JSON object; give the output of \`terraform show -json <planfile>\`\n`]);
+  });
+});

@@ -1,0 +1,216 @@
+/*
+ * Reads a `terraform show -json` plan and writes what a merge-request reviewer needs: the
+ * GitLab terraform report (counts for the MR widget) and a Markdown summary that groups
+ * changes by side and action and names the risky ones in plain words. Values are never
+ * printed (the plan holds sensitive values in clear), only addresses and action names.
+ */
+import { GUARDED_TYPES } from "../policy/rules/lifecycle";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface GitlabTerraformReport {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+}
+
+/**
+ * GitLab's documented conversion: flatten every `change.actions` and count the strings
+ * "create", "update", "delete" (a replacement counts one create and one delete; read,
+ * no-op and forget are not counted). GitLab caps each count at 999,999.
+ */
+export function gitlabReport(plan: Json): GitlabTerraformReport {
+  const actions: string[] = (plan.resource_changes ?? []).flatMap((c: Json) => c?.change?.actions ?? []);
+  const count = (a: string) => Math.min(999_999, actions.filter((x) => x === a).length);
+  return { create: count("create"), update: count("update"), delete: count("delete") };
+}
+
+export type Action = "create" | "update" | "replace" | "delete" | "read" | "forget" | "no-op";
+export type Side = "GitLab" | "AWS" | "Other";
+export type Level = "high" | "medium";
+
+export interface Change {
+  readonly address: string;
+  readonly type: string;
+  readonly side: Side;
+  readonly action: Action;
+}
+
+export interface Risk {
+  readonly level: Level;
+  readonly address: string;
+  readonly message: string;
+}
+
+export function classify(actions: readonly string[]): Action {
+  const key = actions.join(",");
+  if (key === "delete,create" || key === "create,delete") return "replace";
+  if (key === "create" || key === "update" || key === "delete" || key === "read" || key === "forget") return key;
+  if (key.includes("forget")) return "forget";
+  return "no-op";
+}
+
+export function sideOf(change: Json): Side {
+  const provider = String(change.provider_name ?? "");
+  const type = String(change.type ?? "");
+  if (/gitlabhq\/gitlab$/.test(provider) || type.startsWith("gitlab_")) return "GitLab";
+  if (/hashicorp\/aws$/.test(provider) || type.startsWith("aws_")) return "AWS";
+  return "Other";
+}
+
+export function changesOf(plan: Json): Change[] {
+  return (plan.resource_changes ?? []).map((c: Json) => ({
+    address: String(c.address),
+    type: String(c.type),
+    side: sideOf(c),
+    action: classify(c.change?.actions ?? []),
+  }));
+}
+
+const CONNECTION_TYPES = ["aws_codeconnections_connection", "aws_codeconnections_host", "aws_codestarconnections_connection", "aws_codestarconnections_host"];
+const TOKEN_TYPES = ["gitlab_project_deploy_token", "gitlab_deploy_token", "gitlab_group_deploy_token", "gitlab_project_access_token"];
+const POLICY_TYPES: Record<string, string> = { aws_iam_role_policy: "policy", aws_iam_policy: "policy", aws_iam_group_policy: "policy", aws_iam_user_policy: "policy" };
+
+/** The risky changes, in words a reviewer understands. */
+export function risksOf(plan: Json): Risk[] {
+  const risks: Risk[] = [];
+  for (const c of plan.resource_changes ?? []) {
+    const action = classify(c.change?.actions ?? []);
+    const address = String(c.address);
+    const type = String(c.type);
+    const removes = action === "delete" || action === "replace";
+    const removal = removalRisk(type, action);
+    if (removes && removal) {
+      const guarded = GUARDED_TYPES.includes(type) ? "; prevent_destroy guards it, so the apply fails unless the guard is removed on purpose" : "";
+      risks.push({ level: removal.level, address, message: `${removal.message}${guarded}` });
+    }
+    const attr = POLICY_TYPES[type];
+    if (attr && (action === "create" || action === "update" || action === "replace")) {
+      const gained = wildcardActions(c.change?.after?.[attr], c.change?.after_sensitive?.[attr]).filter(
+        (a) => !wildcardActions(c.change?.before?.[attr], c.change?.before_sensitive?.[attr]).includes(a),
+      );
+      if (gained.length > 0) {
+        risks.push({ level: "high", address, message: `an IAM policy gains the wildcard action${gained.length > 1 ? "s" : ""} ${gained.map((a) => `\`${a}\``).join(", ")}` });
+      }
+    }
+  }
+  return risks;
+}
+
+/** What deleting or replacing a resource of this type costs, if it is one we watch. */
+function removalRisk(type: string, action: Action): { level: Level; message: string } | undefined {
+  const replaced = action === "replace";
+  if (CONNECTION_TYPES.includes(type)) {
+    const what = type.endsWith("_host") ? "host" : "connection";
+    return {
+      level: "high",
+      message: `the GitLab ${what} is ${replaced ? "replaced" : "deleted"}: a person must complete a new console handshake, and every pipeline on it stops until then`,
+    };
+  }
+  if (type === "aws_kms_key") {
+    return { level: "high", message: `a KMS key is ${replaced ? "replaced" : "scheduled for deletion"}: artifacts and secrets encrypted with it become unreadable` };
+  }
+  if (type === "aws_s3_bucket") {
+    return { level: "high", message: `an S3 bucket is ${replaced ? "replaced" : "deleted"}: pipeline artifacts (the record of what was deployed) go with it` };
+  }
+  if (TOKEN_TYPES.includes(type)) {
+    return {
+      level: "medium",
+      message: `a GitLab token is ${replaced ? "replaced: the old one stops working and builds read the new one from Secrets Manager" : "deleted: builds that use it fail"}`,
+    };
+  }
+  if (GUARDED_TYPES.includes(type)) return { level: "high", message: "a resource whose loss hurts is removed" };
+  return undefined;
+}
+
+/** Allow actions containing `*` in a policy JSON string (never from a sensitive value). */
+function wildcardActions(policy: unknown, sensitive: unknown): string[] {
+  if (typeof policy !== "string" || sensitive === true) return [];
+  try {
+    const doc = JSON.parse(policy);
+    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    return statements
+      .filter((s: Json) => s && (s.Effect ?? "Allow") === "Allow")
+      .flatMap((s: Json) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+      .filter((a: unknown): a is string => typeof a === "string" && a.includes("*"));
+  } catch {
+    return [];
+  }
+}
+
+export interface MarkdownOptions {
+  /** Title line, e.g. the stack name. @default "Terraform plan" */
+  readonly title?: string;
+  /** Addresses listed per group before "and N more". @default 25 */
+  readonly maxPerGroup?: number;
+}
+
+const ORDER: Action[] = ["replace", "delete", "create", "update", "read", "forget"];
+const WORDS: Record<Action, string> = {
+  replace: "replaced",
+  delete: "deleted",
+  create: "created",
+  update: "updated in place",
+  read: "read",
+  forget: "forgotten (left in place, no longer managed)",
+  "no-op": "unchanged",
+};
+
+export function markdownSummary(plan: Json, options: MarkdownOptions = {}): string {
+  const max = options.maxPerGroup ?? 25;
+  const changes = changesOf(plan).filter((c) => c.action !== "no-op");
+  const risks = risksOf(plan);
+  const report = gitlabReport(plan);
+  const lines = [`### ${options.title ?? "Terraform plan"}`, ""];
+  lines.push(`**${report.create} to create, ${report.update} to update, ${report.delete} to delete** (GitLab's count: a replacement is one create and one delete)`, "");
+  if (risks.length > 0) {
+    lines.push(`#### ⚠️ ${risks.length} risky change${risks.length > 1 ? "s" : ""}`, "");
+    for (const level of ["high", "medium"] as Level[]) {
+      const mine = risks.filter((r) => r.level === level);
+      for (const r of mine.slice(0, max)) lines.push(`- **${level}** \`${r.address}\`: ${r.message}`);
+      if (mine.length > max) lines.push(`- … and ${mine.length - max} more ${level}-risk changes`);
+    }
+    lines.push("");
+  } else {
+    lines.push("No risky change found.", "");
+  }
+  if (changes.length === 0) {
+    lines.push("No changes.");
+    return `${lines.join("\n")}\n`;
+  }
+  for (const side of ["GitLab", "AWS", "Other"] as Side[]) {
+    const mine = changes.filter((c) => c.side === side);
+    if (mine.length === 0) continue;
+    lines.push(`#### ${side} (${mine.length})`, "");
+    for (const action of ORDER) {
+      const group = mine.filter((c) => c.action === action);
+      if (group.length === 0) continue;
+      lines.push(`<details><summary>${group.length} ${WORDS[action]}</summary>`, "");
+      for (const c of group.slice(0, max)) lines.push(`- \`${c.address}\``);
+      if (group.length > max) lines.push(`- … and ${group.length - max} more`);
+      lines.push("", "</details>", "");
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** `--fail-on`: high fails on high risks; medium on any risk; change on any counted change. */
+export function shouldFail(plan: Json, failOn: "none" | "high" | "medium" | "change"): boolean {
+  if (failOn === "none") return false;
+  if (failOn === "change") {
+    const r = gitlabReport(plan);
+    return r.create + r.update + r.delete > 0;
+  }
+  const risks = risksOf(plan);
+  return failOn === "high" ? risks.some((r) => r.level === "high") : risks.length > 0;
+}
+
+/** Refuses what is not a plan representation this reader understands. */
+export function checkPlanFormat(plan: Json): string | undefined {
+  if (!plan || typeof plan !== "object" || Array.isArray(plan)) return "is not a JSON object; give the output of `terraform show -json <planfile>`";
+  const version = String(plan.format_version ?? "");
+  if (!/^\d+\.\d+$/.test(version)) return "has no format_version; give the output of `terraform show -json <planfile>`";
+  const major = Number(version.split(".")[0]);
+  if (major > 1) return `has format_version ${version}, a major version this tool does not know; update gitlab-aws-delivery`;
+  return undefined;
+}
