@@ -81,7 +81,11 @@ export function risksOf(plan: Json): Risk[] {
     const removes = action === "delete" || action === "replace";
     const removal = removalRisk(type, action);
     if (removes && removal) {
-      const guarded = GUARDED_TYPES.includes(type) ? "; prevent_destroy guards it, so the apply fails unless the guard is removed on purpose" : "";
+      // Terraform refuses to plan the destruction of a prevent_destroy resource, so a plan
+      // that removes one means its guard was lifted or it left the configuration.
+      const guarded = GUARDED_TYPES.includes(type)
+        ? "; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended"
+        : "";
       risks.push({ level: removal.level, address, message: `${removal.message}${guarded}` });
     }
     const attr = POLICY_TYPES[type];

@@ -103,7 +103,7 @@ describe("risks", () => {
   });
 
   test.each([
-    ["aws_codeconnections_connection", ["delete", "create"], "high", "the GitLab connection is replaced: a person must complete a new console handshake, and every pipeline on it stops until then; prevent_destroy guards it, so the apply fails unless the guard is removed on purpose"],
+    ["aws_codeconnections_connection", ["delete", "create"], "high", "the GitLab connection is replaced: a person must complete a new console handshake, and every pipeline on it stops until then; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended"],
     ["aws_codeconnections_host", ["delete"], "high", "the GitLab host is deleted: a person must complete a new console handshake"],
     ["aws_s3_bucket", ["delete"], "high", "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it"],
     ["aws_kms_key", ["delete"], "high", "a KMS key is scheduled for deletion: artifacts and secrets encrypted with it become unreadable"],

@@ -1,0 +1,102 @@
+/*
+ * The plan report on real plans of our own stacks: terraform plans the example's team stack
+ * against a hand-written prior state holding an old bucket and log group the config no
+ * longer has (deletes), the report group under another name (a replacement) and the KMS
+ * key with rotation off (an update).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { changesOf, gitlabReport, markdownSummary, risksOf } from "../../report/plan-report";
+import { Engine, FAKE_ACCOUNT_ID, findEngine, prepareStack, runStack } from "../../scripts/tf-check";
+import { byPath, only, synth } from "../helpers";
+
+const found = findEngine();
+const engine = "skip" in found || found.mode !== "mirror" ? undefined : found;
+if (!engine && process.env.DELIVERY_TF_REQUIRED === "1") throw new Error(`the real-engine tests cannot be skipped here: ${"skip" in found ? found.skip : "registry mode"}`);
+const describeEngine = engine ? describe : describe.skip;
+
+const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
+const resource = (type: string, name: string, attributes: Record<string, unknown>) => ({
+  mode: "managed",
+  type,
+  name,
+  provider: AWS,
+  instances: [{ schema_version: 0, attributes }],
+});
+
+describeEngine("plan report on real plans of our stacks", () => {
+  const { json, shared } = synth();
+  const reportGroup = byPath(json, "aws_codebuild_report_group", "acme__platform__payments-api/Build/TestReports").name;
+  const key = only(json, "aws_kms_key").name;
+  const state = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 3,
+    lineage: "00000000-0000-0000-0000-000000000003",
+    outputs: {},
+    resources: [
+      resource("aws_s3_bucket", "old_artifacts", { id: "acme-old-artifacts", bucket: "acme-old-artifacts", arn: "arn:aws:s3:::acme-old-artifacts", force_destroy: false }),
+      resource("aws_cloudwatch_log_group", "old_logs", { id: "/aws/codebuild/old", name: "/aws/codebuild/old", arn: `arn:aws:logs:eu-west-1:${FAKE_ACCOUNT_ID}:log-group:/aws/codebuild/old` }),
+      resource("aws_codebuild_report_group", reportGroup, {
+        id: `arn:aws:codebuild:eu-west-1:${FAKE_ACCOUNT_ID}:report-group/old-name-tests`,
+        arn: `arn:aws:codebuild:eu-west-1:${FAKE_ACCOUNT_ID}:report-group/old-name-tests`,
+        name: "old-name-tests",
+        type: "TEST",
+        delete_reports: false,
+        export_config: [{ type: "NO_EXPORT", s3_destination: [] }],
+        tags: {},
+        tags_all: { "managed-by": "gitlab-aws-delivery", team: "platform" },
+      }),
+      resource("aws_kms_key", key, {
+        id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+        key_id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+        arn: `arn:aws:kms:eu-west-1:${FAKE_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        description: "Encrypts the CodePipeline artifacts in acme-delivery-acme-artifacts-*",
+        enable_key_rotation: false,
+        rotation_period_in_days: 0,
+        deletion_window_in_days: 30,
+        is_enabled: true,
+        key_usage: "ENCRYPT_DECRYPT",
+        customer_master_key_spec: "SYMMETRIC_DEFAULT",
+        multi_region: false,
+        bypass_policy_lockout_safety_check: false,
+        policy: "{}",
+        tags: {},
+        tags_all: { "managed-by": "gitlab-aws-delivery", team: "platform" },
+      }),
+    ],
+  };
+  const dir = mkdtempSync(join(tmpdir(), "delivery-report-"));
+  const run = runStack(engine as Engine, prepareStack(json, engine as Engine, { stacks: { "acme-delivery-shared": shared.json, "acme-delivery-acme": json } }), dir, {
+    priorState: state,
+  });
+
+  test("terraform plans the deletes, the replacement and the update", () => {
+    expect(run.errors).toBe("");
+    const byAddress = Object.fromEntries(changesOf(run.plan!).map((c) => [c.address, c.action]));
+    expect(byAddress["aws_s3_bucket.old_artifacts"]).toBe("delete");
+    expect(byAddress["aws_cloudwatch_log_group.old_logs"]).toBe("delete");
+    expect(byAddress[`aws_codebuild_report_group.${reportGroup}`]).toBe("replace");
+    expect(byAddress[`aws_kms_key.${key}`]).toBe("update");
+  });
+
+  test("GitLab's counts: three deletes (two removals, one replacement), the replacement's create among the creates", () => {
+    const report = gitlabReport(run.plan!);
+    const creates = run.plan!.resource_changes.filter((c: any) => c.change.actions.includes("create")).length;
+    expect(report).toEqual({ create: creates, update: 1, delete: 3 });
+  });
+
+  test("the summary flags the deleted bucket, lists the rest by action, and prints no value", () => {
+    expect(risksOf(run.plan!)).toEqual([
+      { level: "high", address: "aws_s3_bucket.old_artifacts", message: "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended" },
+    ]);
+    const md = markdownSummary(run.plan!, { title: "acme-delivery-acme" });
+    expect(md).toContain("- **high** `aws_s3_bucket.old_artifacts`: an S3 bucket is deleted");
+    expect(md).toMatch(/<details><summary>1 replaced<\/summary>\n\n- `aws_codebuild_report_group\.[^`]+`/);
+    expect(md).toMatch(/<details><summary>2 deleted<\/summary>\n\n- `aws_s3_bucket\.old_artifacts`\n- `aws_cloudwatch_log_group\.old_logs`|<details><summary>2 deleted<\/summary>\n\n- `aws_cloudwatch_log_group\.old_logs`\n- `aws_s3_bucket\.old_artifacts`/);
+    expect(md).toContain(`- \`aws_kms_key.${key}\``);
+    expect(md).not.toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(md).not.toContain("Encrypts the CodePipeline artifacts");
+  });
+});
