@@ -90,3 +90,27 @@ const last = fleet[fleet.length - 1];
 if (last[0] === 500) {
   console.log(`500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`);
 }
+
+// The plan report on a generated plan of 10,000 changes (target <= 1 s for the command).
+{
+  const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+  const plan = {
+    format_version: "1.2",
+    resource_changes: Array.from({ length: 10_000 }, (_, i) => ({
+      address: `module.team${i % 50}.aws_codebuild_project.p${i}`,
+      type: ["aws_codebuild_project", "aws_s3_bucket", "gitlab_project_deploy_token", "aws_iam_role_policy"][i % 4],
+      provider_name: i % 4 === 2 ? "registry.terraform.io/gitlabhq/gitlab" : "registry.terraform.io/hashicorp/aws",
+      change: {
+        actions: [["create"], ["update"], ["delete", "create"], ["delete"], ["no-op"]][i % 5],
+        before: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }] }) },
+        after: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject", i % 7 ? "s3:PutObject" : "s3:*"], Resource: "*" }] }) },
+      },
+    })),
+  };
+  const file = join(dir, "plan.json");
+  writeFileSync(file, JSON.stringify(plan));
+  const args = [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "plan-report.ts"), file, "--report", join(dir, "r.json"), "--markdown", join(dir, "r.md")];
+  const report = series("plan-report on 10,000 changes", args, {}, 5);
+  console.log(`plan report: ${report.seconds.toFixed(2)} s for 10,000 changes (target <= 1 s: ${verdict(report.seconds <= 1)}), peak ${report.peakMiB.toFixed(0)} MiB`);
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { deployerPolicy, PolicyStatement } from "../../report/deployer-policy";
+import { synthesizeConfig } from "../../stacks/app";
+import { config, rawConfig, rawProject } from "../helpers";
+
+const ACCOUNT = "123456789012";
+
+function policyFor(raw: Record<string, unknown>) {
+  const c = config(raw);
+  const outdir = mkdtempSync(join(tmpdir(), "deployer-"));
+  try {
+    const stacks = synthesizeConfig(c, outdir).map((s) => JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8")));
+    return Object.fromEntries(deployerPolicy(c, stacks, ACCOUNT).Statement.map((s) => [s.Sid, s])) as Record<string, PolicyStatement>;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Statements where AWS takes no narrower resource, each for the reason in the module. */
+const STAR_ALLOWED = ["ConnectionHandshakeInConsole", "HostList", "Ec2Describe", "BuildSourceCredential", "KeyCreate", "LogGroupsDescribe", "WhoAmI"];
+
+describe("deployer policy", () => {
+  const p = policyFor(rawConfig());
+
+  test("pipelines, build projects and roles are named one by one, from the synthesized stacks", () => {
+    expect(p.Pipelines.Resource).toEqual([`arn:aws:codepipeline:eu-west-1:${ACCOUNT}:acme-platform-payments-api`]);
+    expect(p.BuildProjects.Resource).toEqual([
+      `arn:aws:codebuild:eu-west-1:${ACCOUNT}:project/acme-platform-payments-api`,
+      `arn:aws:codebuild:eu-west-1:${ACCOUNT}:report-group/acme-platform-payments-api-tests`,
+    ]);
+    expect(p.ServiceRoles.Resource).toEqual([
+      `arn:aws:iam::${ACCOUNT}:role/acme-platform-payments-api-build`,
+      `arn:aws:iam::${ACCOUNT}:role/acme-platform-payments-api-pipeline`,
+    ]);
+  });
+
+  test("iam:PassRole only for those roles, only to CodeBuild and CodePipeline", () => {
+    expect(p.PassServiceRoles).toEqual({
+      Sid: "PassServiceRoles",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: p.ServiceRoles.Resource,
+      Condition: { StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"] } },
+    });
+  });
+
+  test("connection management and the console handshake actions are there; hosts only for self-managed", () => {
+    expect(p.ConnectionLifecycle.Action).toContain("codeconnections:CreateConnection");
+    expect(p.ConnectionHandshakeInConsole.Action).toEqual(expect.arrayContaining(["codeconnections:StartOAuthHandshake", "codeconnections:UpdateConnectionInstallation"]));
+    expect(p.HostLifecycle).toBeUndefined();
+    const sm = policyFor(rawConfig({ gitlab: { kind: "self-managed", url: "https://gitlab.acme.example", vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.0.0.1/32"] } } }));
+    expect(sm.HostLifecycle.Resource).toEqual([`arn:aws:codeconnections:eu-west-1:${ACCOUNT}:host/*`]);
+    expect(sm.HostSecurityGroup.Resource).toContain(`arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718`);
+  });
+
+  test("no wildcard action; a * resource only where AWS takes no narrower one", () => {
+    for (const policy of [p, policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "fleet.yaml"), "utf8")))]) {
+      for (const s of Object.values(policy)) {
+        for (const a of s.Action) expect([s.Sid, a]).toEqual([s.Sid, expect.not.stringContaining("*")]);
+        if (s.Resource.includes("*")) expect(STAR_ALLOWED).toContain(s.Sid);
+      }
+    }
+  });
+
+  test("an adopted pipeline's existing role may be given its inline policy and passed", () => {
+    const adopt = {
+      name: "legacy",
+      roleName: "legacy-role",
+      artifactBucket: "legacy-artifacts",
+      stages: [{ name: "Build", actions: [{ name: "B", actionTypeId: { category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" } }] }],
+    };
+    const a = policyFor(rawConfig({ projects: [rawProject({ pipeline: { adopt } })] }));
+    expect(a.PassServiceRoles.Resource).toEqual([`arn:aws:iam::${ACCOUNT}:role/legacy-role`]);
+    expect(a.Pipelines.Resource).toEqual([`arn:aws:codepipeline:eu-west-1:${ACCOUNT}:legacy`]);
+  });
+
+  test("the S3 state backend adds its objects (and its lock table only when asked)", () => {
+    const s = policyFor(rawConfig({ state: { backend: "s3", s3: { bucket: "acme-tf-state", keyPrefix: "delivery" } } }));
+    expect(s.StateObjects.Resource).toEqual(["arn:aws:s3:::acme-tf-state/delivery/*"]);
+    expect(s.StateLocks).toBeUndefined();
+  });
+});
