@@ -41,6 +41,21 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
     );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const instances = (raw as { gitlab?: unknown } | null)?.gitlab;
+  if (Array.isArray(instances)) {
+    const vpcs = instances.map((g) => (g as { vpc?: { vpcId?: unknown } } | null)?.vpc?.vpcId).filter((v) => v !== undefined);
+    const sameVpc = vpcs.find((v, i) => vpcs.indexOf(v) !== i);
+    throw new ConfigError(file, [
+      {
+        path: "gitlab",
+        message:
+          (sameVpc !== undefined
+            ? `lists ${instances.length} GitLab instances, two of them in the VPC ${JSON.stringify(sameVpc)}, but AWS allows one CodeConnections host per VPC; `
+            : `lists ${instances.length} GitLab instances; `) +
+          "a config serves one instance (one host and connection shared by all its projects): write gitlab as a mapping, and use one config file per instance, each in its own VPC",
+      },
+    ]);
+  }
   const parsed = deliveryConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(file, parsed.error.issues.map((issue) => describeIssue(issue, raw)));

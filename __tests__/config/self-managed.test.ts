@@ -132,3 +132,27 @@ describe("the host's TLS certificate", () => {
     expect(r.errors[0]).toMatch(/^gitlab\.vpc\.tlsCertificateFile: "missing\.pem" cannot be read \(ENOENT at .*missing\.pem\); the path is relative to the config file$/);
   });
 });
+
+describe("one instance, one host per VPC", () => {
+  test("two hosts in one VPC are refused with the AWS rule and the fix", () => {
+    const vpc2 = { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.0.0.1/32"] };
+    expect(
+      problems(
+        rawConfig({
+          gitlab: [
+            { kind: "self-managed", url: "https://gitlab-a.acme.example", vpc: vpc2 },
+            { kind: "self-managed", url: "https://gitlab-b.acme.example", vpc: vpc2 },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'gitlab: lists 2 GitLab instances, two of them in the VPC "vpc-0a1b2c3d4e5f60718", but AWS allows one CodeConnections host per VPC; a config serves one instance (one host and connection shared by all its projects): write gitlab as a mapping, and use one config file per instance, each in its own VPC',
+    ]);
+  });
+
+  test("several instances in one config are refused too, with the same fix", () => {
+    expect(problems(rawConfig({ gitlab: [{ kind: "gitlab.com" }, { kind: "self-managed", url: "https://gitlab.acme.example" }] }))[0]).toMatch(
+      /^gitlab: lists 2 GitLab instances; a config serves one instance/,
+    );
+  });
+});
