@@ -7,13 +7,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { Engine, FAKE_ACCOUNT_ID, FAKE_CONNECTION_ID, findEngine, prepareStack, runStack } from "../../scripts/tf-check";
+import { FAKE_ACCOUNT_ID, FAKE_CONNECTION_ID, prepareStack, runStack } from "../../scripts/tf-check";
+import { offlineEngine } from "./engine";
 import { only, synth } from "../helpers";
 
-const found = findEngine();
-const engine = "skip" in found || found.mode !== "mirror" ? undefined : found;
-if (!engine && process.env.DELIVERY_TF_REQUIRED === "1") throw new Error(`the real-engine tests cannot be skipped here: ${"skip" in found ? found.skip : "registry mode"}`);
-const describeEngine = engine ? describe : describe.skip;
+const { engine, describeEngine } = offlineEngine("adopting a pipeline");
 
 const ROLE = "AWSCodePipelineServiceRole-eu-west-1-storefront-release";
 const BUCKET = "codepipeline-eu-west-1-123456789012";
@@ -89,7 +87,7 @@ describeEngine("adopting an existing pipeline on the real engine", () => {
   const pipeline = only(json, "aws_codepipeline").name;
   const dir = mkdtempSync(join(tmpdir(), "delivery-adopt-"));
   const plan = (status: "PENDING" | "AVAILABLE", priorState?: object) =>
-    runStack(engine as Engine, prepareStack(json, engine as Engine, { stacks, connectionStatus: status }), join(dir, `${status}-${Boolean(priorState)}`), { priorState });
+    runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: status }), join(dir, `${status}-${Boolean(priorState)}`), { priorState });
 
   test("before the handshake nothing is imported and no pipeline is planned", () => {
     const r = plan("PENDING");

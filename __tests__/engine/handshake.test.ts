@@ -6,16 +6,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Engine, FAKE_ACCOUNT_ID, FAKE_CONNECTION_ID, findEngine, prepareStack, runStack } from "../../scripts/tf-check";
+import { FAKE_ACCOUNT_ID, FAKE_CONNECTION_ID, prepareStack, runStack } from "../../scripts/tf-check";
+import { offlineEngine } from "./engine";
 import { rawConfig, rawProject, synth } from "../helpers";
 
-const found = findEngine();
-const engine = "skip" in found || found.mode !== "mirror" ? undefined : found;
-if (!engine && process.env.DELIVERY_TF_REQUIRED === "1") {
-  throw new Error(`the real-engine tests cannot be skipped here: ${"skip" in found ? found.skip : "registry mode has no plan"}`);
-}
-if (!engine) console.log(`handshake engine tests skipped: ${"skip" in found ? found.skip : "registry mode has no offline plan"}`);
-const describeEngine = engine ? describe : describe.skip;
+const { engine, describeEngine } = offlineEngine("handshake gate");
 
 const URL = `https://eu-west-1.console.aws.amazon.com/codesuite/settings/${FAKE_ACCOUNT_ID}/eu-west-1/codeconnections/connections/${FAKE_CONNECTION_ID}`;
 
@@ -25,11 +20,11 @@ describeEngine("handshake gate on the real engine", () => {
   const stacks = { "acme-delivery-shared": shared.json, "acme-delivery-acme": json };
   const dir = mkdtempSync(join(tmpdir(), "delivery-handshake-"));
   const plan = (status: "PENDING" | "AVAILABLE") =>
-    runStack(engine as Engine, prepareStack(json, engine as Engine, { stacks, connectionStatus: status }), join(dir, status));
+    runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: status }), join(dir, status));
   const actions = (r: ReturnType<typeof plan>) => Object.fromEntries(r.plan!.resource_changes.map((c: any) => [c.type, c.change.actions]));
 
   test("the shared stack creates the connection", () => {
-    const r = runStack(engine as Engine, prepareStack(shared.json, engine as Engine, { stacks }), join(dir, "shared"));
+    const r = runStack(engine, prepareStack(shared.json, engine, { stacks }), join(dir, "shared"));
     expect(r.errors).toBe("");
     expect(r.plan!.resource_changes.map((c: any) => [c.type, c.change.actions])).toEqual([["aws_codeconnections_connection", ["create"]]]);
   });

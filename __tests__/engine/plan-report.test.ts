@@ -8,13 +8,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { changesOf, gitlabReport, markdownSummary, risksOf } from "../../report/plan-report";
-import { Engine, FAKE_ACCOUNT_ID, findEngine, prepareStack, runStack } from "../../scripts/tf-check";
+import { FAKE_ACCOUNT_ID, prepareStack, runStack } from "../../scripts/tf-check";
+import { offlineEngine } from "./engine";
 import { byPath, only, synth } from "../helpers";
 
-const found = findEngine();
-const engine = "skip" in found || found.mode !== "mirror" ? undefined : found;
-if (!engine && process.env.DELIVERY_TF_REQUIRED === "1") throw new Error(`the real-engine tests cannot be skipped here: ${"skip" in found ? found.skip : "registry mode"}`);
-const describeEngine = engine ? describe : describe.skip;
+const { engine, describeEngine } = offlineEngine("plan report on real plans");
 
 const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
 const resource = (type: string, name: string, attributes: Record<string, unknown>) => ({
@@ -68,8 +66,9 @@ describeEngine("plan report on real plans of our stacks", () => {
     ],
   };
   const dir = mkdtempSync(join(tmpdir(), "delivery-report-"));
-  const run = runStack(engine as Engine, prepareStack(json, engine as Engine, { stacks: { "acme-delivery-shared": shared.json, "acme-delivery-acme": json } }), dir, {
-    priorState: state,
+  let run: ReturnType<typeof runStack>;
+  beforeAll(() => {
+    run = runStack(engine, prepareStack(json, engine, { stacks: { "acme-delivery-shared": shared.json, "acme-delivery-acme": json } }), dir, { priorState: state });
   });
 
   test("terraform plans the deletes, the replacement and the update", () => {
