@@ -11,7 +11,8 @@
  *   DELIVERY_TF_PROVIDERS=registry  use the real providers from the registry (needs network):
  *                           init + validate only, since plan would need AWS and GitLab credentials
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { loadConfigFile } from "../config/load";
@@ -245,7 +246,37 @@ export function exampleConfigs(root = process.cwd()): string[] {
   return [join(root, "delivery.yaml"), ...examples];
 }
 
-function main(): void {
+interface Job {
+  readonly label: string;
+  readonly dir: string;
+  readonly note: string;
+}
+
+/** One stack in a process of its own, so that stacks are checked on every core at once. */
+function runJob(dir: string): void {
+  const engine = findEngine() as Engine;
+  const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
+  const result = runStack(engine, prepared, dir, { priorState });
+  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, changes: result.plan?.resource_changes?.length }));
+}
+
+function runPool(jobs: Job[], width: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      await new Promise<void>((done) => {
+        const child = spawn(process.execPath, [...process.execArgv, process.argv[1], "--job", job.dir], { stdio: "inherit" });
+        child.on("close", () => done());
+      });
+    }
+  };
+  return Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker)).then(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const jobIndex = process.argv.indexOf("--job");
+  if (jobIndex >= 0) return runJob(process.argv[jobIndex + 1]);
   const engine = findEngine();
   if ("skip" in engine) {
     if (process.env.DELIVERY_TF_REQUIRED === "1") {
@@ -257,10 +288,10 @@ function main(): void {
   }
   const version = execFileSync(engine.terraform, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
   const providers = engine.mode === "mirror" ? `hashicorp/aws ${engine.awsVersion} from ${engine.mirror}, stand-ins for GitLab` : "registry providers";
-  console.log(`tf-check: ${version}, ${providers}`);
+  const width = availableParallelism();
+  console.log(`tf-check: ${version}, ${providers}, ${width} at a time`);
   const root = resolve(".tf-check");
-  let failed = 0;
-  let passed = 0;
+  const jobs: Job[] = [];
   for (const file of exampleConfigs()) {
     const name = basename(file).replace(/\.ya?ml$/, "");
     const outdir = join(root, name, "cdktf.out");
@@ -268,26 +299,37 @@ function main(): void {
     const names = synthesizeConfig(loadConfigFile(file).config, outdir);
     const stacks = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(outdir, "stacks", n, "cdk.tf.json"), "utf8"))]));
     for (const stackName of names) {
-      const started = Date.now();
       // An import block reads the existing object from AWS, which is out of reach here: plan
       // such a stack as before the handshake (imports off); __tests__/engine/adopt.test.ts
       // plans the import against a stand-in state.
       const connectionStatus = stacks[stackName].import ? "PENDING" : "AVAILABLE";
-      const result = runStack(engine, prepareStack(stacks[stackName], engine, { stacks, connectionStatus }), join(root, name, stackName));
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (result.ok) {
-        passed++;
-        const changes = result.plan?.resource_changes?.length;
-        const note = connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "";
-        console.log(`tf-check: ok   ${name}/${stackName} (${changes ?? "validated"}${changes !== undefined ? " planned changes" : ""}${note}, ${seconds}s)`);
-      } else {
-        failed++;
-        console.error(`tf-check: FAIL ${name}/${stackName}\n${result.errors}`);
-      }
+      const dir = join(root, name, stackName);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "job.json"), JSON.stringify({ prepared: prepareStack(stacks[stackName], engine, { stacks, connectionStatus }) }));
+      jobs.push({ label: `${name}/${stackName}`, dir, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
     }
   }
-  console.log(`tf-check: ${passed} stack(s) validated and planned, ${failed} failing`);
+  const started = Date.now();
+  await runPool(jobs, width);
+  let failed = 0;
+  for (const job of jobs) {
+    const result = existsSync(join(job.dir, "result.json"))
+      ? JSON.parse(readFileSync(join(job.dir, "result.json"), "utf8"))
+      : { ok: false, errors: "the check process ended without a result" };
+    if (result.ok) {
+      console.log(`tf-check: ok   ${job.label} (${result.changes ?? "validated"}${result.changes !== undefined ? " planned changes" : ""}${job.note})`);
+    } else {
+      failed++;
+      console.error(`tf-check: FAIL ${job.label}\n${result.errors}`);
+    }
+  }
+  console.log(`tf-check: ${jobs.length - failed} stack(s) validated and planned, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (failed > 0) process.exit(1);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`tf-check: internal error: ${e instanceof Error ? e.stack : e}`);
+    process.exit(2);
+  });
+}
