@@ -175,6 +175,36 @@ const adopt = z.strictObject({
     .describe("Every stage after the source stage, copied from `aws codepipeline get-pipeline`: what is not listed is removed"),
 });
 
+const roleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+
+/** One delivery environment: a pipeline stage after build and test. */
+const environment = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 lowercase letters, digits or '-', starting with a letter"),
+    approval: z.boolean().optional().describe("A manual approval before deploying; default: on for prod and production, off elsewhere"),
+    variables: z.record(envVarName, z.string().max(4096)).default({}).describe("Plain-text variables of this environment's deploy"),
+    deploy: z
+      .strictObject({
+        codebuild: z
+          .strictObject({
+            buildspec: z.string().regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository"),
+          })
+          .optional()
+          .describe("Run a deploy buildspec (CodeBuild) with the environment's variables"),
+        cloudformation: z
+          .strictObject({
+            stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a CloudFormation stack name"),
+            templatePath: z.string().min(1).describe("Template inside the build output artifact"),
+            parametersPath: z.string().min(1).optional().describe("Template configuration file (parameters, tags) inside the build output"),
+            capabilities: z.array(z.enum(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])).default([]),
+            executionRoleArn: roleArn.describe("Role CloudFormation assumes to create the stack's resources"),
+          })
+          .optional()
+          .describe("Create or update a CloudFormation stack from a template in the build output"),
+      })
+      .refine((d) => Boolean(d.codebuild) !== Boolean(d.cloudformation), { message: "needs exactly one of codebuild or cloudformation" }),
+  });
+
 const pipeline = z.strictObject({
   branch: branchName.optional().describe("Branch that manual runs build; default: the project's defaultBranch"),
   executionMode: z.enum(["QUEUED", "SUPERSEDED", "PARALLEL"]).default("QUEUED"),
@@ -193,6 +223,22 @@ const pipeline = z.strictObject({
   adopt: adopt
     .optional()
     .describe("Take over an existing pipeline: its source stage becomes the GitLab source, its other stages are kept as listed"),
+  environments: z
+    .array(environment)
+    .max(10)
+    .default([])
+    .describe("Deploy stages after build and test, in order (e.g. dev, staging, prod)")
+    .superRefine((envs, ctx) => {
+      envs.forEach((e, i) => {
+        if (envs.findIndex((o) => o.name === e.name) !== i) {
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(e.name)} is listed twice; give each environment its own name` });
+        }
+      });
+    }),
+}).superRefine((p, ctx) => {
+  if (p.adopt && p.environments.length > 0) {
+    ctx.addIssue({ code: "custom", path: ["environments"], message: "cannot be combined with adopt: an adopted pipeline keeps its own stages; list them under adopt.stages" });
+  }
 });
 
 const deployToken = z.strictObject({
@@ -377,6 +423,7 @@ export type ProjectConfig = DeliveryConfig["projects"][number];
 export type PipelineConfig = ProjectConfig["pipeline"];
 export type BuildConfig = PipelineConfig["build"];
 export type PushFilter = NonNullable<PipelineConfig["triggers"]["push"]>[number];
+export type EnvironmentConfig = PipelineConfig["environments"][number];
 export type AdoptConfig = NonNullable<PipelineConfig["adopt"]>;
 export type MergeRequestFilter = NonNullable<PipelineConfig["triggers"]["mergeRequests"]>[number];
 

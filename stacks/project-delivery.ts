@@ -9,7 +9,8 @@ import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
-import { AdoptedPipeline, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
+import { DeliveryEnvironments } from "../modules/pipeline/environments";
+import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
@@ -17,6 +18,7 @@ export interface ProjectDeliveryProps {
   readonly connection: GitlabConnection;
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
+  readonly region: string;
   /** CodeBuild's source type for this GitLab (for merge-request CI). */
   readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
 }
@@ -64,6 +66,25 @@ export class ProjectDelivery extends Construct {
         pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
     });
     const pipelineName = adopt?.name ?? awsName(base, "", 100);
+    const environments =
+      pipelineCfg.environments.length > 0
+        ? new DeliveryEnvironments(this, "Environments", {
+            name: base,
+            accountId: props.accountId,
+            region: props.region,
+            projectPath: cfg.path,
+            artifactStore: props.artifactStore,
+            deployToken,
+            buildOutput: BUILD_OUTPUT,
+            environments: pipelineCfg.environments.map((e) => ({
+              name: e.name,
+              approval: e.approval,
+              variables: e.variables,
+              codebuild: e.deploy.codebuild,
+              cloudformation: e.deploy.cloudformation,
+            })),
+          })
+        : undefined;
     new GitlabPipeline(this, "Pipeline", {
       name: pipelineName,
       accountId: props.accountId,
@@ -73,6 +94,7 @@ export class ProjectDelivery extends Construct {
       artifactStore: props.artifactStore,
       build,
       adopt: adopt && adoptedPipeline(adopt),
+      environments,
       branch: pipelineCfg.branch ?? cfg.defaultBranch,
       executionMode: pipelineCfg.executionMode,
       artifactFormat: pipelineCfg.artifactFormat,
@@ -107,6 +129,11 @@ export class ProjectDelivery extends Construct {
     const key = id.replace(/[^A-Za-z0-9_]/g, "_");
     // The pipeline waits for the handshake (count 0), so its name is output as configured.
     new TerraformOutput(this, "pipeline", { value: pipelineName, description: `CodePipeline of ${cfg.path}` }).overrideLogicalId(`${key}_pipeline`);
+    new TerraformOutput(this, "pipeline_url", {
+      value: `https://${props.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${props.region}`,
+      description: `Console page of the pipeline of ${cfg.path}`,
+    }).overrideLogicalId(`${key}_pipeline_url`);
+    new TerraformOutput(this, "gitlab_url", { value: gitlab.webUrl, description: `GitLab page of ${cfg.path}` }).overrideLogicalId(`${key}_gitlab_url`);
     new TerraformOutput(this, "full_repository_id", {
       value: gitlab.pathWithNamespace,
       description: `FullRepositoryId the pipeline reads (${cfg.path})`,

@@ -47,6 +47,7 @@ export class ProjectsStack extends TerraformStack {
         gate,
         artifactStore: this.artifactStore,
         serverType: codebuildServerType(config),
+        region: config.aws.region,
       });
     }
     new TerraformOutput(this, "connection_status", { value: gate.status, description: "Status of the shared connection, read at plan time" });

@@ -75,7 +75,13 @@ describe("GitlabPipeline", () => {
           version: "1",
           input_artifacts: ["source_output"],
           output_artifacts: ["build_output"],
-          configuration: { ProjectName: `\${aws_codebuild_project.${only(json, "aws_codebuild_project").name}.name}` },
+          configuration: {
+            ProjectName: `\${aws_codebuild_project.${only(json, "aws_codebuild_project").name}.name}`,
+            EnvironmentVariables:
+              '[{"name":"GITLAB_COMMIT_ID","value":"#{SourceVariables.CommitId}","type":"PLAINTEXT"},' +
+              '{"name":"GITLAB_BRANCH","value":"#{SourceVariables.BranchName}","type":"PLAINTEXT"},' +
+              '{"name":"GITLAB_REPOSITORY","value":"#{SourceVariables.FullRepositoryName}","type":"PLAINTEXT"}]',
+          },
         },
       ],
     });

@@ -83,9 +83,22 @@ describe("ProjectsStack", () => {
   test("per-project outputs name the pipeline, the repository and the secret, never the token", () => {
     const key = "acme__platform__payments_api";
     expect(Object.keys(json.output).sort()).toEqual(
-      ["artifact_bucket", "connection_status", "next_step", `${key}_deploy_token_secret_arn`, `${key}_full_repository_id`, `${key}_pipeline`].sort(),
+      [
+        "artifact_bucket",
+        "connection_status",
+        "next_step",
+        `${key}_deploy_token_secret_arn`,
+        `${key}_full_repository_id`,
+        `${key}_gitlab_url`,
+        `${key}_pipeline`,
+        `${key}_pipeline_url`,
+      ].sort(),
     );
     expect(json.output[`${key}_pipeline`].value).toBe("acme-platform-payments-api");
+    expect(json.output[`${key}_pipeline_url`].value).toBe(
+      "https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/acme-platform-payments-api/view?region=eu-west-1",
+    );
+    expect(json.output[`${key}_gitlab_url`].value).toMatch(/^\$\{gitlab_project\.[\w-]+\.web_url\}$/);
     for (const output of Object.values(json.output) as Array<{ value: string }>) expect(output.value).not.toMatch(/\.token\b/);
   });
 

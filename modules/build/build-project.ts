@@ -50,6 +50,8 @@ export interface BuildProjectProps {
     readonly fullRepositoryId: string;
     readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
   };
+  /** First words of the project description. @default "Build and test stage of the GitLab delivery pipeline" */
+  readonly purpose?: string;
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
 }
@@ -101,7 +103,7 @@ export class BuildProject extends Construct {
     );
 
     const gitlab = props.gitlabSource;
-    const purpose = gitlab ? "Merge-request CI of the GitLab repository" : "Build and test stage of the GitLab delivery pipeline";
+    const purpose = props.purpose ?? (gitlab ? "Merge-request CI of the GitLab repository" : "Build and test stage of the GitLab delivery pipeline");
     this.project = new CodebuildProject(this, "Resource", {
       name: props.name,
       description: props.privileged ? `${purpose}. ${PRIVILEGED_MARK}${props.privilegedReason}` : purpose,

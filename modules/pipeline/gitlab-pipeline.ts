@@ -7,6 +7,7 @@ import { ConnectionGate } from "../connection/connection-gate";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
+import { DeliveryEnvironments, TRACE_VARIABLES } from "./environments";
 import { importWhenAvailable } from "./import-when-available";
 
 /** Include/exclude glob patterns of one trigger criterion. */
@@ -44,6 +45,8 @@ export interface GitlabPipelineProps {
    * @default - a new pipeline
    */
   readonly adopt?: AdoptedPipeline;
+  /** Deploy stages after build and test. @default - none */
+  readonly environments?: DeliveryEnvironments;
   /** Branch that manual runs build (triggers decide the automatic ones). */
   readonly branch: string;
   /** @default "QUEUED" */
@@ -76,6 +79,7 @@ export interface AdoptedPipeline {
 }
 
 export const SOURCE_ACTION = "Source";
+export const BUILD_OUTPUT = "build_output";
 export const SOURCE_NAMESPACE = "SourceVariables";
 
 /**
@@ -112,6 +116,7 @@ export class GitlabPipeline extends Construct {
     } else {
       props.artifactStore.grantReadWrite(this.role);
       props.build!.grantStart(this.role);
+      props.environments?.grantTo(this.role);
       artifactStore = { location: props.artifactStore.bucket.bucket, type: "S3", encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" } };
     }
     const sourceOutput = adopt?.sourceArtifactName ?? "source_output";
@@ -156,11 +161,12 @@ export class GitlabPipeline extends Construct {
                     provider: "CodeBuild",
                     version: "1",
                     inputArtifacts: [sourceOutput],
-                    outputArtifacts: ["build_output"],
-                    configuration: { ProjectName: props.build!.project.name },
+                    outputArtifacts: [BUILD_OUTPUT],
+                    configuration: { ProjectName: props.build!.project.name, EnvironmentVariables: TRACE_VARIABLES },
                   },
                 ],
               },
+              ...(props.environments?.stages ?? []),
             ]),
       ],
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],

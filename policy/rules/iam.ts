@@ -72,14 +72,16 @@ export const iamRules: Rule[] = [
   },
   {
     id: "GAD-IAM-4",
-    title: "iam:PassRole only for this stack's roles, with iam:PassedToService",
+    // Relaxed for roles the config names itself (a CloudFormation execution role): a literal
+    // role ARN is accepted, still only with iam:PassedToService.
+    title: "iam:PassRole only for this stack's roles or roles the config names, always with iam:PassedToService",
     check: (stack) =>
       allowStatements(stack)
         .filter(([, s]) => asList(s.actions).includes("iam:PassRole"))
         .filter(
           ([, s]) =>
             asList(s.resources).length === 0 ||
-            !asList(s.resources).every((r) => isRefTo(r, ["aws_iam_role"], ["arn"])) ||
+            !asList(s.resources).every((r) => isRefTo(r, ["aws_iam_role"], ["arn"]) || /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(String(r))) ||
             !asList(s.condition).some((c: any) => c.variable === "iam:PassedToService"),
         )
         .map(([address, s]) => ({

@@ -1,0 +1,145 @@
+import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
+import { Construct } from "constructs";
+import { awsName } from "../../config/naming";
+import { ArtifactStore } from "../artifact-store/artifact-store";
+import { BuildProject } from "../build/build-project";
+import { DeployToken } from "../deploy-token/deploy-token";
+import { ServiceRole } from "../iam/service-role";
+
+/** CodeBuild action variables that trace every build and deploy back to its GitLab commit. */
+export const TRACE_VARIABLES = JSON.stringify([
+  { name: "GITLAB_COMMIT_ID", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
+  { name: "GITLAB_BRANCH", value: "#{SourceVariables.BranchName}", type: "PLAINTEXT" },
+  { name: "GITLAB_REPOSITORY", value: "#{SourceVariables.FullRepositoryName}", type: "PLAINTEXT" },
+]);
+
+export interface EnvironmentProps {
+  readonly name: string;
+  /** @default - on for prod and production */
+  readonly approval?: boolean;
+  readonly variables?: Record<string, string>;
+  readonly codebuild?: { readonly buildspec: string };
+  readonly cloudformation?: {
+    readonly stackName: string;
+    readonly templatePath: string;
+    readonly parametersPath?: string;
+    readonly capabilities?: readonly string[];
+    readonly executionRoleArn: string;
+  };
+}
+
+export interface DeliveryEnvironmentsProps {
+  /** Base of the deploy projects' names. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Shown on the approval request. */
+  readonly projectPath: string;
+  readonly artifactStore: ArtifactStore;
+  readonly deployToken: DeployToken;
+  readonly environments: readonly EnvironmentProps[];
+  /** Output artifact of the build stage that deploys read. */
+  readonly buildOutput: string;
+}
+
+/**
+ * The deploy stages of a pipeline, one per environment in order: an optional manual
+ * approval, then a CodeBuild deploy (the environment's buildspec and variables) or a
+ * CloudFormation deploy of a template from the build output. Every action gets the commit
+ * it deploys through the source variables.
+ */
+export class DeliveryEnvironments extends Construct {
+  readonly stages: CodepipelineStage[] = [];
+  private readonly deployProjects: BuildProject[] = [];
+  private readonly stacks: Array<{ stackName: string; executionRoleArn: string }> = [];
+
+  constructor(scope: Construct, id: string, private readonly props: DeliveryEnvironmentsProps) {
+    super(scope, id);
+    for (const env of props.environments) {
+      const actions: CodepipelineStageAction[] = [];
+      if (env.approval ?? ["prod", "production"].includes(env.name)) {
+        actions.push({
+          name: "Approve",
+          category: "Approval",
+          owner: "AWS",
+          provider: "Manual",
+          version: "1",
+          runOrder: 1,
+          configuration: { CustomData: `Deploy ${props.projectPath} at commit #{SourceVariables.CommitId} to ${env.name}?` },
+        });
+      }
+      if (env.codebuild) {
+        const project = new BuildProject(this, env.name, {
+          name: awsName(props.name, `deploy-${env.name}`, 100),
+          accountId: props.accountId,
+          artifactStore: props.artifactStore,
+          deployToken: props.deployToken,
+          buildspec: env.codebuild.buildspec,
+          environmentVariables: { ...env.variables, DEPLOY_ENVIRONMENT: env.name },
+          purpose: `Deploy to ${env.name}`,
+        });
+        this.deployProjects.push(project);
+        actions.push({
+          name: "Deploy",
+          category: "Build",
+          owner: "AWS",
+          provider: "CodeBuild",
+          version: "1",
+          runOrder: 2,
+          inputArtifacts: [props.buildOutput],
+          configuration: { ProjectName: project.project.name, EnvironmentVariables: TRACE_VARIABLES },
+        });
+      } else if (env.cloudformation) {
+        const cfn = env.cloudformation;
+        this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
+        actions.push({
+          name: "Deploy",
+          category: "Deploy",
+          owner: "AWS",
+          provider: "CloudFormation",
+          version: "1",
+          runOrder: 2,
+          inputArtifacts: [props.buildOutput],
+          configuration: {
+            ActionMode: "CREATE_UPDATE",
+            StackName: cfn.stackName,
+            TemplatePath: `${props.buildOutput}::${cfn.templatePath}`,
+            ...(cfn.parametersPath ? { TemplateConfiguration: `${props.buildOutput}::${cfn.parametersPath}` } : {}),
+            ...(cfn.capabilities?.length ? { Capabilities: cfn.capabilities.join(",") } : {}),
+            RoleArn: cfn.executionRoleArn,
+          },
+        });
+      }
+      this.stages.push({ name: `Deploy-${env.name}`, action: actions });
+    }
+  }
+
+  /** What the pipeline role needs for these stages: start the deploy builds, run the stacks. */
+  grantTo(role: ServiceRole): void {
+    if (this.deployProjects.length > 0) {
+      role.addGrant({ sid: "StartDeployBuilds", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: this.deployProjects.map((p) => p.project.arn) });
+    }
+    if (this.stacks.length > 0) {
+      role.addGrant({
+        sid: "DeployStacks",
+        actions: [
+          "cloudformation:CreateChangeSet",
+          "cloudformation:CreateStack",
+          "cloudformation:DeleteChangeSet",
+          "cloudformation:DescribeChangeSet",
+          "cloudformation:DescribeStackEvents",
+          "cloudformation:DescribeStacks",
+          "cloudformation:ExecuteChangeSet",
+          "cloudformation:UpdateStack",
+        ],
+        resources: this.stacks.map((s) => `arn:aws:cloudformation:${this.props.region}:${this.props.accountId}:stack/${s.stackName}/*`),
+      });
+      role.addGrant({
+        sid: "PassStackRoles",
+        actions: ["iam:PassRole"],
+        resources: [...new Set(this.stacks.map((s) => s.executionRoleArn))],
+        conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["cloudformation.amazonaws.com"] }],
+      });
+    }
+  }
+}
