@@ -223,6 +223,10 @@ const pipeline = z.strictObject({
   adopt: adopt
     .optional()
     .describe("Take over an existing pipeline: its source stage becomes the GitLab source, its other stages are kept as listed"),
+  statusOnGitlab: z
+    .boolean()
+    .default(false)
+    .describe("Set a commit status on GitLab when an execution starts, succeeds or fails (a Lambda with a project access token, api scope, expiring with the deploy token)"),
   environments: z
     .array(environment)
     .max(10)

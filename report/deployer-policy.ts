@@ -34,6 +34,8 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
   const securityGroups = stacks.some((s) => s.resource?.aws_security_group);
   const sourceCredential = stacks.some((s) => s.resource?.aws_codebuild_source_credential);
   const allRoles = [...roles, ...existingRoles].map((r) => `arn:aws:iam::${account}:role/${r}`);
+  const functions = names(stacks, "aws_lambda_function", "function_name");
+  const rules = names(stacks, "aws_cloudwatch_event_rule", "name");
 
   const statements: PolicyStatement[] = [
     {
@@ -168,7 +170,9 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
       Effect: "Allow",
       Action: ["iam:PassRole"],
       Resource: allRoles,
-      Condition: { StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"] } },
+      Condition: {
+        StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", ...(functions.length > 0 ? ["lambda.amazonaws.com"] : [])] },
+      },
     });
   }
   if (bucketPrefixes.length > 0) {
@@ -255,6 +259,32 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
       Resource: logGroups.map((g) => arn("logs", `log-group:${g}`)),
     });
     statements.push({ Sid: "LogGroupsDescribe", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] });
+  }
+  if (functions.length > 0) {
+    statements.push({
+      Sid: "StatusFunctions",
+      Effect: "Allow",
+      Action: [
+        "lambda:AddPermission",
+        "lambda:CreateFunction",
+        "lambda:DeleteFunction",
+        "lambda:GetFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:GetPolicy",
+        "lambda:ListVersionsByFunction",
+        "lambda:RemovePermission",
+        "lambda:TagResource",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+      ],
+      Resource: functions.map((f) => arn("lambda", `function:${f}`)),
+    });
+    statements.push({
+      Sid: "StatusRules",
+      Effect: "Allow",
+      Action: ["events:DeleteRule", "events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource"],
+      Resource: rules.map((r) => arn("events", `rule/${r}`)),
+    });
   }
   statements.push({ Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] });
   if (config.state.backend === "s3") {

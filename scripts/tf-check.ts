@@ -13,7 +13,7 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { loadConfigFile } from "../config/load";
 import { synthesizeConfig } from "../stacks/app";
@@ -305,6 +305,9 @@ async function main(): Promise<void> {
       const connectionStatus = stacks[stackName].import ? "PENDING" : "AVAILABLE";
       const dir = join(root, name, stackName);
       mkdirSync(dir, { recursive: true });
+      // Assets (the commit-status Lambda's zip) are referenced relative to the stack folder.
+      const assets = join(outdir, "stacks", stackName, "assets");
+      if (existsSync(assets)) cpSync(assets, join(dir, "assets"), { recursive: true });
       writeFileSync(join(dir, "job.json"), JSON.stringify({ prepared: prepareStack(stacks[stackName], engine, { stacks, connectionStatus }) }));
       jobs.push({ label: `${name}/${stackName}`, dir, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
     }

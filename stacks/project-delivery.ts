@@ -9,6 +9,7 @@ import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
+import { CommitStatus } from "../modules/status/commit-status";
 import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 
@@ -19,6 +20,8 @@ export interface ProjectDeliveryProps {
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   readonly region: string;
+  /** `https://host/api/v4` of the GitLab instance (for commit statuses). */
+  readonly gitlabApiUrl: string;
   /** CodeBuild's source type for this GitLab (for merge-request CI). */
   readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
 }
@@ -102,6 +105,19 @@ export class ProjectDelivery extends Construct {
       mergeRequests: pipelineCfg.triggers.mergeRequests,
     });
 
+    if (pipelineCfg.statusOnGitlab) {
+      new CommitStatus(this, "CommitStatus", {
+        name: base,
+        accountId: props.accountId,
+        region: props.region,
+        project: gitlab,
+        pipelineName,
+        gitlabApiUrl: props.gitlabApiUrl,
+        artifactStore: props.artifactStore,
+        tokenExpiresAt: cfg.deployToken.expiresAt,
+        secretName: `gitlab-aws-delivery/${cfg.path}/status-token`,
+      });
+    }
     if (cfg.ci) {
       new MergeRequestCi(this, "MergeRequestCi", {
         name: awsName(base, "ci", 100),

@@ -48,6 +48,7 @@ export class ProjectsStack extends TerraformStack {
         artifactStore: this.artifactStore,
         serverType: codebuildServerType(config),
         region: config.aws.region,
+        gitlabApiUrl: gitlabApiUrl(config).replace(/\/$/, ""),
       });
     }
     new TerraformOutput(this, "connection_status", { value: gate.status, description: "Status of the shared connection, read at plan time" });

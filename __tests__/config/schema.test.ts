@@ -20,6 +20,7 @@ describe("configuration schema", () => {
       executionMode: "QUEUED",
       artifactFormat: "CODE_ZIP",
       triggers: {},
+      statusOnGitlab: false,
       environments: [],
       build: {
         image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",

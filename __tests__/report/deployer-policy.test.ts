@@ -77,6 +77,14 @@ describe("deployer policy", () => {
     expect(a.Pipelines.Resource).toEqual([`arn:aws:codepipeline:eu-west-1:${ACCOUNT}:legacy`]);
   });
 
+  test("commit statuses add the function and its rule, and lambda to the services roles are passed to", () => {
+    const st = policyFor(rawConfig({ projects: [rawProject({ pipeline: { statusOnGitlab: true } })] }));
+    expect(st.StatusFunctions.Resource).toEqual([`arn:aws:lambda:eu-west-1:${ACCOUNT}:function:acme-platform-payments-api-status`]);
+    expect(st.StatusRules.Resource).toEqual([`arn:aws:events:eu-west-1:${ACCOUNT}:rule/acme-platform-payments-api-status`]);
+    expect(st.PassServiceRoles.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", "lambda.amazonaws.com"] } });
+    expect(p.StatusFunctions).toBeUndefined();
+  });
+
   test("the S3 state backend adds its objects (and its lock table only when asked)", () => {
     const s = policyFor(rawConfig({ state: { backend: "s3", s3: { bucket: "acme-tf-state", keyPrefix: "delivery" } } }));
     expect(s.StateObjects.Resource).toEqual(["arn:aws:s3:::acme-tf-state/delivery/*"]);
