@@ -1,6 +1,7 @@
 import { exitOnError } from "./config/exit";
 import { loadConfigFile } from "./config/load";
-import { parseShard, synthesizeConfig, synthesizeParallel, workerCount } from "./stacks/app";
+import { synthesizeConfig } from "./stacks/app";
+import { parseShard, synthesizeParallel, workerCount } from "./stacks/parallel-synth";
 
 // Reads and validates the configuration, then builds the stacks; nothing else happens here.
 async function main(): Promise<void> {

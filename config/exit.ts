@@ -1,4 +1,5 @@
-import { ValidationError, WorkerError } from "../stacks/app";
+import { ValidationError } from "../stacks/app";
+import { WorkerError } from "../stacks/parallel-synth";
 import { ConfigError } from "./errors";
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REGION_PATTERN } from "./regions";
 
 const show = (v: unknown) => JSON.stringify(v);
 
@@ -44,7 +45,7 @@ const s3 = z.strictObject({
     const problem = bucketNameProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: `${show(v)} ${problem} (S3 bucket naming rules)` });
   }),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/, "must be an AWS region code").optional().describe("default: aws.region"),
+  region: z.string().regex(REGION_PATTERN, "must be an AWS region code").optional().describe("default: aws.region"),
   keyPrefix: z
     .string()
     .regex(/^[A-Za-z0-9!_.*'()/-]*[^/]$/, "must be a key prefix without a trailing '/'")
