@@ -223,6 +223,17 @@ const pipeline = z.strictObject({
   adopt: adopt
     .optional()
     .describe("Take over an existing pipeline: its source stage becomes the GitLab source, its other stages are kept as listed"),
+  variables: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9@_-]{1,128}$/, "must be 1-128 letters, digits, '@', '_' or '-'"),
+        default: z.string().max(1000).optional(),
+        description: z.string().max(200).optional(),
+      }),
+    )
+    .max(50)
+    .default([])
+    .describe("V2 pipeline variables, set per run; environments read them as #{variables.NAME}"),
   statusOnGitlab: z
     .boolean()
     .default(false)

@@ -98,6 +98,7 @@ export class ProjectDelivery extends Construct {
       build,
       adopt: adopt && adoptedPipeline(adopt),
       environments,
+      variables: pipelineCfg.variables,
       branch: pipelineCfg.branch ?? cfg.defaultBranch,
       executionMode: pipelineCfg.executionMode,
       artifactFormat: pipelineCfg.artifactFormat,

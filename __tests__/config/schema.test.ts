@@ -20,6 +20,7 @@ describe("configuration schema", () => {
       executionMode: "QUEUED",
       artifactFormat: "CODE_ZIP",
       triggers: {},
+      variables: [],
       statusOnGitlab: false,
       environments: [],
       build: {

@@ -40,10 +40,7 @@ describe("environments: dev → staging → prod", () => {
     expect(dev.body.name).toBe("acme-shop-checkout-deploy-dev");
     expect(dev.body.source).toEqual({ type: "CODEPIPELINE", buildspec: "deploy/buildspec.yml" });
     expect(dev.body.description).toBe("Deploy to dev");
-    expect(dev.body.environment.environment_variable.slice(0, 2)).toEqual([
-      { name: "DEPLOY_ENVIRONMENT", value: "dev", type: "PLAINTEXT" },
-      { name: "STAGE", value: "dev", type: "PLAINTEXT" },
-    ]);
+    expect(dev.body.environment.environment_variable[0]).toEqual({ name: "DEPLOY_ENVIRONMENT", value: "dev", type: "PLAINTEXT" });
     expect(pipeline.stage[2].action[0]).toEqual({
       name: "Deploy",
       category: "Build",
@@ -52,8 +49,29 @@ describe("environments: dev → staging → prod", () => {
       version: "1",
       run_order: 2,
       input_artifacts: ["build_output"],
-      configuration: { ProjectName: `\${aws_codebuild_project.${dev.name}.name}`, EnvironmentVariables: TRACE },
+      configuration: {
+        ProjectName: `\${aws_codebuild_project.${dev.name}.name}`,
+        EnvironmentVariables: `[{"name":"STAGE","value":"dev","type":"PLAINTEXT"},${TRACE.slice(1)}`,
+      },
     });
+  });
+
+  test("V2 pipeline variables are declared, and an environment's variables may read them when the action runs", () => {
+    const { json: j } = synth(
+      rawConfig({
+        projects: [
+          rawProject({
+            pipeline: {
+              variables: [{ name: "RELEASE_CHANNEL", default: "beta", description: "Where users get it" }],
+              environments: [{ name: "dev", variables: { CHANNEL: "#{variables.RELEASE_CHANNEL}" }, deploy: { codebuild: { buildspec: "deploy.yml" } } }],
+            },
+          }),
+        ],
+      }),
+    );
+    const p = only(j, "aws_codepipeline").body;
+    expect(p.variable).toEqual([{ name: "RELEASE_CHANNEL", default_value: "beta", description: "Where users get it" }]);
+    expect(JSON.parse(p.stage[2].action[0].configuration.EnvironmentVariables)[0]).toEqual({ name: "CHANNEL", value: "#{variables.RELEASE_CHANNEL}", type: "PLAINTEXT" });
   });
 
   test("a CloudFormation deploy takes the template and its configuration from the build output", () => {

@@ -6,12 +6,25 @@ import { BuildProject } from "../build/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { ServiceRole } from "../iam/service-role";
 
-/** CodeBuild action variables that trace every build and deploy back to its GitLab commit. */
-export const TRACE_VARIABLES = JSON.stringify([
+const TRACE = [
   { name: "GITLAB_COMMIT_ID", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
   { name: "GITLAB_BRANCH", value: "#{SourceVariables.BranchName}", type: "PLAINTEXT" },
   { name: "GITLAB_REPOSITORY", value: "#{SourceVariables.FullRepositoryName}", type: "PLAINTEXT" },
-]);
+];
+
+/** CodeBuild action variables that trace every build and deploy back to its GitLab commit. */
+export const TRACE_VARIABLES = JSON.stringify(TRACE);
+
+/**
+ * An action's variables: the environment's own (resolved when the action runs, so they may
+ * read `#{variables.NAME}` pipeline variables), then the commit it deploys.
+ */
+function actionVariables(variables: Record<string, string> = {}): string {
+  const own = Object.entries(variables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
+  return JSON.stringify([...own, ...TRACE]);
+}
 
 export interface EnvironmentProps {
   readonly name: string;
@@ -75,7 +88,7 @@ export class DeliveryEnvironments extends Construct {
           artifactStore: props.artifactStore,
           deployToken: props.deployToken,
           buildspec: env.codebuild.buildspec,
-          environmentVariables: { ...env.variables, DEPLOY_ENVIRONMENT: env.name },
+          environmentVariables: { DEPLOY_ENVIRONMENT: env.name },
           purpose: `Deploy to ${env.name}`,
         });
         this.deployProjects.push(project);
@@ -87,7 +100,7 @@ export class DeliveryEnvironments extends Construct {
           version: "1",
           runOrder: 2,
           inputArtifacts: [props.buildOutput],
-          configuration: { ProjectName: project.project.name, EnvironmentVariables: TRACE_VARIABLES },
+          configuration: { ProjectName: project.project.name, EnvironmentVariables: actionVariables(env.variables) },
         });
       } else if (env.cloudformation) {
         const cfn = env.cloudformation;

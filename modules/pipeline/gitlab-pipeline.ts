@@ -45,6 +45,8 @@ export interface GitlabPipelineProps {
    * @default - a new pipeline
    */
   readonly adopt?: AdoptedPipeline;
+  /** V2 pipeline variables. @default - none */
+  readonly variables?: ReadonlyArray<{ name: string; default?: string; description?: string }>;
   /** Deploy stages after build and test. @default - none */
   readonly environments?: DeliveryEnvironments;
   /** Branch that manual runs build (triggers decide the automatic ones). */
@@ -170,6 +172,7 @@ export class GitlabPipeline extends Construct {
             ]),
       ],
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
+      variable: props.variables?.map((v) => ({ name: v.name, defaultValue: v.default, description: v.description })),
       tags: props.tags,
       count: props.gate.count,
     });
