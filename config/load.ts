@@ -41,6 +41,12 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
     );
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const cycle = cyclePath(raw);
+  if (cycle !== undefined) {
+    throw new ConfigError(file, [
+      { path: cycle, message: "contains itself through a YAML alias (*name pointing back to an enclosing &name); write the value out instead" },
+    ]);
+  }
   const instances = (raw as { gitlab?: unknown } | null)?.gitlab;
   if (Array.isArray(instances)) {
     const vpcs = instances.map((g) => (g as { vpc?: { vpcId?: unknown } } | null)?.vpc?.vpcId).filter((v) => v !== undefined);
@@ -111,6 +117,18 @@ const NOUNS: Record<string, string> = {
   int: "a whole number",
   boolean: "true or false",
 };
+
+/** The key path at which a value contains one of its own ancestors (a recursive YAML alias). */
+function cyclePath(value: unknown, path: PropertyKey[] = [], ancestors: object[] = []): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (ancestors.includes(value)) return formatPath(path);
+  const entries: Array<[PropertyKey, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = cyclePath(child, [...path, key], [...ancestors, value]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 function describeValue(v: unknown): string {
   if (v === null) return "null";

@@ -147,6 +147,14 @@ describe("bad input gives one clear error naming field, value and fix", () => {
     expect(problems(rawConfig({ aws: { region: "me-central-1", skipConnectionRegionCheck: true } }))).toEqual([]);
   });
 
+  test("a YAML alias that contains itself is refused, naming where", () => {
+    const { parseConfig } = jest.requireActual("../../config/load");
+    const text = "name: acme-delivery\naws: &a\n  region: eu-west-1\n  defaultTags: *a\n";
+    expect(() => parseConfig(text, "delivery.yaml")).toThrow(
+      "delivery.yaml is not a valid delivery configuration:\n  aws.defaultTags: contains itself through a YAML alias (*name pointing back to an enclosing &name); write the value out instead",
+    );
+  });
+
   test("YAML syntax errors name the line", () => {
     const { parseConfig } = jest.requireActual("../../config/load");
     expect(() => parseConfig("name: [unclosed\n", "delivery.yaml")).toThrow(/YAML syntax: .*line 2/);

@@ -82,16 +82,18 @@ function apply(base: unknown, mutations: Mutation[]): unknown {
     const all = paths(doc);
     const path = all[m.pick % all.length];
     if (path.length === 0) {
-      if (m.kind === "set") doc = m.value;
+      if (m.kind === "set") doc = structuredClone(m.value);
       continue;
     }
     const parent = path.slice(0, -1).reduce((o: any, k) => o[k], doc);
     const key = path[path.length - 1];
-    if (m.kind === "set") parent[key] = m.value;
+    // Values are cloned: fast-check hands out the same object more than once, and putting
+    // one inside itself would make a cycle that no YAML file can hold.
+    if (m.kind === "set") parent[key] = structuredClone(m.value);
     else if (m.kind === "delete") Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key];
     else {
       const target = parent[key];
-      if (target && typeof target === "object" && !Array.isArray(target)) target[m.key] = m.value;
+      if (target && typeof target === "object" && !Array.isArray(target)) target[m.key] = structuredClone(m.value);
     }
   }
   return doc;

@@ -51,7 +51,7 @@ describe("environments: dev → staging → prod", () => {
       input_artifacts: ["build_output"],
       configuration: {
         ProjectName: `\${aws_codebuild_project.${dev.name}.name}`,
-        EnvironmentVariables: `[{"name":"STAGE","value":"dev","type":"PLAINTEXT"},${TRACE.slice(1)}`,
+        EnvironmentVariables: `[{"name":"CHANNEL","value":"#{variables.RELEASE_CHANNEL}","type":"PLAINTEXT"},{"name":"STAGE","value":"dev","type":"PLAINTEXT"},${TRACE.slice(1)}`,
       },
     });
   });
