@@ -123,7 +123,6 @@ function removalRisk(type: string, action: Action): { level: Level; message: str
       message: `a GitLab token is ${replaced ? "replaced: the old one stops working and builds read the new one from Secrets Manager" : "deleted: builds that use it fail"}`,
     };
   }
-  if (GUARDED_TYPES.includes(type)) return { level: "high", message: "a resource whose loss hurts is removed" };
   return undefined;
 }
 

@@ -32,6 +32,8 @@ export class ProjectDelivery extends Construct {
     super(scope, id);
     const cfg = props.project;
     const base = projectBaseName(cfg.path, cfg.name);
+    // The build project and the pipeline share one name.
+    const awsBase = awsName(base, "", 100);
     const gitlab = new GitlabProject(this, "GitlabProject", {
       path: cfg.path,
       mode: cfg.mode,
@@ -54,7 +56,7 @@ export class ProjectDelivery extends Construct {
     const build = adopt
       ? undefined
       : new BuildProject(this, "Build", {
-      name: awsName(base, "", 100),
+      name: awsBase,
       accountId: props.accountId,
       artifactStore: props.artifactStore,
       deployToken,
@@ -68,7 +70,7 @@ export class ProjectDelivery extends Construct {
       cloneThrough:
         pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
     });
-    const pipelineName = adopt?.name ?? awsName(base, "", 100);
+    const pipelineName = adopt?.name ?? awsBase;
     const environments =
       pipelineCfg.environments.length > 0
         ? new DeliveryEnvironments(this, "Environments", {

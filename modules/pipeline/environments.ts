@@ -12,14 +12,11 @@ const TRACE = [
   { name: "GITLAB_REPOSITORY", value: "#{SourceVariables.FullRepositoryName}", type: "PLAINTEXT" },
 ];
 
-/** CodeBuild action variables that trace every build and deploy back to its GitLab commit. */
-export const TRACE_VARIABLES = JSON.stringify(TRACE);
-
 /**
- * An action's variables: the environment's own (resolved when the action runs, so they may
- * read `#{variables.NAME}` pipeline variables), then the commit it deploys.
+ * A CodeBuild action's variables: its own (resolved when the action runs, so they may read
+ * `#{variables.NAME}` pipeline variables), then the GitLab commit it builds or deploys.
  */
-function actionVariables(variables: Record<string, string> = {}): string {
+export function actionVariables(variables: Record<string, string> = {}): string {
   const own = Object.entries(variables)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));

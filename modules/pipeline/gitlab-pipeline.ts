@@ -7,7 +7,7 @@ import { ConnectionGate } from "../connection/connection-gate";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
-import { DeliveryEnvironments, TRACE_VARIABLES } from "./environments";
+import { actionVariables, DeliveryEnvironments } from "./environments";
 import { importWhenAvailable } from "./import-when-available";
 
 /** Include/exclude glob patterns of one trigger criterion. */
@@ -164,7 +164,7 @@ export class GitlabPipeline extends Construct {
                     version: "1",
                     inputArtifacts: [sourceOutput],
                     outputArtifacts: [BUILD_OUTPUT],
-                    configuration: { ProjectName: props.build!.project.name, EnvironmentVariables: TRACE_VARIABLES },
+                    configuration: { ProjectName: props.build!.project.name, EnvironmentVariables: actionVariables() },
                   },
                 ],
               },
