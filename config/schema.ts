@@ -175,7 +175,8 @@ const adopt = z.strictObject({
     .describe("Every stage after the source stage, copied from `aws codepipeline get-pipeline`: what is not listed is removed"),
 });
 
-const roleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const roleArn = z.string().regex(ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
 
 /** One delivery environment: a pipeline stage after build and test. */
 const environment = z
@@ -183,6 +184,11 @@ const environment = z
     name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 lowercase letters, digits or '-', starting with a letter"),
     approval: z.boolean().optional().describe("A manual approval before deploying; default: on for prod and production, off elsewhere"),
     variables: z.record(envVarName, z.string().max(4096)).default({}).describe("Plain-text variables of this environment's deploy"),
+    roleArn: roleArn
+      .optional()
+      .describe(
+        "Cross-account: a role in the target account. A CloudFormation deploy action assumes it (the artifact bucket and key are opened to that account); a CodeBuild deploy gets it as DEPLOY_ROLE_ARN and may assume it",
+      ),
     deploy: z
       .strictObject({
         codebuild: z
@@ -203,7 +209,48 @@ const environment = z
           .describe("Create or update a CloudFormation stack from a template in the build output"),
       })
       .refine((d) => Boolean(d.codebuild) !== Boolean(d.cloudformation), { message: "needs exactly one of codebuild or cloudformation" }),
+  })
+  .superRefine((e, ctx) => {
+    const cfn = e.deploy.cloudformation;
+    // Zod still runs this when a field failed its own check; those ARNs were reported there.
+    if (!e.roleArn || !cfn || !ROLE_ARN.test(e.roleArn) || !ROLE_ARN.test(cfn.executionRoleArn)) return;
+    const target = accountOf(e.roleArn);
+    if (accountOf(cfn.executionRoleArn) !== target) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["deploy", "cloudformation", "executionRoleArn"],
+        message: `${show(cfn.executionRoleArn)} is in account ${accountOf(cfn.executionRoleArn)}, but the stack is deployed in account ${target} (roleArn); CloudFormation there can only use a role of that account: name an execution role in ${target}`,
+      });
+    }
   });
+
+/** The 12-digit account of an IAM ARN the schema has already checked. */
+export function accountOf(arn: string): string {
+  return arn.split(":")[4];
+}
+
+const notificationEvents = {
+  failed: "codepipeline-pipeline-pipeline-execution-failed",
+  "approval-needed": "codepipeline-pipeline-manual-approval-needed",
+  succeeded: "codepipeline-pipeline-pipeline-execution-succeeded",
+  canceled: "codepipeline-pipeline-pipeline-execution-canceled",
+} as const;
+
+/** CodeStar notification event type ids, by the short names the config uses. */
+export const NOTIFICATION_EVENT_IDS: Readonly<Record<keyof typeof notificationEvents, string>> = notificationEvents;
+
+const notifications = z.strictObject({
+  events: z
+    .array(z.enum(Object.keys(notificationEvents) as [keyof typeof notificationEvents, ...Array<keyof typeof notificationEvents>]))
+    .min(1)
+    .default(["failed", "approval-needed"])
+    .describe("Pipeline events published to the topic"),
+  emails: z
+    .array(z.email("must be an e-mail address"))
+    .max(20)
+    .default([])
+    .describe("Addresses subscribed to the topic (each confirms by e-mail); other subscribers (Chatbot, Lambda) can use the topic ARN output"),
+});
 
 const pipeline = z.strictObject({
   branch: branchName.optional().describe("Branch that manual runs build; default: the project's defaultBranch"),
@@ -238,6 +285,9 @@ const pipeline = z.strictObject({
     .boolean()
     .default(false)
     .describe("Set a commit status on GitLab when an execution starts, succeeds or fails (a Lambda with a project access token, api scope, expiring with the deploy token)"),
+  notifications: notifications
+    .optional()
+    .describe("An SNS topic (KMS-encrypted) fed by a CodeStar notification rule: failed executions and pending approvals by default"),
   environments: z
     .array(environment)
     .max(10)

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { awsName, projectBaseName } from "../config/naming";
-import { AdoptConfig, ProjectConfig } from "../config/schema";
+import { AdoptConfig, NOTIFICATION_EVENT_IDS, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { BuildProject } from "../modules/build/build-project";
 import { MergeRequestCi } from "../modules/build/merge-request-ci";
@@ -10,6 +10,8 @@ import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
 import { CommitStatus } from "../modules/status/commit-status";
+import { NotificationKey } from "../modules/notifications/notification-key";
+import { PipelineNotifications } from "../modules/notifications/pipeline-notifications";
 import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 
@@ -19,6 +21,8 @@ export interface ProjectDeliveryProps {
   readonly connection: GitlabConnection;
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
+  /** The stack's key for notification topics; there when a project of the stack asks for notifications. */
+  readonly notificationKey?: NotificationKey;
   readonly region: string;
   /** `https://host/api/v4` of the GitLab instance (for commit statuses). */
   readonly gitlabApiUrl: string;
@@ -85,12 +89,13 @@ export class ProjectDelivery extends Construct {
               name: e.name,
               approval: e.approval,
               variables: e.variables,
+              roleArn: e.roleArn,
               codebuild: e.deploy.codebuild,
               cloudformation: e.deploy.cloudformation,
             })),
           })
         : undefined;
-    new GitlabPipeline(this, "Pipeline", {
+    const pipeline = new GitlabPipeline(this, "Pipeline", {
       name: pipelineName,
       accountId: props.accountId,
       project: gitlab,
@@ -107,6 +112,26 @@ export class ProjectDelivery extends Construct {
       push: pipelineCfg.triggers.push,
       mergeRequests: pipelineCfg.triggers.mergeRequests,
     });
+
+    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
+    if (pipelineCfg.notifications) {
+      if (!props.notificationKey) throw new Error(`${this.node.path}: notifications need the stack's notification key`);
+      const notifications = new PipelineNotifications(this, "Notifications", {
+        name: base,
+        accountId: props.accountId,
+        region: props.region,
+        pipelineName,
+        pipeline: pipeline.pipeline,
+        gate: props.gate,
+        key: props.notificationKey,
+        eventTypeIds: pipelineCfg.notifications.events.map((e) => NOTIFICATION_EVENT_IDS[e]),
+        emails: pipelineCfg.notifications.emails,
+      });
+      new TerraformOutput(this, "notifications_topic_arn", {
+        value: notifications.topic.arn,
+        description: `SNS topic of the pipeline notifications of ${cfg.path}`,
+      }).overrideLogicalId(`${key}_notifications_topic_arn`);
+    }
 
     if (pipelineCfg.statusOnGitlab) {
       new CommitStatus(this, "CommitStatus", {
@@ -145,7 +170,6 @@ export class ProjectDelivery extends Construct {
       });
     }
 
-    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
     // The pipeline waits for the handshake (count 0), so its name is output as configured.
     new TerraformOutput(this, "pipeline", { value: pipelineName, description: `CodePipeline of ${cfg.path}` }).overrideLogicalId(`${key}_pipeline`);
     new TerraformOutput(this, "pipeline_url", {

@@ -4,9 +4,10 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
 import { awsName, projectConstructId } from "../config/naming";
-import { DeliveryConfig, ProjectConfig } from "../config/schema";
+import { accountOf, DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { ConnectionGate } from "../modules/connection/connection-gate";
+import { NotificationKey } from "../modules/notifications/notification-key";
 import { awsProvider, codebuildServerType, gitlabApiUrl, SharedStack, StackOptions } from "./shared-stack";
 import { ProjectDelivery } from "./project-delivery";
 
@@ -36,7 +37,12 @@ export class ProjectsStack extends TerraformStack {
     this.artifactStore = new ArtifactStore(this, "ArtifactStore", {
       bucketPrefix: `${awsName(id, "artifacts", 36)}-`,
       keyAlias: awsName(id, "artifacts", 200),
+      accountId: account.accountId,
+      deployAccounts: crossAccountReaders(props.projects),
     });
+    const notificationKey = props.projects.some((p) => p.pipeline.notifications)
+      ? new NotificationKey(this, "NotificationKey", { accountId: account.accountId, alias: awsName(id, "notifications", 200) })
+      : undefined;
     const gate = new ConnectionGate(this, "Connection", { connection: shared.connection, projects: props.projects.map((p) => p.path) });
 
     for (const project of props.projects) {
@@ -46,6 +52,7 @@ export class ProjectsStack extends TerraformStack {
         connection: shared.connection,
         gate,
         artifactStore: this.artifactStore,
+        notificationKey,
         serverType: codebuildServerType(config),
         region: config.aws.region,
         gitlabApiUrl: gitlabApiUrl(config).replace(/\/$/, ""),
@@ -55,4 +62,10 @@ export class ProjectsStack extends TerraformStack {
     new TerraformOutput(this, "next_step", { value: gate.nextStep, description: "What to do before the pipelines of this stack are created" });
     new TerraformOutput(this, "artifact_bucket", { value: this.artifactStore.bucket.bucket, description: "Artifact bucket of this stack" });
   }
+}
+
+/** Accounts whose CloudFormation deploy actions read this stack's artifacts with their own role. */
+function crossAccountReaders(projects: readonly ProjectConfig[]): string[] {
+  const accounts = projects.flatMap((p) => p.pipeline.environments.filter((e) => e.roleArn && e.deploy.cloudformation).map((e) => accountOf(e.roleArn!)));
+  return [...new Set(accounts)].sort();
 }

@@ -10,7 +10,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "unknown nested key",
     rawConfig({ projects: [rawProject({ pipeline: { trigger: {} } })] }),
-    /^projects\[0\]\.pipeline: unknown key "trigger"; remove it or use one of: branch, executionMode, artifactFormat, triggers, build, adopt, variables, statusOnGitlab, environments \(did you mean "triggers"\?\)$/,
+    /^projects\[0\]\.pipeline: unknown key "trigger"; remove it or use one of: branch, executionMode, artifactFormat, triggers, build, adopt, variables, statusOnGitlab, notifications, environments \(did you mean "triggers"\?\)$/,
   ],
   ["wrong type", rawConfig({ aws: { region: 42 } }), /^aws\.region: expected a string, got number 42; write a string$/],
   ["missing required key", rawConfig({ connection: {} }), /^connection\.name: is required; add it \(a string\)$/],

@@ -1,11 +1,23 @@
 import { checkStack, RULES, StackJson } from "../../policy";
 import { rawConfig, rawProject, synth } from "../helpers";
 
-/** A clean app using every feature the rules look at (CLONE_REF, privileged with a reason). */
+/** A clean app using every feature the rules look at (CLONE_REF, privileged with a reason, key policies, a topic). */
+const crossAccountProd = {
+  name: "prod",
+  roleArn: "arn:aws:iam::210987654321:role/deployer",
+  deploy: { cloudformation: { stackName: "payments-prod", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::210987654321:role/cfn" } },
+};
 const app = synth(
   rawConfig({
     projects: [
-      rawProject({ pipeline: { artifactFormat: "CODEBUILD_CLONE_REF", build: { privileged: true, privilegedReason: "builds Docker images" } } }),
+      rawProject({
+        pipeline: {
+          artifactFormat: "CODEBUILD_CLONE_REF",
+          build: { privileged: true, privilegedReason: "builds Docker images" },
+          notifications: {},
+          environments: [crossAccountProd],
+        },
+      }),
       rawProject({ path: "acme/legacy", mode: "adopt" }),
     ],
   }),
@@ -30,6 +42,7 @@ const rolePolicy = (s: StackJson): StackJson => {
 /** Rule id → a change that breaks it, and the address the finding must name. */
 const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]> = {
   "GAD-KMS-1": [(s) => delete first(s, "aws_codepipeline").artifact_store[0].encryption_key, (s) => `aws_codepipeline.${firstName(s, "aws_codepipeline")}`],
+  "GAD-SNS-1": [(s) => (first(s, "aws_sns_topic").kms_master_key_id = "alias/aws/sns"), (s) => `aws_sns_topic.${firstName(s, "aws_sns_topic")}`],
   "GAD-KMS-2": [(s) => (first(s, "aws_kms_key").enable_key_rotation = false), (s) => `aws_kms_key.${firstName(s, "aws_kms_key")}`],
   "GAD-CB-1": [(s) => (first(s, "aws_codebuild_project").encryption_key = "alias/aws/s3"), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
   "GAD-CB-2": [(s) => (first(s, "aws_codebuild_project").artifacts.encryption_disabled = true), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
@@ -108,6 +121,18 @@ describe("policy rules", () => {
   test("a sensitive output may carry a token (Terraform redacts it)", () => {
     const stack = broken((s) => (s.output.token = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}`, sensitive: true }));
     expect(checkStack(stack)).toEqual([]);
+  });
+
+  test("a * resource is accepted in a key policy (it means the key), and flagged once the document is no key's policy", () => {
+    expect(checkStack(clean)).toEqual([]);
+    const detached = broken((s) => Object.values<StackJson>(s.resource.aws_kms_key).forEach((k) => delete k.policy));
+    const flagged = checkStack(detached).filter((f) => f.rule === "GAD-IAM-2").map((f) => f.address);
+    expect(flagged).toEqual(
+      expect.arrayContaining([
+        `data.aws_iam_policy_document.${Object.keys(clean.data.aws_iam_policy_document).find((n) => n.startsWith("ArtifactStore_KeyPolicy"))}`,
+        `data.aws_iam_policy_document.${Object.keys(clean.data.aws_iam_policy_document).find((n) => n.startsWith("NotificationKey_Policy"))}`,
+      ]),
+    );
   });
 
   test("a * resource is accepted for an action AWS authorizes only on *", () => {

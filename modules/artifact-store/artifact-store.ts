@@ -9,6 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { ServiceRole } from "../iam/service-role";
+import { keyPolicy } from "../kms/key-policy";
 
 export interface ArtifactStoreProps {
   /** Prefix of the bucket name (at most 37 characters; Terraform appends a unique suffix). */
@@ -17,6 +18,14 @@ export interface ArtifactStoreProps {
   readonly keyAlias: string;
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
+  /** This account (token); names the key's own account in an explicit key policy. */
+  readonly accountId: string;
+  /**
+   * Accounts whose cross-account deploy roles read artifacts: the key lets them decrypt and
+   * the bucket lets them read objects. Their roles still need the same in their own IAM.
+   * @default - none: AWS's default key policy, this account only
+   */
+  readonly deployAccounts?: readonly string[];
 }
 
 /**
@@ -30,10 +39,25 @@ export class ArtifactStore extends Construct {
 
   constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
     super(scope, id);
+    const readers = [...new Set(props.deployAccounts ?? [])].sort().map((a) => `arn:aws:iam::${a}:root`);
+    // Without other accounts the key keeps AWS's default policy, so existing stacks see no change.
+    const policy =
+      readers.length > 0
+        ? keyPolicy(this, "KeyPolicy", props.accountId, [
+            {
+              sid: "DeployAccountsDecrypt",
+              effect: "Allow",
+              principals: [{ type: "AWS", identifiers: readers }],
+              actions: ["kms:Decrypt", "kms:DescribeKey"],
+              resources: ["*"],
+            },
+          ])
+        : undefined;
     this.key = new KmsKey(this, "Key", {
       description: `Encrypts the CodePipeline artifacts in ${props.bucketPrefix}*`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: policy?.json,
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
@@ -79,6 +103,24 @@ export class ArtifactStore extends Construct {
           resources: [this.bucket.arn, `${this.bucket.arn}/*`],
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
+        ...(readers.length > 0
+          ? [
+              {
+                sid: "DeployAccountsReadArtifacts",
+                effect: "Allow",
+                principals: [{ type: "AWS", identifiers: readers }],
+                actions: ["s3:GetObject", "s3:GetObjectVersion"],
+                resources: [`${this.bucket.arn}/*`],
+              },
+              {
+                sid: "DeployAccountsLocateBucket",
+                effect: "Allow",
+                principals: [{ type: "AWS", identifiers: readers }],
+                actions: ["s3:GetBucketLocation"],
+                resources: [this.bucket.arn],
+              },
+            ]
+          : []),
       ],
     });
     new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: tlsOnly.json });

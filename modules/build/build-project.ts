@@ -14,7 +14,8 @@ export interface BuildProjectProps {
   readonly name: string;
   readonly accountId: string;
   readonly artifactStore: ArtifactStore;
-  readonly deployToken: DeployToken;
+  /** Read by the build as GITLAB_DEPLOY_TOKEN(_USERNAME). @default - no token (a build that never reads GitLab) */
+  readonly deployToken?: DeployToken;
   /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
   readonly image?: string;
   /** @default "BUILD_GENERAL1_SMALL" */
@@ -97,10 +98,12 @@ export class BuildProject extends Construct {
     const variables = Object.entries(props.environmentVariables ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
-    variables.push(
-      { name: "GITLAB_DEPLOY_TOKEN_USERNAME", value: props.deployToken.secretReference("username"), type: "SECRETS_MANAGER" },
-      { name: "GITLAB_DEPLOY_TOKEN", value: props.deployToken.secretReference("token"), type: "SECRETS_MANAGER" },
-    );
+    if (props.deployToken) {
+      variables.push(
+        { name: "GITLAB_DEPLOY_TOKEN_USERNAME", value: props.deployToken.secretReference("username"), type: "SECRETS_MANAGER" },
+        { name: "GITLAB_DEPLOY_TOKEN", value: props.deployToken.secretReference("token"), type: "SECRETS_MANAGER" },
+      );
+    }
 
     const gitlab = props.gitlabSource;
     const purpose = props.purpose ?? (gitlab ? "Merge-request CI of the GitLab repository" : "Build and test stage of the GitLab delivery pipeline");
@@ -149,7 +152,7 @@ export class BuildProject extends Construct {
     } else {
       props.artifactStore.grantReadWrite(this.role);
     }
-    props.deployToken.grantRead(this.role);
+    props.deployToken?.grantRead(this.role);
     if (props.cloneThrough) {
       props.cloneThrough.connection.grantUse(this.role, props.cloneThrough.fullRepositoryId);
     }

@@ -5,6 +5,7 @@ import { ArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../build/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { ServiceRole } from "../iam/service-role";
+import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
 
 const TRACE = [
   { name: "GITLAB_COMMIT_ID", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
@@ -28,6 +29,12 @@ export interface EnvironmentProps {
   /** @default - on for prod and production */
   readonly approval?: boolean;
   readonly variables?: Record<string, string>;
+  /**
+   * A role in another account. The CloudFormation action runs as it (so the stack lands in
+   * that account); a CodeBuild deploy receives it as DEPLOY_ROLE_ARN and may assume it.
+   * @default - this account, the pipeline's role
+   */
+  readonly roleArn?: string;
   readonly codebuild?: { readonly buildspec: string };
   readonly cloudformation?: {
     readonly stackName: string;
@@ -61,7 +68,11 @@ export interface DeliveryEnvironmentsProps {
 export class DeliveryEnvironments extends Construct {
   readonly stages: CodepipelineStage[] = [];
   private readonly deployProjects: BuildProject[] = [];
+  /** Stacks the pipeline's own role deploys (this account). */
   private readonly stacks: Array<{ stackName: string; executionRoleArn: string }> = [];
+  /** Roles in other accounts the pipeline's role assumes for CloudFormation actions. */
+  private readonly crossAccountRoles: string[] = [];
+  private stamp?: BuildProject;
 
   constructor(scope: Construct, id: string, private readonly props: DeliveryEnvironmentsProps) {
     super(scope, id);
@@ -85,9 +96,10 @@ export class DeliveryEnvironments extends Construct {
           artifactStore: props.artifactStore,
           deployToken: props.deployToken,
           buildspec: env.codebuild.buildspec,
-          environmentVariables: { DEPLOY_ENVIRONMENT: env.name },
+          environmentVariables: { DEPLOY_ENVIRONMENT: env.name, ...(env.roleArn ? { DEPLOY_ROLE_ARN: env.roleArn } : {}) },
           purpose: `Deploy to ${env.name}`,
         });
+        if (env.roleArn) project.role.addGrant({ sid: "AssumeDeployRole", actions: ["sts:AssumeRole"], resources: [env.roleArn] });
         this.deployProjects.push(project);
         actions.push({
           name: "Deploy",
@@ -101,7 +113,23 @@ export class DeliveryEnvironments extends Construct {
         });
       } else if (env.cloudformation) {
         const cfn = env.cloudformation;
-        this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
+        if (env.roleArn) this.crossAccountRoles.push(env.roleArn);
+        else this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
+        const stamped = `template_configuration_${env.name.replace(/-/g, "_")}`;
+        actions.push({
+          name: "StampCommit",
+          category: "Build",
+          owner: "AWS",
+          provider: "CodeBuild",
+          version: "1",
+          runOrder: 1,
+          inputArtifacts: [props.buildOutput],
+          outputArtifacts: [stamped],
+          configuration: {
+            ProjectName: this.stampProject().project.name,
+            EnvironmentVariables: actionVariables(cfn.parametersPath ? { PARAMETERS_PATH: cfn.parametersPath } : {}),
+          },
+        });
         actions.push({
           name: "Deploy",
           category: "Deploy",
@@ -109,12 +137,14 @@ export class DeliveryEnvironments extends Construct {
           provider: "CloudFormation",
           version: "1",
           runOrder: 2,
-          inputArtifacts: [props.buildOutput],
+          inputArtifacts: [props.buildOutput, stamped],
+          roleArn: env.roleArn,
           configuration: {
             ActionMode: "CREATE_UPDATE",
             StackName: cfn.stackName,
             TemplatePath: `${props.buildOutput}::${cfn.templatePath}`,
-            ...(cfn.parametersPath ? { TemplateConfiguration: `${props.buildOutput}::${cfn.parametersPath}` } : {}),
+            // The stamped copy of the environment's file: its parameters plus the commit tags.
+            TemplateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
             ...(cfn.capabilities?.length ? { Capabilities: cfn.capabilities.join(",") } : {}),
             RoleArn: cfn.executionRoleArn,
           },
@@ -124,8 +154,27 @@ export class DeliveryEnvironments extends Construct {
     }
   }
 
+  /** One small build per pipeline writes the commit tags of all its CloudFormation deploys. */
+  private stampProject(): BuildProject {
+    if (!this.stamp) {
+      this.stamp = new BuildProject(this, "StampCommit", {
+        name: awsName(this.props.name, "stamp", 100),
+        accountId: this.props.accountId,
+        artifactStore: this.props.artifactStore,
+        buildspec: STAMP_BUILDSPEC,
+        timeoutMinutes: 5,
+        purpose: "Adds the GitLab commit tags to the template configuration of each CloudFormation deploy",
+      });
+      this.deployProjects.push(this.stamp);
+    }
+    return this.stamp;
+  }
+
   /** What the pipeline role needs for these stages: start the deploy builds, run the stacks. */
   grantTo(role: ServiceRole): void {
+    if (this.crossAccountRoles.length > 0) {
+      role.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
+    }
     if (this.deployProjects.length > 0) {
       role.addGrant({ sid: "StartDeployBuilds", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: this.deployProjects.map((p) => p.project.arn) });
     }

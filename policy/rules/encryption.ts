@@ -28,6 +28,19 @@ export const encryptionRules: Rule[] = [
       ),
   },
   {
+    id: "GAD-SNS-1",
+    title: "SNS topics are encrypted with a customer-managed KMS key (checkov CKV_AWS_26)",
+    check: (stack) =>
+      blocks(stack, "aws_sns_topic")
+        .filter(([, t]) => !isRefTo(t.kms_master_key_id, CMK, ["arn", "key_id", "id"]))
+        .map(([address]) => ({
+          rule: "GAD-SNS-1",
+          address,
+          message: "kms_master_key_id is not a customer-managed KMS key of this stack",
+          fix: "set kms_master_key_id = aws_kms_key.<key>.arn (its policy must let the publishing service use it)",
+        })),
+  },
+  {
     id: "GAD-KMS-2",
     title: "KMS keys rotate (checkov CKV_AWS_7)",
     check: (stack) =>

@@ -15,6 +15,15 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
 const CONNECTION_TYPES = ["aws_codeconnections_connection", "aws_codestarconnections_connection"];
 const USE_CONNECTION = ["codeconnections:UseConnection", "codestar-connections:UseConnection"];
 
+/** Addresses of the policy documents used as KMS key policies, where the resource `*` means the key itself. */
+function keyPolicyDocuments(stack: StackJson): Set<string> {
+  return new Set(
+    blocks(stack, "aws_kms_key")
+      .map(([, k]) => refTarget(k.policy, ["aws_iam_policy_document"], ["json", "minified_json"]))
+      .filter((t): t is string => t !== undefined),
+  );
+}
+
 /** Allow statements of every policy document, with the document's address. */
 function allowStatements(stack: StackJson): Array<[string, StackJson]> {
   return blocks(stack, "aws_iam_policy_document", "data").flatMap(([address, doc]) =>
@@ -41,9 +50,10 @@ export const iamRules: Rule[] = [
   },
   {
     id: "GAD-IAM-2",
-    title: "No * resource, except for actions AWS authorizes only on * (listed with reasons)",
+    title: "No * resource, except for actions AWS authorizes only on * (listed with reasons) and in key policies (where * is the key)",
     check: (stack) =>
       allowStatements(stack)
+        .filter(([address]) => !keyPolicyDocuments(stack).has(address))
         .filter(([, s]) => asList(s.resources).includes("*"))
         .filter(([, s]) => !asList(s.actions).every((a: string) => a in WILDCARD_RESOURCE_ALLOWED))
         .map(([address, s]) => ({
