@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
+import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-schema";
 import { stateSchema } from "./state-schema";
 
 /*
@@ -367,7 +368,14 @@ const project = z.strictObject({
   ci: ci
     .optional()
     .describe("A CodeBuild project built from the repository on merge requests, its status shown on the commit in GitLab"),
+  serviceCatalog: serviceCatalogSchema
+    .optional()
+    .describe("A Service Catalog portfolio whose products' templates come from this repository"),
+  proton: protonSchema
+    .optional()
+    .describe("AWS Proton templates from this repository (AWS ended Proton's support on 2026-10-07: opt-in only)"),
 }).superRefine((p, ctx) => {
+  for (const problem of catalogProblems(p)) ctx.addIssue({ code: "custom", ...problem });
   if (p.ci && p.pipeline.triggers.mergeRequests?.length) {
     ctx.addIssue({
       code: "custom",

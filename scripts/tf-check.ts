@@ -292,8 +292,12 @@ async function main(): Promise<void> {
   console.log(`tf-check: ${version}, ${providers}, ${width} at a time`);
   const root = resolve(".tf-check");
   const jobs: Job[] = [];
+  // `--only a,b` checks just those configs (by file name without .yaml), for a quick look at one.
+  const onlyIndex = process.argv.indexOf("--only");
+  const only = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1].split(",")) : undefined;
   for (const file of exampleConfigs()) {
     const name = basename(file).replace(/\.ya?ml$/, "");
+    if (only && !only.has(name)) continue;
     const outdir = join(root, name, "cdktf.out");
     rmSync(join(root, name), { recursive: true, force: true });
     const names = synthesizeConfig(loadConfigFile(file).config, outdir);

@@ -14,6 +14,7 @@ import { NotificationKey } from "../modules/notifications/notification-key";
 import { PipelineNotifications } from "../modules/notifications/pipeline-notifications";
 import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
+import { ProjectCatalog } from "./project-catalog";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
@@ -95,6 +96,22 @@ export class ProjectDelivery extends Construct {
             })),
           })
         : undefined;
+    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
+    const catalog =
+      cfg.serviceCatalog || cfg.proton
+        ? new ProjectCatalog(this, "Catalog", {
+            name: base,
+            outputKey: key,
+            accountId: props.accountId,
+            region: props.region,
+            repository: cfg.path,
+            branch: pipelineCfg.branch ?? cfg.defaultBranch,
+            connection: props.connection,
+            artifactStore: props.artifactStore,
+            serviceCatalog: cfg.serviceCatalog,
+            proton: cfg.proton,
+          })
+        : undefined;
     const pipeline = new GitlabPipeline(this, "Pipeline", {
       name: pipelineName,
       accountId: props.accountId,
@@ -104,6 +121,7 @@ export class ProjectDelivery extends Construct {
       artifactStore: props.artifactStore,
       build,
       adopt: adopt && adoptedPipeline(adopt),
+      publish: catalog,
       environments,
       variables: pipelineCfg.variables,
       branch: pipelineCfg.branch ?? cfg.defaultBranch,
@@ -113,7 +131,6 @@ export class ProjectDelivery extends Construct {
       mergeRequests: pipelineCfg.triggers.mergeRequests,
     });
 
-    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
     if (pipelineCfg.notifications) {
       if (!props.notificationKey) throw new Error(`${this.node.path}: notifications need the stack's notification key`);
       const notifications = new PipelineNotifications(this, "Notifications", {

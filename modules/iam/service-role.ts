@@ -19,6 +19,11 @@ export interface ServiceRoleProps {
    * @default - a new role
    */
   readonly existingRoleName?: string;
+  /**
+   * Require aws:SourceAccount in the trust policy (confused-deputy guard).
+   * @default true
+   */
+  readonly sourceAccountCondition?: boolean;
 }
 
 /** One least-privilege grant: named actions on named resources, never `*` actions. */
@@ -52,7 +57,7 @@ export class ServiceRole extends Construct {
       new IamRolePolicy(this, "Policy", { name: "gitlab-aws-delivery", role: props.existingRoleName, policy: this.policyDocument.json });
       return;
     }
-    const trust = trustPolicy(this, props.service, props.accountId);
+    const trust = trustPolicy(this, props.service, props.accountId, props.sourceAccountCondition ?? true);
     this.role = new IamRole(this, "Resource", {
       name: props.name,
       assumeRolePolicy: trust.json,
@@ -86,9 +91,9 @@ export class ServiceRole extends Construct {
  * The trust policy for a service, one per stack and service: every role of that service
  * in the stack trusts it the same way, so it is declared once.
  */
-function trustPolicy(scope: Construct, service: string, accountId: string): DataAwsIamPolicyDocument {
+function trustPolicy(scope: Construct, service: string, accountId: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
   const stack = TerraformStack.of(scope);
-  const id = `Trust-${service.split(".")[0]}`;
+  const id = `Trust-${service.split(".")[0]}${sourceAccount ? "" : "-unconditioned"}`;
   const existing = stack.node.tryFindChild(id);
   if (existing) return existing as DataAwsIamPolicyDocument;
   return new DataAwsIamPolicyDocument(stack, id, {
@@ -97,7 +102,7 @@ function trustPolicy(scope: Construct, service: string, accountId: string): Data
         effect: "Allow",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: [service] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        condition: sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }] : undefined,
       },
     ],
   });

@@ -47,6 +47,8 @@ export interface GitlabPipelineProps {
   readonly adopt?: AdoptedPipeline;
   /** V2 pipeline variables. @default - none */
   readonly variables?: ReadonlyArray<{ name: string; default?: string; description?: string }>;
+  /** Stages right after build and test that publish from the source (Service Catalog, Proton). @default - none */
+  readonly publish?: PipelineStages;
   /** Deploy stages after build and test. @default - none */
   readonly environments?: DeliveryEnvironments;
   /** Branch that manual runs build (triggers decide the automatic ones). */
@@ -80,7 +82,14 @@ export interface AdoptedPipeline {
   readonly stages: CodepipelineStage[];
 }
 
+/** Stages a module adds to the pipeline, with what the pipeline's role needs to run them. */
+export interface PipelineStages {
+  readonly stages: readonly CodepipelineStage[];
+  grantTo(role: ServiceRole): void;
+}
+
 export const SOURCE_ACTION = "Source";
+export const SOURCE_OUTPUT = "source_output";
 export const BUILD_OUTPUT = "build_output";
 export const SOURCE_NAMESPACE = "SourceVariables";
 
@@ -118,10 +127,11 @@ export class GitlabPipeline extends Construct {
     } else {
       props.artifactStore.grantReadWrite(this.role);
       props.build!.grantStart(this.role);
+      props.publish?.grantTo(this.role);
       props.environments?.grantTo(this.role);
       artifactStore = { location: props.artifactStore.bucket.bucket, type: "S3", encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" } };
     }
-    const sourceOutput = adopt?.sourceArtifactName ?? "source_output";
+    const sourceOutput = adopt?.sourceArtifactName ?? SOURCE_OUTPUT;
 
     this.pipeline = new Codepipeline(this, "Resource", {
       name: adopt?.name ?? props.name,
@@ -168,6 +178,7 @@ export class GitlabPipeline extends Construct {
                   },
                 ],
               },
+              ...(props.publish?.stages ?? []),
               ...(props.environments?.stages ?? []),
             ]),
       ],

@@ -10,7 +10,29 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   "codeconnections:ListConnections": "list APIs take no resource ARN",
   "codeconnections:ListHosts": "list APIs take no resource ARN",
   "codestar-notifications:ListNotificationRules": "list APIs take no resource ARN",
+  "cloudformation:ValidateTemplate": "validates a template, not a stack: it takes no resource",
+  "cloudformation:GetTemplateSummary": "summarizes a template before any stack exists",
 };
+
+/**
+ * Actions accepted on `*` only together with a condition that narrows them, each with its reason.
+ */
+export const WILDCARD_RESOURCE_WITH_CONDITION: Readonly<Record<string, { variable: string; reason: string }>> = {
+  "s3:GetObject": {
+    variable: "s3:ExistingObjectTag/servicecatalog:provisioning",
+    reason: "Service Catalog keeps product templates in buckets of its own that have no name we know; the tag it sets limits the grant to them",
+  },
+};
+
+/** Whether a `*`-resource statement is one of the accepted cases. */
+function wildcardResourceAccepted(s: StackJson): boolean {
+  const actions = asList<string>(s.actions);
+  if (actions.every((a) => a in WILDCARD_RESOURCE_ALLOWED)) return true;
+  return actions.every((a) => {
+    const needed = WILDCARD_RESOURCE_WITH_CONDITION[a];
+    return needed !== undefined && asList(s.condition).some((c: any) => c.variable === needed.variable);
+  });
+}
 
 const CONNECTION_TYPES = ["aws_codeconnections_connection", "aws_codestarconnections_connection"];
 const USE_CONNECTION = ["codeconnections:UseConnection", "codestar-connections:UseConnection"];
@@ -55,7 +77,7 @@ export const iamRules: Rule[] = [
       allowStatements(stack)
         .filter(([address]) => !keyPolicyDocuments(stack).has(address))
         .filter(([, s]) => asList(s.resources).includes("*"))
-        .filter(([, s]) => !asList(s.actions).every((a: string) => a in WILDCARD_RESOURCE_ALLOWED))
+        .filter(([, s]) => !wildcardResourceAccepted(s))
         .map(([address, s]) => ({
           rule: "GAD-IAM-2",
           address,

@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+
+/*
+ * The CloudFormation templates this tool embeds, as plain objects so that tests can check
+ * them against the CloudFormation resource specification (@aws-cdk/aws-service-spec).
+ */
+
+export type CfnTemplate = {
+  AWSTemplateFormatVersion: "2010-09-09";
+  Description: string;
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+};
+
+/**
+ * The first version of a product published by pipeline: a template with one resource that
+ * creates nothing, so the product exists before the pipeline's first run replaces it.
+ */
+export function placeholderTemplate(productName: string, repository: string): CfnTemplate {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Placeholder for ${productName}: the pipeline of ${repository} publishes the real versions; do not launch this one`,
+    Resources: { Placeholder: { Type: "AWS::CloudFormation::WaitConditionHandle" } },
+  };
+}
+
+export interface SyncedProduct {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly description?: string;
+  readonly distributor?: string;
+  readonly supportEmail?: string;
+  readonly supportUrl?: string;
+  readonly supportDescription?: string;
+  /** Template path in the repository. */
+  readonly artifactPath: string;
+}
+
+/**
+ * Products kept in step with the repository by Service Catalog itself (SourceConnection),
+ * which the Terraform provider cannot declare (terraform-provider-aws #33211).
+ */
+export function syncedProductsTemplate(p: {
+  repository: string;
+  branch: string;
+  connectionArn: string;
+  products: readonly SyncedProduct[];
+}): CfnTemplate {
+  const resources: CfnTemplate["Resources"] = {};
+  const outputs: NonNullable<CfnTemplate["Outputs"]> = {};
+  for (const prod of p.products) {
+    resources[prod.logicalId] = {
+      Type: "AWS::ServiceCatalog::CloudFormationProduct",
+      Properties: withoutUndefined({
+        Name: prod.name,
+        Owner: prod.owner,
+        Description: prod.description,
+        Distributor: prod.distributor,
+        SupportEmail: prod.supportEmail,
+        SupportUrl: prod.supportUrl,
+        SupportDescription: prod.supportDescription,
+        ProductType: "CLOUD_FORMATION_TEMPLATE",
+        SourceConnection: {
+          Type: "CODESTAR",
+          ConnectionParameters: {
+            CodeStar: { ArtifactPath: prod.artifactPath, Branch: p.branch, ConnectionArn: p.connectionArn, Repository: p.repository },
+          },
+        },
+      }),
+    };
+    outputs[`${prod.logicalId}Id`] = { Value: { Ref: prod.logicalId }, Description: `Product id of ${prod.name}` };
+  }
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Service Catalog products synced from ${p.repository} (${p.branch})`,
+    Resources: resources,
+    Outputs: outputs,
+  };
+}
+
+export interface ProtonTemplate {
+  readonly logicalId: string;
+  readonly kind: "environment" | "service";
+  readonly name: string;
+  readonly displayName?: string;
+  readonly description?: string;
+}
+
+/** Proton template shells (versions are published by the pipeline; CloudFormation has none). */
+export function protonTemplatesTemplate(repository: string, templates: readonly ProtonTemplate[]): CfnTemplate {
+  const resources: CfnTemplate["Resources"] = {};
+  for (const t of templates) {
+    resources[t.logicalId] = {
+      Type: t.kind === "environment" ? "AWS::Proton::EnvironmentTemplate" : "AWS::Proton::ServiceTemplate",
+      Properties: withoutUndefined({ Name: t.name, DisplayName: t.displayName, Description: t.description }),
+    };
+  }
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `AWS Proton templates published from ${repository} (AWS ended Proton's support on 2026-10-07)`,
+    Resources: resources,
+  };
+}
+
+/** CloudFormation logical id from a config name: letters and digits only, prefixed, collision-safe by the schema's unique names. */
+export function logicalId(prefix: string, name: string): string {
+  return `${prefix}${name.replace(/[^A-Za-z0-9]/g, "")}${name.replace(/[A-Za-z0-9]/g, "").length ? hash4(name) : ""}`;
+}
+
+function hash4(s: string): string {
+  return createHash("sha256").update(s).digest("hex").slice(0, 4).toUpperCase();
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

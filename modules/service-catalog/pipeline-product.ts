@@ -1,0 +1,83 @@
+import { CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { ServicecatalogProduct } from "@cdktf/provider-aws/lib/servicecatalog-product";
+import { Construct } from "constructs";
+import { ArtifactStore } from "../artifact-store/artifact-store";
+import { placeholderTemplate } from "./cfn-templates";
+
+export interface PipelineProductProps {
+  readonly name: string;
+  readonly owner: string;
+  readonly description?: string;
+  readonly distributor?: string;
+  readonly supportEmail?: string;
+  readonly supportUrl?: string;
+  readonly supportDescription?: string;
+  /** Template path inside the source artifact (the repository). */
+  readonly templatePath: string;
+  /** GitLab path, named in the placeholder and version descriptions. */
+  readonly repository: string;
+  /** Where the placeholder first version is stored. */
+  readonly artifactStore: ArtifactStore;
+  /** Key prefix of the placeholder in the artifact bucket. */
+  readonly keyPrefix: string;
+}
+
+/**
+ * A Service Catalog product whose versions the pipeline publishes. Service Catalog needs a
+ * first version to create a product; the stack provides a placeholder template (stored in
+ * the artifact bucket), and Terraform then leaves the versions to the pipeline.
+ */
+export class PipelineProduct extends Construct {
+  readonly product: ServicecatalogProduct;
+
+  constructor(scope: Construct, id: string, private readonly props: PipelineProductProps) {
+    super(scope, id);
+    const key = `${props.keyPrefix}/${props.name}/placeholder.json`;
+    const placeholder = new S3Object(this, "Placeholder", {
+      bucket: props.artifactStore.bucket.id,
+      key,
+      content: JSON.stringify(placeholderTemplate(props.name, props.repository), null, 2),
+      contentType: "application/json",
+    });
+    this.product = new ServicecatalogProduct(this, "Resource", {
+      name: props.name,
+      owner: props.owner,
+      type: "CLOUD_FORMATION_TEMPLATE",
+      description: props.description,
+      distributor: props.distributor,
+      supportEmail: props.supportEmail,
+      supportUrl: props.supportUrl,
+      supportDescription: props.supportDescription,
+      provisioningArtifactParameters: {
+        name: "placeholder",
+        description: `Placeholder until the pipeline of ${props.repository} publishes ${props.templatePath}`,
+        templateUrl: `https://${props.artifactStore.bucket.bucketRegionalDomainName}/${key}`,
+        type: "CLOUD_FORMATION_TEMPLATE",
+      },
+      // Versions after the first come from the pipeline, not from Terraform.
+      lifecycle: { ignoreChanges: ["provisioning_artifact_parameters"] },
+      dependsOn: [placeholder],
+    });
+  }
+
+  /** The pipeline action that publishes the template at the commit as a new version. */
+  publishAction(sourceArtifact: string): CodepipelineStageAction {
+    return {
+      name: `Publish-${this.props.name}`.slice(0, 100),
+      category: "Deploy",
+      owner: "AWS",
+      provider: "ServiceCatalog",
+      version: "1",
+      runOrder: 1,
+      inputArtifacts: [sourceArtifact],
+      configuration: {
+        TemplateFilePath: this.props.templatePath,
+        ProductVersionName: "#{SourceVariables.CommitId}",
+        ProductVersionDescription: `${this.props.repository} at commit #{SourceVariables.CommitId} (#{SourceVariables.BranchName})`,
+        ProductType: "CLOUD_FORMATION_TEMPLATE",
+        ProductId: this.product.id,
+      },
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
+import { CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
+import { Fn, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { catalogProducts, principalType, ProductConfig, ProtonConfig, ServiceCatalogConfig } from "../config/catalog-schema";
+import { awsName } from "../config/naming";
+import { ArtifactStore } from "../modules/artifact-store/artifact-store";
+import { GitlabConnection } from "../modules/connection/gitlab-connection";
+import { ServiceRole } from "../modules/iam/service-role";
+import { PipelineStages, SOURCE_OUTPUT } from "../modules/pipeline/gitlab-pipeline";
+import { ProtonTemplates } from "../modules/proton/proton-templates";
+import { logicalId, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
+import { LaunchRole } from "../modules/service-catalog/launch-role";
+import { PipelineProduct } from "../modules/service-catalog/pipeline-product";
+import { CatalogPortfolio } from "../modules/service-catalog/portfolio";
+
+export interface ProjectCatalogProps {
+  /** Base of AWS names (the project's). */
+  readonly name: string;
+  /** Logical-id prefix of this project's outputs. */
+  readonly outputKey: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** GitLab path (group/project) of the repository. */
+  readonly repository: string;
+  /** Branch Service Catalog sync follows. */
+  readonly branch: string;
+  readonly connection: GitlabConnection;
+  readonly artifactStore: ArtifactStore;
+  readonly serviceCatalog?: ServiceCatalogConfig;
+  readonly proton?: ProtonConfig;
+}
+
+/**
+ * A project's Service Catalog portfolio and products, and its Proton templates: the AWS
+ * resources, and the pipeline stage that publishes new versions from each commit.
+ */
+export class ProjectCatalog extends Construct implements PipelineStages {
+  readonly stages: CodepipelineStage[] = [];
+  private readonly published: PipelineProduct[] = [];
+  private proton?: ProtonTemplates;
+
+  constructor(scope: Construct, id: string, private readonly props: ProjectCatalogProps) {
+    super(scope, id);
+    const sc = props.serviceCatalog;
+    const products = catalogProducts(sc, props.proton);
+    if (sc) this.serviceCatalog(sc, products);
+    const protonTemplates = props.proton?.templates.filter((t) => t.target === "proton") ?? [];
+    if (protonTemplates.length > 0) {
+      this.proton = new ProtonTemplates(this, "Proton", {
+        name: props.name,
+        accountId: props.accountId,
+        region: props.region,
+        repository: props.repository,
+        artifactStore: props.artifactStore,
+        templates: protonTemplates,
+      });
+    }
+    const actions = [...this.published.map((p) => p.publishAction(SOURCE_OUTPUT)), ...(this.proton ? [this.proton.publishAction(SOURCE_OUTPUT)] : [])];
+    if (actions.length > 0) this.stages.push({ name: "Publish", action: actions });
+  }
+
+  private serviceCatalog(sc: ServiceCatalogConfig, products: readonly ProductConfig[]): void {
+    const { props } = this;
+    const portfolio = new CatalogPortfolio(this, "Portfolio", {
+      name: sc.portfolio.name,
+      description: sc.portfolio.description,
+      providerName: sc.portfolio.providerName,
+      principals: sc.principals.map((arn) => ({ arn, type: principalType(arn) })),
+    });
+    new TerraformOutput(this, "portfolio_id", { value: portfolio.portfolio.id, description: `Service Catalog portfolio of ${props.repository}` }).overrideLogicalId(
+      `${props.outputKey}_portfolio_id`,
+    );
+
+    let ids: Record<string, string>;
+    if (sc.publishing === "sync") {
+      const logical = Object.fromEntries(products.map((p) => [p.name, logicalId("Product", p.name)]));
+      const template = syncedProductsTemplate({
+        repository: props.repository,
+        branch: props.branch,
+        // CloudFormation accepts only the codestar-connections form of a connection ARN.
+        connectionArn: sc.connectionArn ?? Fn.replace(props.connection.arn, ":codeconnections:", ":codestar-connections:"),
+        products: products.map((p) => ({
+          logicalId: logical[p.name],
+          name: p.name,
+          owner: p.owner,
+          description: p.description,
+          distributor: p.distributor,
+          supportEmail: p.supportEmail,
+          supportUrl: p.supportUrl,
+          supportDescription: p.supportDescription,
+          artifactPath: p.templatePath,
+        })),
+      });
+      const stack = new CloudformationStack(this, "SyncedProducts", {
+        name: awsName(props.name, "service-catalog", 128),
+        templateBody: JSON.stringify(template),
+      });
+      ids = Object.fromEntries(products.map((p) => [p.name, stack.outputs.lookup(`${logical[p.name]}Id`)]));
+    } else {
+      ids = {};
+      for (const p of products) {
+        const product = new PipelineProduct(this, `Product-${p.name}`, {
+          name: p.name,
+          owner: p.owner,
+          description: p.description,
+          distributor: p.distributor,
+          supportEmail: p.supportEmail,
+          supportUrl: p.supportUrl,
+          supportDescription: p.supportDescription,
+          templatePath: p.templatePath,
+          repository: props.repository,
+          artifactStore: props.artifactStore,
+          keyPrefix: `service-catalog/${props.name}`,
+        });
+        this.published.push(product);
+        ids[p.name] = product.product.id;
+      }
+    }
+    for (const p of products) {
+      const launchRoleArn =
+        p.launchRoleArn ??
+        new LaunchRole(this, `LaunchRole-${p.name}`, {
+          name: awsName(`${props.name}-${p.name}`, "launch", 64),
+          accountId: props.accountId,
+          region: props.region,
+          permissions: p.launchPermissions,
+        }).role.arn;
+      portfolio.addProduct(p.name, ids[p.name], launchRoleArn);
+      new TerraformOutput(this, `product_id_${p.name}`, { value: ids[p.name], description: `Service Catalog product ${p.name} of ${props.repository}` }).overrideLogicalId(
+        `${props.outputKey}_product_${p.name.replace(/[^A-Za-z0-9_]/g, "_")}_id`,
+      );
+    }
+  }
+
+  /** Publish versions of these products, start the Proton publish build (and nothing else). */
+  grantTo(role: ServiceRole): void {
+    if (this.published.length > 0) {
+      role.addGrant({
+        sid: "PublishProductVersions",
+        actions: [
+          "servicecatalog:CreateProvisioningArtifact",
+          "servicecatalog:DeleteProvisioningArtifact",
+          "servicecatalog:DescribeProductAsAdmin",
+          "servicecatalog:DescribeProvisioningArtifact",
+          "servicecatalog:ListProvisioningArtifacts",
+          "servicecatalog:UpdateProduct",
+        ],
+        resources: this.published.map((p) => p.product.arn),
+      });
+      role.addGrant({ sid: "ValidateTemplates", actions: ["cloudformation:ValidateTemplate"], resources: ["*"] });
+    }
+    this.proton?.grantStart(role);
+  }
+}
