@@ -19,8 +19,8 @@ export const SYNC_REPOSITORY_MAX = 100;
 const repoPath = (what: string) =>
   z
     .string()
-    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, `must be a relative ${what} in the repository: letters, digits, '.', '_', '-' and '/' (no '..', no leading '/')`)
-    .refine((p) => !p.split("/").includes(".."), { message: `must stay inside the repository (no '..' segment)` });
+    // A segment may not start with '.', so '..' (leaving the repository) cannot be written.
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, `must be a relative ${what} in the repository: letters, digits, '.', '_', '-' and '/', no segment starting with '.' (so no '..')`);
 
 const principal = z.string().superRefine((value, ctx) => {
   if (/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/.test(value)) return;

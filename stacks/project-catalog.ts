@@ -9,7 +9,7 @@ import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { ServiceRole } from "../modules/iam/service-role";
 import { PipelineStages, SOURCE_OUTPUT } from "../modules/pipeline/gitlab-pipeline";
 import { ProtonTemplates } from "../modules/proton/proton-templates";
-import { logicalId, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
+import { CONNECTION_PARAMETER, logicalId, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
 import { LaunchRole } from "../modules/service-catalog/launch-role";
 import { PipelineProduct } from "../modules/service-catalog/pipeline-product";
 import { CatalogPortfolio } from "../modules/service-catalog/portfolio";
@@ -78,8 +78,6 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       const template = syncedProductsTemplate({
         repository: props.repository,
         branch: props.branch,
-        // CloudFormation accepts only the codestar-connections form of a connection ARN.
-        connectionArn: sc.connectionArn ?? Fn.replace(props.connection.arn, ":codeconnections:", ":codestar-connections:"),
         products: products.map((p) => ({
           logicalId: logical[p.name],
           name: p.name,
@@ -95,6 +93,10 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       const stack = new CloudformationStack(this, "SyncedProducts", {
         name: awsName(props.name, "service-catalog", 128),
         templateBody: JSON.stringify(template),
+        parameters: {
+          // CloudFormation accepts only the codestar-connections form of a connection ARN.
+          [CONNECTION_PARAMETER]: sc.connectionArn ?? Fn.replace(props.connection.arn, ":codeconnections:", ":codestar-connections:"),
+        },
       });
       ids = Object.fromEntries(products.map((p) => [p.name, stack.outputs.lookup(`${logical[p.name]}Id`)]));
     } else {

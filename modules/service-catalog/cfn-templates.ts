@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { SYNC_CONNECTION_ARN } from "../../config/catalog-schema";
 
 /*
  * The CloudFormation templates this tool embeds, as plain objects so that tests can check
@@ -8,6 +9,7 @@ import { createHash } from "node:crypto";
 export type CfnTemplate = {
   AWSTemplateFormatVersion: "2010-09-09";
   Description: string;
+  Parameters?: Record<string, { Type: "String"; Description?: string; AllowedPattern?: string; ConstraintDescription?: string }>;
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
 };
@@ -23,6 +25,9 @@ export function placeholderTemplate(productName: string, repository: string): Cf
     Resources: { Placeholder: { Type: "AWS::CloudFormation::WaitConditionHandle" } },
   };
 }
+
+/** Template parameter that carries the connection ARN (a Terraform value, kept out of the template text). */
+export const CONNECTION_PARAMETER = "ConnectionArn";
 
 export interface SyncedProduct {
   readonly logicalId: string;
@@ -41,12 +46,7 @@ export interface SyncedProduct {
  * Products kept in step with the repository by Service Catalog itself (SourceConnection),
  * which the Terraform provider cannot declare (terraform-provider-aws #33211).
  */
-export function syncedProductsTemplate(p: {
-  repository: string;
-  branch: string;
-  connectionArn: string;
-  products: readonly SyncedProduct[];
-}): CfnTemplate {
+export function syncedProductsTemplate(p: { repository: string; branch: string; products: readonly SyncedProduct[] }): CfnTemplate {
   const resources: CfnTemplate["Resources"] = {};
   const outputs: NonNullable<CfnTemplate["Outputs"]> = {};
   for (const prod of p.products) {
@@ -64,7 +64,7 @@ export function syncedProductsTemplate(p: {
         SourceConnection: {
           Type: "CODESTAR",
           ConnectionParameters: {
-            CodeStar: { ArtifactPath: prod.artifactPath, Branch: p.branch, ConnectionArn: p.connectionArn, Repository: p.repository },
+            CodeStar: { ArtifactPath: prod.artifactPath, Branch: p.branch, ConnectionArn: { Ref: CONNECTION_PARAMETER }, Repository: p.repository },
           },
         },
       }),
@@ -74,6 +74,14 @@ export function syncedProductsTemplate(p: {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `Service Catalog products synced from ${p.repository} (${p.branch})`,
+    Parameters: {
+      [CONNECTION_PARAMETER]: {
+        Type: "String",
+        Description: "Connection Service Catalog syncs through",
+        AllowedPattern: SYNC_CONNECTION_ARN.source,
+        ConstraintDescription: "must be a codestar-connections connection ARN",
+      },
+    },
     Resources: resources,
     Outputs: outputs,
   };
