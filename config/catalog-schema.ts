@@ -183,7 +183,8 @@ export function catalogProblems(p: CatalogProject): Array<{ path: Array<string |
   if (proton?.templates.some((t) => t.target === "service-catalog") && !sc) {
     out.push({ path: ["proton", "templates"], message: "moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio" });
   }
-  if (sc && products.length === 0) {
+  // A moved template without its product details is reported on the template itself.
+  if (sc && products.length === 0 && !proton?.templates.some((t) => t.target === "service-catalog")) {
     out.push({ path: ["serviceCatalog", "products"], message: "is empty; list at least one product (name, templatePath, owner, support contact)" });
   }
   products.forEach((prod, i) => {
