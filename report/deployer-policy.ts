@@ -4,6 +4,7 @@
  * names this config produces, `*` only where AWS authorizes nothing narrower.
  */
 import { DeliveryConfig } from "../config/schema";
+import { extraStatements } from "./deployer-extras";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -286,6 +287,7 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
       Resource: rules.map((r) => arn("events", `rule/${r}`)),
     });
   }
+  statements.push(...extraStatements(stacks, arn, account));
   statements.push({ Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] });
   if (config.state.backend === "s3") {
     const s3 = config.state.s3!;

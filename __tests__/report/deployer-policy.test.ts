@@ -20,7 +20,7 @@ function policyFor(raw: Record<string, unknown>) {
 }
 
 /** Statements where AWS takes no narrower resource, each for the reason in the module. */
-const STAR_ALLOWED = ["ConnectionHandshakeInConsole", "HostList", "Ec2Describe", "BuildSourceCredential", "KeyCreate", "LogGroupsDescribe", "WhoAmI"];
+const STAR_ALLOWED = ["ServiceCatalog", "ConnectionHandshakeInConsole", "HostList", "Ec2Describe", "BuildSourceCredential", "KeyCreate", "LogGroupsDescribe", "WhoAmI"];
 
 describe("deployer policy", () => {
   const p = policyFor(rawConfig());
@@ -57,7 +57,8 @@ describe("deployer policy", () => {
   });
 
   test("no wildcard action; a * resource only where AWS takes no narrower one", () => {
-    for (const policy of [p, policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "fleet.yaml"), "utf8")))]) {
+    const example = (name: string) => policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.yaml`), "utf8")));
+    for (const policy of [p, example("fleet"), example("environments"), example("service-catalog"), example("proton")]) {
       for (const s of Object.values(policy)) {
         for (const a of s.Action) expect([s.Sid, a]).toEqual([s.Sid, expect.not.stringContaining("*")]);
         if (s.Resource.includes("*")) expect(STAR_ALLOWED).toContain(s.Sid);
@@ -89,5 +90,29 @@ describe("deployer policy", () => {
     const s = policyFor(rawConfig({ state: { backend: "s3", s3: { bucket: "acme-tf-state", keyPrefix: "delivery" } } }));
     expect(s.StateObjects.Resource).toEqual(["arn:aws:s3:::acme-tf-state/delivery/*"]);
     expect(s.StateLocks).toBeUndefined();
+  });
+
+  test("notifications add their topics and rules; cross-account keys add PutKeyPolicy", () => {
+    const e = policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "environments.yaml"), "utf8")));
+    expect(e.NotificationTopics.Resource).toEqual([`arn:aws:sns:eu-west-1:${ACCOUNT}:acme-shop-checkout-notifications`]);
+    expect(e.NotificationRules.Resource).toEqual([`arn:aws:codestar-notifications:eu-west-1:${ACCOUNT}:notificationrule/*`]);
+    expect(e.KeyPolicies).toEqual({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`] });
+    expect(p.KeyPolicies).toBeUndefined();
+    expect(p.ServiceCatalog).toBeUndefined();
+  });
+
+  test("Service Catalog adds its APIs, the launch roles to pass, the placeholder objects and the catalog stacks", () => {
+    const sc = policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "service-catalog.yaml"), "utf8")));
+    expect(sc.ServiceCatalog.Action).toContain("servicecatalog:CreateConstraint");
+    expect(sc.PassLaunchRoles).toEqual({
+      Sid: "PassLaunchRoles",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: [`arn:aws:iam::${ACCOUNT}:role/acme-platform-catalog-s3-bucket-launch`, "arn:aws:iam::123456789012:role/sc-launch-sqs"],
+      Condition: { StringEquals: { "iam:PassedToService": ["servicecatalog.amazonaws.com"] } },
+    });
+    expect(sc.PlaceholderTemplates.Resource).toEqual(["arn:aws:s3:::acme-catalog-acme-artifacts-*/service-catalog/*"]);
+    const proton = policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "proton.yaml"), "utf8")));
+    expect(proton.CatalogStacks.Resource).toEqual([`arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/acme-platform-proton-templates-proton/*`]);
   });
 });

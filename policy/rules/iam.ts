@@ -3,7 +3,7 @@ import { Finding, Rule, StackJson } from "../types";
 
 /**
  * Actions AWS only authorizes on `*`: the one place a `*` resource is accepted, each with
- * its reason. Our stacks use none today; a module that needs one adds it here, reviewed.
+ * its reason. A module that needs another adds it here, reviewed.
  */
 export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   "sts:GetCallerIdentity": "takes no resource",

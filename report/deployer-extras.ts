@@ -1,0 +1,124 @@
+/*
+ * Deployer statements for the optional parts of a config: explicit key policies,
+ * notification topics and rules, Service Catalog, and CloudFormation stacks (synced
+ * products, Proton shells). Each appears only when the synthesized stacks contain it.
+ */
+import type { PolicyStatement } from "./deployer-policy";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const all = (stacks: Json[], type: string): Json[] => stacks.flatMap((s) => Object.values<Json>(s.resource?.[type] ?? {}));
+const literal = (v: unknown): v is string => typeof v === "string" && !v.includes("${");
+
+export function extraStatements(stacks: Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
+    out.push({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [arn("kms", "key/*")] });
+  }
+  const topics = [...new Set(all(stacks, "aws_sns_topic").map((t) => t.name).filter(literal))].sort();
+  if (topics.length > 0) {
+    out.push({
+      Sid: "NotificationTopics",
+      Effect: "Allow",
+      Action: [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:GetSubscriptionAttributes",
+        "sns:GetTopicAttributes",
+        "sns:ListTagsForResource",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
+        "sns:TagResource",
+        "sns:Unsubscribe",
+      ],
+      Resource: topics.map((t) => arn("sns", t)),
+    });
+    out.push({
+      Sid: "NotificationRules",
+      Effect: "Allow",
+      Action: [
+        "codestar-notifications:CreateNotificationRule",
+        "codestar-notifications:DeleteNotificationRule",
+        "codestar-notifications:DescribeNotificationRule",
+        "codestar-notifications:ListTagsForResource",
+        "codestar-notifications:Subscribe",
+        "codestar-notifications:TagResource",
+        "codestar-notifications:Unsubscribe",
+        "codestar-notifications:UpdateNotificationRule",
+      ],
+      Resource: [arn("codestar-notifications", "notificationrule/*")],
+    });
+  }
+  if (all(stacks, "aws_servicecatalog_portfolio").length > 0) {
+    // Service Catalog's create, association and constraint APIs take no resource ARN.
+    out.push({
+      Sid: "ServiceCatalog",
+      Effect: "Allow",
+      Action: [
+        "servicecatalog:AssociatePrincipalWithPortfolio",
+        "servicecatalog:AssociateProductWithPortfolio",
+        "servicecatalog:CreateConstraint",
+        "servicecatalog:CreatePortfolio",
+        "servicecatalog:CreateProduct",
+        "servicecatalog:DeleteConstraint",
+        "servicecatalog:DeletePortfolio",
+        "servicecatalog:DeleteProduct",
+        "servicecatalog:DescribeConstraint",
+        "servicecatalog:DescribePortfolio",
+        "servicecatalog:DescribeProductAsAdmin",
+        "servicecatalog:DescribeProvisioningArtifact",
+        "servicecatalog:DisassociatePrincipalFromPortfolio",
+        "servicecatalog:DisassociateProductFromPortfolio",
+        "servicecatalog:ListPrincipalsForPortfolio",
+        "servicecatalog:SearchProductsAsAdmin",
+        "servicecatalog:UpdateConstraint",
+        "servicecatalog:UpdatePortfolio",
+        "servicecatalog:UpdateProduct",
+      ],
+      Resource: ["*"],
+    });
+    const givenLaunchRoles = all(stacks, "aws_servicecatalog_constraint")
+      .map((c) => JSON.parse(c.parameters).RoleArn)
+      .filter(literal);
+    const launchRoles = [...new Set([...givenLaunchRoles, ...all(stacks, "aws_iam_role").map((r) => r.name).filter((n) => literal(n) && n.endsWith("-launch")).map((n) => `arn:aws:iam::${account}:role/${n}`)])].sort();
+    if (launchRoles.length > 0) {
+      out.push({
+        Sid: "PassLaunchRoles",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: launchRoles,
+        Condition: { StringEquals: { "iam:PassedToService": ["servicecatalog.amazonaws.com"] } },
+      });
+    }
+  }
+  const objects = all(stacks, "aws_s3_object").map((o) => o.key).filter(literal);
+  if (objects.length > 0) {
+    const prefixes = [...new Set(all(stacks, "aws_s3_bucket").map((b) => b.bucket_prefix).filter(literal))].sort();
+    const folders = [...new Set(objects.map((k) => k.split("/")[0]))].sort();
+    out.push({
+      Sid: "PlaceholderTemplates",
+      Effect: "Allow",
+      Action: ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"],
+      Resource: prefixes.flatMap((p) => folders.map((f) => `arn:aws:s3:::${p}*/${f}/*`)),
+    });
+    // The artifact bucket encrypts with its key, so writing and reading the object uses it.
+    out.push({ Sid: "PlaceholderEncryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [arn("kms", "key/*")] });
+  }
+  const cfnStacks = [...new Set(all(stacks, "aws_cloudformation_stack").map((s) => s.name).filter(literal))].sort();
+  if (cfnStacks.length > 0) {
+    out.push({
+      Sid: "CatalogStacks",
+      Effect: "Allow",
+      Action: [
+        "cloudformation:CreateStack",
+        "cloudformation:DeleteStack",
+        "cloudformation:DescribeStackEvents",
+        "cloudformation:DescribeStacks",
+        "cloudformation:GetTemplate",
+        "cloudformation:UpdateStack",
+      ],
+      Resource: cfnStacks.map((s) => arn("cloudformation", `stack/${s}/*`)),
+    });
+  }
+  return out;
+}
