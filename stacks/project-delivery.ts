@@ -193,6 +193,10 @@ export class ProjectDelivery extends Construct {
       value: `https://${props.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${props.region}`,
       description: `Console page of the pipeline of ${cfg.path}`,
     }).overrideLogicalId(`${key}_pipeline_url`);
+    new TerraformOutput(this, "connection_url", {
+      value: props.connection.consoleUrl,
+      description: `Console page of the connection the pipeline of ${cfg.path} uses (its status, and the handshake while PENDING)`,
+    }).overrideLogicalId(`${key}_connection_url`);
     new TerraformOutput(this, "gitlab_url", { value: gitlab.webUrl, description: `GitLab page of ${cfg.path}` }).overrideLogicalId(`${key}_gitlab_url`);
     new TerraformOutput(this, "full_repository_id", {
       value: gitlab.pathWithNamespace,

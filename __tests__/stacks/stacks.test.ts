@@ -87,6 +87,7 @@ describe("ProjectsStack", () => {
         "artifact_bucket",
         "connection_status",
         "next_step",
+        `${key}_connection_url`,
         `${key}_deploy_token_secret_arn`,
         `${key}_full_repository_id`,
         `${key}_gitlab_url`,
@@ -99,6 +100,11 @@ describe("ProjectsStack", () => {
       "https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/acme-platform-payments-api/view?region=eu-west-1",
     );
     expect(json.output[`${key}_gitlab_url`].value).toMatch(/^\$\{gitlab_project\.[\w-]+\.web_url\}$/);
+    // Built from the shared connection's ARN (account and id), read from the shared stack.
+    const arn = connectionArnRef(shared.json).slice(2, -1);
+    expect(json.output[`${key}_connection_url`].value).toBe(
+      `https://eu-west-1.console.aws.amazon.com/codesuite/settings/\${element(split(":", ${arn}), 4)}/eu-west-1/codeconnections/connections/\${element(split("/", ${arn}), 1)}`,
+    );
     for (const output of Object.values(json.output) as Array<{ value: string }>) expect(output.value).not.toMatch(/\.token\b/);
   });
 
