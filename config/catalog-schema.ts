@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { show } from "./show";
 
 /*
  * Service Catalog and (past end of support) Proton sections of a project. Rules that need the
  * project around them (its path, pipeline) are in catalogProblems, called by the project schema.
  */
 
-const show = (v: unknown) => JSON.stringify(v);
 
 /** AWS ended support for Proton on this day (FACTS.md, banner on every Proton page). */
 export const PROTON_END_OF_SUPPORT = "2026-10-07";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { show } from "./show";
 import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
 import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-schema";
@@ -10,7 +11,6 @@ import { stateSchema } from "./state-schema";
  * semantics.ts, since JSON Schema cannot express them.
  */
 
-const show = (v: unknown) => JSON.stringify(v);
 
 const branchName = z.string().superRefine((value, ctx) => {
   const problem = branchNameProblem(value);

@@ -1,3 +1,4 @@
+import { show } from "./show";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkCertificate } from "./certificate";
@@ -24,13 +25,13 @@ export function semanticProblems(
   gitlabProblems(config, now, baseDir, errors, warnings);
   const region = config.aws.region;
   if (!REGION_PATTERN.test(region)) {
-    errors.push({ path: "aws.region", message: `${JSON.stringify(region)} is not an AWS region code; use one such as "eu-west-1"` });
+    errors.push({ path: "aws.region", message: `${show(region)} is not an AWS region code; use one such as "eu-west-1"` });
   } else if (!config.aws.skipConnectionRegionCheck) {
     const problem = connectionRegionProblem(region);
     if (problem) {
       errors.push({
         path: "aws.region",
-        message: `${JSON.stringify(region)} ${problem}; choose a region that offers it (e.g. "eu-west-1"), or set aws.skipConnectionRegionCheck: true if AWS has added it since`,
+        message: `${show(region)} ${problem}; choose a region that offers it (e.g. "eu-west-1"), or set aws.skipConnectionRegionCheck: true if AWS has added it since`,
       });
     }
   }
@@ -43,11 +44,11 @@ export function semanticProblems(
     const at = `projects[${i}].deployToken.expiresAt`;
     const expiry = new Date(`${expiresAt}T00:00:00Z`);
     if (Number.isNaN(expiry.getTime()) || expiry.toISOString().slice(0, 10) !== expiresAt) {
-      errors.push({ path: at, message: `${JSON.stringify(expiresAt)} is not a calendar date; use YYYY-MM-DD` });
+      errors.push({ path: at, message: `${show(expiresAt)} is not a calendar date; use YYYY-MM-DD` });
     } else if (expiresAt <= today) {
       errors.push({
         path: at,
-        message: `${JSON.stringify(expiresAt)} is not in the future (today is ${today}); GitLab would refuse the token: choose a later date`,
+        message: `${show(expiresAt)} is not in the future (today is ${today}); GitLab would refuse the token: choose a later date`,
       });
     } else if (expiry.getTime() - now.getTime() < 30 * DAY_MS) {
       warnings.push({ path: at, message: `the deploy token expires in under 30 days (${expiresAt}); plan its renewal` });
@@ -58,7 +59,7 @@ export function semanticProblems(
     if (earlier !== undefined) {
       errors.push({
         path: `projects[${i}].path`,
-        message: `${JSON.stringify(project.path)} is already listed as projects[${earlier}]; list each project once`,
+        message: `${show(project.path)} is already listed as projects[${earlier}]; list each project once`,
       });
     }
     seenPaths.set(key, i);
@@ -68,7 +69,7 @@ export function semanticProblems(
     if (sameName !== undefined && earlier === undefined) {
       errors.push({
         path: `projects[${i}].name`,
-        message: `the AWS resource names of ${JSON.stringify(project.path)} would be ${JSON.stringify(name)}, the same as projects[${sameName}]'s; give one of them a distinct \`name\``,
+        message: `the AWS resource names of ${show(project.path)} would be ${show(name)}, the same as projects[${sameName}]'s; give one of them a distinct \`name\``,
       });
     }
     seenNames.set(name, i);
@@ -76,7 +77,7 @@ export function semanticProblems(
     if (stackKey(project) === "shared") {
       errors.push({
         path: project.stack ? `projects[${i}].stack` : `projects[${i}].path`,
-        message: `${JSON.stringify(project.path)} would go into the stack "${config.name}-shared", which holds the connection; set \`stack\` to another name`,
+        message: `${show(project.path)} would go into the stack "${config.name}-shared", which holds the connection; set \`stack\` to another name`,
       });
     }
   });
@@ -99,14 +100,14 @@ function gitlabProblems(config: DeliveryConfig, now: Date, baseDir: string, erro
     } catch (e) {
       errors.push({
         path,
-        message: `${JSON.stringify(vpc.tlsCertificateFile)} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"} at ${file}); the path is relative to the config file`,
+        message: `${show(vpc.tlsCertificateFile)} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"} at ${file}); the path is relative to the config file`,
       });
       return;
     }
   }
   if (vpc.tlsCertificate === undefined) return;
   const { errors: bad, warnings: soon } = checkCertificate(vpc.tlsCertificate, instanceHost(config.gitlab.url).hostname, now);
-  const what = vpc.tlsCertificateFile ? JSON.stringify(vpc.tlsCertificateFile) : "the certificate";
+  const what = vpc.tlsCertificateFile ? show(vpc.tlsCertificateFile) : "the certificate";
   for (const message of bad) errors.push({ path, message: `${what}: ${message}` });
   for (const message of soon) warnings.push({ path, message: `${what}: ${message}` });
 }

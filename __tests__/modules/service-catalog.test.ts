@@ -266,4 +266,9 @@ describe("Service Catalog configuration errors", () => {
   ])("%s", (_what, raw, expected) => {
     expect(problems(raw)).toEqual([expected]);
   });
+
+  test("a pasted blob is quoted short, not echoed whole (found by fuzzing, seed 7)", () => {
+    const [line] = problems(cfg(sc({ principals: ["x".repeat(100000)] })));
+    expect(line).toBe(`projects[0].serviceCatalog.principals[0]: "${"x".repeat(76)}... is neither an IAM role/user ARN (arn:aws:iam::123456789012:role/Developers) nor an IAM_PATTERN (no account, wildcards allowed: arn:aws:iam:::role/team-*)`);
+  });
 });
