@@ -210,7 +210,7 @@ describe("Service Catalog configuration errors", () => {
     [
       "sync with a repository over 100 characters",
       cfg(sc({ publishing: "sync" }), { path: `acme/${"p".repeat(100)}` }),
-      `projects[0].serviceCatalog.publishing: is sync, but Service Catalog sync takes a repository "Account/Repo" of at most 100 characters and "acme/${"p".repeat(100)}" has 105 characters; use publishing: pipeline, which works with any GitLab path`,
+      `projects[0].serviceCatalog.publishing: is sync, but Service Catalog sync takes a repository "Account/Repo" of at most 100 characters and "acme/${"p".repeat(71)}... has 105 characters; use publishing: pipeline, which works with any GitLab path`,
     ],
     [
       "a codeconnections ARN for sync",
