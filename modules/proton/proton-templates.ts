@@ -6,7 +6,8 @@ import { ArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../build/build-project";
 import { ServiceRole } from "../iam/service-role";
 import { actionVariables } from "../pipeline/environments";
-import { logicalId, protonTemplatesTemplate } from "../service-catalog/cfn-templates";
+import { logicalId } from "../service-catalog/cfn-templates";
+import { protonTemplatesTemplate } from "./cfn-template";
 import { BundleToPublish, publishBuildspec } from "./publish-buildspec";
 
 export interface ProtonTemplatesProps {

@@ -87,30 +87,6 @@ export function syncedProductsTemplate(p: { repository: string; branch: string; 
   };
 }
 
-export interface ProtonTemplate {
-  readonly logicalId: string;
-  readonly kind: "environment" | "service";
-  readonly name: string;
-  readonly displayName?: string;
-  readonly description?: string;
-}
-
-/** Proton template shells (versions are published by the pipeline; CloudFormation has none). */
-export function protonTemplatesTemplate(repository: string, templates: readonly ProtonTemplate[]): CfnTemplate {
-  const resources: CfnTemplate["Resources"] = {};
-  for (const t of templates) {
-    resources[t.logicalId] = {
-      Type: t.kind === "environment" ? "AWS::Proton::EnvironmentTemplate" : "AWS::Proton::ServiceTemplate",
-      Properties: withoutUndefined({ Name: t.name, DisplayName: t.displayName, Description: t.description }),
-    };
-  }
-  return {
-    AWSTemplateFormatVersion: "2010-09-09",
-    Description: `AWS Proton templates published from ${repository} (AWS ended Proton's support on 2026-10-07)`,
-    Resources: resources,
-  };
-}
-
 /** CloudFormation logical id from a config name: letters and digits only, prefixed, collision-safe by the schema's unique names. */
 export function logicalId(prefix: string, name: string): string {
   return `${prefix}${name.replace(/[^A-Za-z0-9]/g, "")}${name.replace(/[A-Za-z0-9]/g, "").length ? hash4(name) : ""}`;
@@ -120,6 +96,6 @@ function hash4(s: string): string {
   return createHash("sha256").update(s).digest("hex").slice(0, 4).toUpperCase();
 }
 
-function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+export function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
