@@ -9,7 +9,7 @@ import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { ServiceRole } from "../modules/iam/service-role";
 import { PipelineStages, SOURCE_OUTPUT } from "../modules/pipeline/gitlab-pipeline";
 import { ProtonTemplates } from "../modules/proton/proton-templates";
-import { CONNECTION_PARAMETER, logicalId, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
+import { CONNECTION_PARAMETER, logicalId, productDetails, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
 import { LaunchRole } from "../modules/service-catalog/launch-role";
 import { PipelineProduct } from "../modules/service-catalog/pipeline-product";
 import { CatalogPortfolio } from "../modules/service-catalog/portfolio";
@@ -78,17 +78,7 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       const template = syncedProductsTemplate({
         repository: props.repository,
         branch: props.branch,
-        products: products.map((p) => ({
-          logicalId: logical[p.name],
-          name: p.name,
-          owner: p.owner,
-          description: p.description,
-          distributor: p.distributor,
-          supportEmail: p.supportEmail,
-          supportUrl: p.supportUrl,
-          supportDescription: p.supportDescription,
-          artifactPath: p.templatePath,
-        })),
+        products: products.map((p) => ({ ...productDetails(p), logicalId: logical[p.name], artifactPath: p.templatePath })),
       });
       const stack = new CloudformationStack(this, "SyncedProducts", {
         name: awsName(props.name, "service-catalog", 128),
@@ -103,13 +93,7 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       ids = {};
       for (const p of products) {
         const product = new PipelineProduct(this, `Product-${p.name}`, {
-          name: p.name,
-          owner: p.owner,
-          description: p.description,
-          distributor: p.distributor,
-          supportEmail: p.supportEmail,
-          supportUrl: p.supportUrl,
-          supportDescription: p.supportDescription,
+          ...productDetails(p),
           templatePath: p.templatePath,
           repository: props.repository,
           artifactStore: props.artifactStore,

@@ -29,8 +29,8 @@ export function placeholderTemplate(productName: string, repository: string): Cf
 /** Template parameter that carries the connection ARN (a Terraform value, kept out of the template text). */
 export const CONNECTION_PARAMETER = "ConnectionArn";
 
-export interface SyncedProduct {
-  readonly logicalId: string;
+/** What users see of a product, however its versions arrive. */
+export interface ProductDetails {
   readonly name: string;
   readonly owner: string;
   readonly description?: string;
@@ -38,6 +38,16 @@ export interface SyncedProduct {
   readonly supportEmail?: string;
   readonly supportUrl?: string;
   readonly supportDescription?: string;
+}
+
+/** The product details of a configured product (which carries more: paths, launch role). */
+export function productDetails(p: ProductDetails): ProductDetails {
+  const { name, owner, description, distributor, supportEmail, supportUrl, supportDescription } = p;
+  return { name, owner, description, distributor, supportEmail, supportUrl, supportDescription };
+}
+
+export interface SyncedProduct extends ProductDetails {
+  readonly logicalId: string;
   /** Template path in the repository. */
   readonly artifactPath: string;
 }

@@ -3,16 +3,9 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { ServicecatalogProduct } from "@cdktf/provider-aws/lib/servicecatalog-product";
 import { Construct } from "constructs";
 import { ArtifactStore } from "../artifact-store/artifact-store";
-import { placeholderTemplate } from "./cfn-templates";
+import { placeholderTemplate, ProductDetails } from "./cfn-templates";
 
-export interface PipelineProductProps {
-  readonly name: string;
-  readonly owner: string;
-  readonly description?: string;
-  readonly distributor?: string;
-  readonly supportEmail?: string;
-  readonly supportUrl?: string;
-  readonly supportDescription?: string;
+export interface PipelineProductProps extends ProductDetails {
   /** Template path inside the source artifact (the repository). */
   readonly templatePath: string;
   /** GitLab path, named in the placeholder and version descriptions. */
