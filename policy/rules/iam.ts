@@ -73,9 +73,10 @@ export const iamRules: Rule[] = [
   {
     id: "GAD-IAM-2",
     title: "No * resource, except for actions AWS authorizes only on * (listed with reasons) and in key policies (where * is the key)",
-    check: (stack) =>
-      allowStatements(stack)
-        .filter(([address]) => !keyPolicyDocuments(stack).has(address))
+    check: (stack) => {
+      const keyPolicies = keyPolicyDocuments(stack);
+      return allowStatements(stack)
+        .filter(([address]) => !keyPolicies.has(address))
         .filter(([, s]) => asList(s.resources).includes("*"))
         .filter(([, s]) => !wildcardResourceAccepted(s))
         .map(([address, s]) => ({
@@ -83,7 +84,8 @@ export const iamRules: Rule[] = [
           address,
           message: `allows ${asList(s.actions).join(", ")} on "*"${sid(s)}`,
           fix: "scope the resources to the ARNs of this stack (or list the action in WILDCARD_RESOURCE_ALLOWED with the reason)",
-        })),
+        }));
+    },
   },
   {
     id: "GAD-IAM-3",
