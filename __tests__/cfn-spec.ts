@@ -7,7 +7,7 @@ import { loadAwsServiceSpecSync } from "@aws-cdk/aws-service-spec";
  * values. An independent judge of the templates we embed, not our own strings.
  */
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 type SpecType = { type: string; element?: SpecType; reference?: { $ref: string }; types?: SpecType[]; allowedValues?: string[] };
 type SpecProperty = { type: SpecType; required?: boolean; previousTypes?: SpecType[] };
 
@@ -15,7 +15,8 @@ let db: ReturnType<typeof loadAwsServiceSpecSync> | undefined;
 const spec = () => (db ??= loadAwsServiceSpecSync());
 
 /** Intrinsic functions stand for a value of any type at this level. */
-const isIntrinsic = (v: Json) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && /^(Ref|Fn::\w+)$/.test(Object.keys(v)[0]);
+const isIntrinsic = (v: Json) =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && /^(Ref|Fn::\w+)$/.test(Object.keys(v)[0]);
 
 function valueProblems(value: Json, type: SpecType, at: string): string[] {
   if (isIntrinsic(value)) return [];
@@ -36,7 +37,9 @@ function valueProblems(value: Json, type: SpecType, at: string): string[] {
     case "array":
       return Array.isArray(value) ? value.flatMap((v, i) => valueProblems(v, type.element!, `${at}[${i}]`)) : [`${at}: expected a list`];
     case "map":
-      return value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => valueProblems(v, type.element!, `${at}.${k}`)) : [`${at}: expected a map`];
+      return value && typeof value === "object"
+        ? Object.entries(value).flatMap(([k, v]) => valueProblems(v, type.element!, `${at}.${k}`))
+        : [`${at}: expected a map`];
     case "union":
       return type.types!.some((t) => valueProblems(value, t, at).length === 0) ? [] : [`${at}: matches none of the allowed shapes`];
     case "ref": {
@@ -70,7 +73,8 @@ function propertiesProblems(value: Record<string, Json>, properties: Record<stri
 /** Every problem of a template, [] when the specification accepts it. */
 export function specProblems(template: Json): string[] {
   const out: string[] = [];
-  if (template.AWSTemplateFormatVersion !== undefined && template.AWSTemplateFormatVersion !== "2010-09-09") out.push("AWSTemplateFormatVersion must be 2010-09-09");
+  if (template.AWSTemplateFormatVersion !== undefined && template.AWSTemplateFormatVersion !== "2010-09-09")
+    out.push("AWSTemplateFormatVersion must be 2010-09-09");
   const resources = Object.entries<Json>(template.Resources ?? {});
   if (resources.length === 0) out.push("Resources: a template needs at least one resource");
   for (const [logicalId, resource] of resources) {

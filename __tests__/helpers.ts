@@ -9,7 +9,7 @@ import { buildApp, validateTree } from "../stacks/app";
 /** Fixed clock: tests never depend on the day they run. */
 export const NOW = new Date("2026-11-25T12:00:00Z");
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
 
 /** A minimal valid raw configuration (what a user would write), with overrides merged in. */
 export function rawConfig(overrides: Raw = {}): Raw {
@@ -37,7 +37,10 @@ export function problems(raw: Raw): string[] {
     parseConfig(stringify(raw), "delivery.yaml", NOW);
     return [];
   } catch (e) {
-    return (e as Error).message.split("\n").slice(1).map((l) => l.trim());
+    return (e as Error).message
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim());
   }
 }
 
@@ -80,7 +83,9 @@ export function synth(raw: Raw = rawConfig()): Synthesized & { shared: Synthesiz
 /** How a projects stack reads the shared connection's ARN (a cdktf cross-stack reference). */
 export function connectionArnRef(shared: Raw, sharedName = "acme-delivery-shared"): string {
   const conn = only(shared, "aws_codeconnections_connection").name;
-  const [key] = Object.entries(shared.output).find(([k, o]: [string, any]) => k.startsWith("cross-stack-output-") && o.value === `\${aws_codeconnections_connection.${conn}.arn}`)!;
+  const [key] = Object.entries(shared.output).find(
+    ([k, o]: [string, any]) => k.startsWith("cross-stack-output-") && o.value === `\${aws_codeconnections_connection.${conn}.arn}`,
+  )!;
   return `\${data.terraform_remote_state.cross-stack-reference-input-${sharedName}.outputs.${key}}`;
 }
 

@@ -42,7 +42,9 @@ describe("main.ts through the cdktf app command", () => {
   test("a missing file says how to fix it", () => {
     const r = runMain(undefined);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/delivery\.yaml is not a valid delivery configuration:\n {2}file not found; create it .* or point DELIVERY_CONFIG at your file\n$/);
+    expect(r.stderr).toMatch(
+      /delivery\.yaml is not a valid delivery configuration:\n {2}file not found; create it .* or point DELIVERY_CONFIG at your file\n$/,
+    );
   });
 
   test("synthesizes without a terraform binary on PATH, and twice gives byte-identical files", () => {
@@ -83,7 +85,12 @@ describe("main.ts through the cdktf app command", () => {
     const two = runMain(yaml, { DELIVERY_SYNTH_WORKERS: "3" });
     expect([one.status, two.status, two.stderr]).toEqual([0, 0, ""]);
     const files = (outdir: string) =>
-      ["manifest.json", ...readdirSync(join(outdir, "stacks")).sort().map((s) => join("stacks", s, "cdk.tf.json"))].map((f) => [f, readFileSync(join(outdir, f), "utf8")]);
+      [
+        "manifest.json",
+        ...readdirSync(join(outdir, "stacks"))
+          .sort()
+          .map((s) => join("stacks", s, "cdk.tf.json")),
+      ].map((f) => [f, readFileSync(join(outdir, f), "utf8")]);
     expect(files(two.outdir)).toEqual(files(one.outdir));
     expect(files(one.outdir)).toHaveLength(6);
     expect(readdirSync(two.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);

@@ -84,11 +84,15 @@ for (const n of (process.env.BENCH_FLEET ?? "1,50,200,500").split(",").map(Numbe
 }
 rmSync(fleetDir, { recursive: true, force: true });
 for (const [n, s] of fleet) {
-  console.log(`  ${String(n).padStart(4)} projects: ${s.seconds.toFixed(2)} s, ${s.peakMiB.toFixed(0)} MiB, largest stack ${s.largestStack} resources, ${((s.seconds * 1000) / n).toFixed(1)} ms/project`);
+  console.log(
+    `  ${String(n).padStart(4)} projects: ${s.seconds.toFixed(2)} s, ${s.peakMiB.toFixed(0)} MiB, largest stack ${s.largestStack} resources, ${((s.seconds * 1000) / n).toFixed(1)} ms/project`,
+  );
 }
 const last = fleet[fleet.length - 1];
 if (last[0] === 500) {
-  console.log(`500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`);
+  console.log(
+    `500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`,
+  );
 }
 
 // The plan report on a generated plan of 10,000 changes (target <= 1 s for the command).
@@ -109,8 +113,18 @@ if (last[0] === 500) {
   };
   const file = join(dir, "plan.json");
   writeFileSync(file, JSON.stringify(plan));
-  const args = [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "plan-report.ts"), file, "--report", join(dir, "r.json"), "--markdown", join(dir, "r.md")];
+  const args = [
+    join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+    join(root, "scripts", "plan-report.ts"),
+    file,
+    "--report",
+    join(dir, "r.json"),
+    "--markdown",
+    join(dir, "r.md"),
+  ];
   const report = series("plan-report on 10,000 changes", args, {}, 5);
-  console.log(`plan report: ${report.seconds.toFixed(2)} s for 10,000 changes (target <= 1 s: ${verdict(report.seconds <= 1)}), peak ${report.peakMiB.toFixed(0)} MiB`);
+  console.log(
+    `plan report: ${report.seconds.toFixed(2)} s for 10,000 changes (target <= 1 s: ${verdict(report.seconds <= 1)}), peak ${report.peakMiB.toFixed(0)} MiB`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }

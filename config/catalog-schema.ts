@@ -6,7 +6,6 @@ import { show } from "./show";
  * project around them (its path, pipeline) are in catalogProblems, called by the project schema.
  */
 
-
 /** AWS ended support for Proton on this day (FACTS.md, banner on every Proton page). */
 export const PROTON_END_OF_SUPPORT = "2026-10-07";
 
@@ -20,7 +19,10 @@ const repoPath = (what: string) =>
   z
     .string()
     // A segment may not start with '.', so '..' (leaving the repository) cannot be written.
-    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, `must be a relative ${what} in the repository: letters, digits, '.', '_', '-' and '/', no segment starting with '.' (so no '..')`);
+    .regex(
+      /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/,
+      `must be a relative ${what} in the repository: letters, digits, '.', '_', '-' and '/', no segment starting with '.' (so no '..')`,
+    );
 
 const principal = z.string().superRefine((value, ctx) => {
   if (/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/.test(value)) return;
@@ -36,14 +38,19 @@ export function principalType(arn: string): "IAM" | "IAM_PATTERN" {
   return arn.startsWith("arn:aws:iam:::") ? "IAM_PATTERN" : "IAM";
 }
 
-const iamAction = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, "must be one IAM action such as s3:CreateBucket (no wildcards: name each action the product needs)");
+const iamAction = z
+  .string()
+  .regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, "must be one IAM action such as s3:CreateBucket (no wildcards: name each action the product needs)");
 
 const productFields = {
   owner: z.string().min(1).max(8191).describe("Owner shown to users (a team or person)"),
   description: z.string().max(8191).optional(),
   distributor: z.string().max(8191).optional(),
   supportEmail: z.email("must be an e-mail address").optional(),
-  supportUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2083).optional(),
+  supportUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2083)
+    .optional(),
   supportDescription: z.string().max(8191).optional(),
   launchRoleArn: z
     .string()
@@ -55,7 +62,12 @@ const productFields = {
       z.strictObject({
         actions: z.array(iamAction).min(1),
         resources: z
-          .array(z.string().min(1).refine((r) => r !== "*", { message: 'is "*"; name the ARNs the product creates (patterns such as arn:aws:s3:::acme-*-assets are fine)' }))
+          .array(
+            z
+              .string()
+              .min(1)
+              .refine((r) => r !== "*", { message: 'is "*"; name the ARNs the product creates (patterns such as arn:aws:s3:::acme-*-assets are fine)' }),
+          )
           .min(1),
       }),
     )
@@ -118,7 +130,11 @@ const protonTemplate = z
   })
   .superRefine((t, ctx) => {
     if (t.kind === "service" && t.target === "proton" && !t.compatibleEnvironmentTemplates?.length) {
-      ctx.addIssue({ code: "custom", path: ["compatibleEnvironmentTemplates"], message: "is needed for a service template: list the environment templates (name, majorVersion) it runs on" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["compatibleEnvironmentTemplates"],
+        message: "is needed for a service template: list the environment templates (name, majorVersion) it runs on",
+      });
     }
     if (t.target === "service-catalog" && !t.product) {
       ctx.addIssue({ code: "custom", path: ["product"], message: "is needed with target: service-catalog: give owner and supportEmail or supportUrl" });
@@ -143,7 +159,11 @@ export const protonSchema = z
     }
     p.templates.forEach((t, i) => {
       if (p.templates.findIndex((o) => o.name === t.name && o.kind === t.kind) !== i) {
-        ctx.addIssue({ code: "custom", path: ["templates", i, "name"], message: `${show(t.name)} is listed twice for kind ${t.kind}; give each template its own name` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["templates", i, "name"],
+          message: `${show(t.name)} is listed twice for kind ${t.kind}; give each template its own name`,
+        });
       }
     });
   });
@@ -181,7 +201,10 @@ export function catalogProblems(p: CatalogProject): Array<{ path: Array<string |
   const proton = p.proton;
   const products = catalogProducts(sc, proton);
   if (proton?.templates.some((t) => t.target === "service-catalog") && !sc) {
-    out.push({ path: ["proton", "templates"], message: "moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio" });
+    out.push({
+      path: ["proton", "templates"],
+      message: "moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio",
+    });
   }
   // A moved template without its product details is reported on the template itself.
   if (sc && products.length === 0 && !proton?.templates.some((t) => t.target === "service-catalog")) {
@@ -189,12 +212,19 @@ export function catalogProblems(p: CatalogProject): Array<{ path: Array<string |
   }
   products.forEach((prod, i) => {
     if (products.findIndex((o) => o.name === prod.name) !== i) {
-      out.push({ path: ["serviceCatalog", "products"], message: `${show(prod.name)} is used by two products (Proton templates moved with target: service-catalog count too); give each its own name` });
+      out.push({
+        path: ["serviceCatalog", "products"],
+        message: `${show(prod.name)} is used by two products (Proton templates moved with target: service-catalog count too); give each its own name`,
+      });
     }
   });
   const publishesInPipeline = (sc && sc.publishing === "pipeline" && products.length > 0) || proton?.templates.some((t) => t.target === "proton");
   if (publishesInPipeline && p.pipeline.adopt) {
-    out.push({ path: ["pipeline", "adopt"], message: "keeps the adopted pipeline's own stages, so it cannot publish catalog products or Proton templates; use serviceCatalog.publishing: sync, or a pipeline of this tool" });
+    out.push({
+      path: ["pipeline", "adopt"],
+      message:
+        "keeps the adopted pipeline's own stages, so it cannot publish catalog products or Proton templates; use serviceCatalog.publishing: sync, or a pipeline of this tool",
+    });
   }
   if (publishesInPipeline && p.pipeline.artifactFormat === "CODEBUILD_CLONE_REF") {
     out.push({

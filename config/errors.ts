@@ -12,11 +12,7 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: readonly ConfigProblem[],
   ) {
-    super(
-      [`${file} is not a valid delivery configuration:`, ...problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`)].join(
-        "\n",
-      ),
-    );
+    super([`${file} is not a valid delivery configuration:`, ...problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`)].join("\n"));
     this.name = "ConfigError";
   }
 }

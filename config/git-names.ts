@@ -11,7 +11,7 @@ export function branchNameProblem(name: string): string | undefined {
   if (name.includes("..")) return 'contains ".."';
   if (name.includes("//")) return 'contains "//"';
   if (name.includes("@{")) return 'contains "@{"';
-  // eslint-disable-next-line no-control-regex
+
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) {
     return "contains a space, a control character or one of ~ ^ : ? * [ \\";
   }
@@ -38,10 +38,7 @@ export function projectPathProblem(path: string): [string, string] | undefined {
     return ["starts with a host name", `use the project path "${stripToPath(path.replace(/^[^/]+\//, ""))}"`];
   }
   if (path.includes("/-/")) {
-    return [
-      'contains "/-/", so it is a Web IDE, file or raw URL path, not a project path',
-      `use the project path "${stripToPath(path)}"`,
-    ];
+    return ['contains "/-/", so it is a Web IDE, file or raw URL path, not a project path', `use the project path "${stripToPath(path)}"`];
   }
   if (/\.git$/i.test(path)) {
     return ['ends with ".git"', `use "${path.replace(/\.git$/i, "")}"`];
@@ -50,7 +47,7 @@ export function projectPathProblem(path: string): [string, string] | undefined {
     return ['starts or ends with "/"', `use "${path.replace(/^\/+|\/+$/g, "")}"`];
   }
   if (path.split("/").some((s) => s.length === 0)) {
-    return ["has an empty segment (\"//\")", `use "${path.replace(/\/{2,}/g, "/")}"`];
+    return ['has an empty segment ("//")', `use "${path.replace(/\/{2,}/g, "/")}"`];
   }
   const segments = path.split("/");
   if (segments.length < 2) {
@@ -58,10 +55,7 @@ export function projectPathProblem(path: string): [string, string] | undefined {
   }
   const bad = segments.find((s) => !SEGMENT.test(s) || /\.(git|atom)$/i.test(s));
   if (bad !== undefined) {
-    return [
-      `has the segment "${bad}" that GitLab would reject`,
-      "use letters, digits, '_', '-' and '.', not starting with '-' or '.'",
-    ];
+    return [`has the segment "${bad}" that GitLab would reject`, "use letters, digits, '_', '-' and '.', not starting with '-' or '.'"];
   }
   return undefined;
 }

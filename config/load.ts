@@ -64,7 +64,10 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
   }
   const parsed = deliveryConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(file, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => describeIssue(issue, raw)),
+    );
   }
   const { errors, warnings } = semanticProblems(parsed.data, now, dirname(file));
   if (errors.length > 0) throw new ConfigError(file, errors);
@@ -101,7 +104,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
     case "invalid_key": {
       const inner = issue.issues.map((i) => i.message).join("; ");
       if (issue.issues.every((i) => i.code === "custom")) return { path, message: inner };
-      return { path, message: `the key ${JSON.stringify(issue.path[issue.path.length - 1])} is not allowed (${inner.replace(/^Invalid input: /, "")}); rename it` };
+      return {
+        path,
+        message: `the key ${JSON.stringify(issue.path[issue.path.length - 1])} is not allowed (${inner.replace(/^Invalid input: /, "")}); rename it`,
+      };
     }
     default:
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };

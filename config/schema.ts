@@ -11,7 +11,6 @@ import { stateSchema } from "./state-schema";
  * semantics.ts, since JSON Schema cannot express them.
  */
 
-
 const branchName = z.string().superRefine((value, ctx) => {
   const problem = branchNameProblem(value);
   if (problem) {
@@ -83,43 +82,36 @@ const envVarName = z.string().superRefine((name, ctx) => {
   }
 });
 
-const build = z.strictObject({
-  image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
-  computeType: z
-    .enum([
-      "BUILD_GENERAL1_SMALL",
-      "BUILD_GENERAL1_MEDIUM",
-      "BUILD_GENERAL1_LARGE",
-      "BUILD_GENERAL1_XLARGE",
-      "BUILD_GENERAL1_2XLARGE",
-    ])
-    .default("BUILD_GENERAL1_SMALL"),
-  buildspec: z
-    .string()
-    .min(1)
-    .regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository")
-    .default("buildspec.yml"),
-  environmentVariables: z.record(envVarName, z.string().max(4096)).default({}),
-  privileged: z
-    .boolean()
-    .default(false)
-    .describe("Docker-in-Docker builds; off by default because it gives the build root on the host"),
-  privilegedReason: z
-    .string()
-    .min(10)
-    .max(180)
-    .optional()
-    .describe("Why the build must be privileged; required with privileged: true, recorded on the project"),
-  timeoutMinutes: z.number().int().min(5).max(2160).default(60),
-}).superRefine((b, ctx) => {
-  if (b.privileged && !b.privilegedReason) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["privilegedReason"],
-      message: "is required with privileged: true; say why the build needs root on its host (e.g. \"builds Docker images\"), or set privileged: false",
-    });
-  }
-});
+const build = z
+  .strictObject({
+    image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+    computeType: z
+      .enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"])
+      .default("BUILD_GENERAL1_SMALL"),
+    buildspec: z
+      .string()
+      .min(1)
+      .regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository")
+      .default("buildspec.yml"),
+    environmentVariables: z.record(envVarName, z.string().max(4096)).default({}),
+    privileged: z.boolean().default(false).describe("Docker-in-Docker builds; off by default because it gives the build root on the host"),
+    privilegedReason: z
+      .string()
+      .min(10)
+      .max(180)
+      .optional()
+      .describe("Why the build must be privileged; required with privileged: true, recorded on the project"),
+    timeoutMinutes: z.number().int().min(5).max(2160).default(60),
+  })
+  .superRefine((b, ctx) => {
+    if (b.privileged && !b.privilegedReason) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["privilegedReason"],
+        message: 'is required with privileged: true; say why the build needs root on its host (e.g. "builds Docker images"), or set privileged: false',
+      });
+    }
+  });
 
 /** A stage of an existing pipeline, as `aws codepipeline get-pipeline` prints it. */
 const keptAction = z.strictObject({
@@ -134,7 +126,10 @@ const keptAction = z.strictObject({
   inputArtifacts: z.array(z.strictObject({ name: z.string().min(1).max(100) })).optional(),
   outputArtifacts: z.array(z.strictObject({ name: z.string().min(1).max(100) })).optional(),
   runOrder: z.number().int().min(1).max(999).optional(),
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN").optional(),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN")
+    .optional(),
   region: z.string().optional(),
   namespace: z.string().min(1).max(100).optional(),
   timeoutInMinutes: z.number().int().min(5).max(86400).optional(),
@@ -253,59 +248,65 @@ const notifications = z.strictObject({
     .describe("Addresses subscribed to the topic (each confirms by e-mail); other subscribers (Chatbot, Lambda) can use the topic ARN output"),
 });
 
-const pipeline = z.strictObject({
-  branch: branchName.optional().describe("Branch that manual runs build; default: the project's defaultBranch"),
-  executionMode: z.enum(["QUEUED", "SUPERSEDED", "PARALLEL"]).default("QUEUED"),
-  artifactFormat: z
-    .enum(["CODE_ZIP", "CODEBUILD_CLONE_REF"])
-    .default("CODE_ZIP")
-    .describe("CODEBUILD_CLONE_REF gives builds a git clone (history, tags) and lets CodeBuild use the connection"),
-  triggers: z
-    .strictObject({
-      push: z.array(pushFilter).max(3).optional(),
-      mergeRequests: z.array(mergeRequestFilter).max(3).optional(),
-    })
-    .default({})
-    .describe("V2 triggers; with none given, a push to the pipeline branch starts it"),
-  build: build.default(build.parse({})),
-  adopt: adopt
-    .optional()
-    .describe("Take over an existing pipeline: its source stage becomes the GitLab source, its other stages are kept as listed"),
-  variables: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(/^[A-Za-z0-9@_-]{1,128}$/, "must be 1-128 letters, digits, '@', '_' or '-'"),
-        default: z.string().max(1000).optional(),
-        description: z.string().max(200).optional(),
+const pipeline = z
+  .strictObject({
+    branch: branchName.optional().describe("Branch that manual runs build; default: the project's defaultBranch"),
+    executionMode: z.enum(["QUEUED", "SUPERSEDED", "PARALLEL"]).default("QUEUED"),
+    artifactFormat: z
+      .enum(["CODE_ZIP", "CODEBUILD_CLONE_REF"])
+      .default("CODE_ZIP")
+      .describe("CODEBUILD_CLONE_REF gives builds a git clone (history, tags) and lets CodeBuild use the connection"),
+    triggers: z
+      .strictObject({
+        push: z.array(pushFilter).max(3).optional(),
+        mergeRequests: z.array(mergeRequestFilter).max(3).optional(),
+      })
+      .default({})
+      .describe("V2 triggers; with none given, a push to the pipeline branch starts it"),
+    build: build.default(build.parse({})),
+    adopt: adopt.optional().describe("Take over an existing pipeline: its source stage becomes the GitLab source, its other stages are kept as listed"),
+    variables: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9@_-]{1,128}$/, "must be 1-128 letters, digits, '@', '_' or '-'"),
+          default: z.string().max(1000).optional(),
+          description: z.string().max(200).optional(),
+        }),
+      )
+      .max(50)
+      .default([])
+      .describe("V2 pipeline variables, set per run; environments read them as #{variables.NAME}"),
+    statusOnGitlab: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Set a commit status on GitLab when an execution starts, succeeds or fails (a Lambda with a project access token, api scope, expiring with the deploy token)",
+      ),
+    notifications: notifications
+      .optional()
+      .describe("An SNS topic (KMS-encrypted) fed by a CodeStar notification rule: failed executions and pending approvals by default"),
+    environments: z
+      .array(environment)
+      .max(10)
+      .default([])
+      .describe("Deploy stages after build and test, in order (e.g. dev, staging, prod)")
+      .superRefine((envs, ctx) => {
+        envs.forEach((e, i) => {
+          if (envs.findIndex((o) => o.name === e.name) !== i) {
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(e.name)} is listed twice; give each environment its own name` });
+          }
+        });
       }),
-    )
-    .max(50)
-    .default([])
-    .describe("V2 pipeline variables, set per run; environments read them as #{variables.NAME}"),
-  statusOnGitlab: z
-    .boolean()
-    .default(false)
-    .describe("Set a commit status on GitLab when an execution starts, succeeds or fails (a Lambda with a project access token, api scope, expiring with the deploy token)"),
-  notifications: notifications
-    .optional()
-    .describe("An SNS topic (KMS-encrypted) fed by a CodeStar notification rule: failed executions and pending approvals by default"),
-  environments: z
-    .array(environment)
-    .max(10)
-    .default([])
-    .describe("Deploy stages after build and test, in order (e.g. dev, staging, prod)")
-    .superRefine((envs, ctx) => {
-      envs.forEach((e, i) => {
-        if (envs.findIndex((o) => o.name === e.name) !== i) {
-          ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(e.name)} is listed twice; give each environment its own name` });
-        }
+  })
+  .superRefine((p, ctx) => {
+    if (p.adopt && p.environments.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments"],
+        message: "cannot be combined with adopt: an adopted pipeline keeps its own stages; list them under adopt.stages",
       });
-    }),
-}).superRefine((p, ctx) => {
-  if (p.adopt && p.environments.length > 0) {
-    ctx.addIssue({ code: "custom", path: ["environments"], message: "cannot be combined with adopt: an adopted pipeline keeps its own stages; list them under adopt.stages" });
-  }
-});
+    }
+  });
 
 const deployToken = z.strictObject({
   name: z.string().min(1).max(255).default("aws-delivery"),
@@ -344,47 +345,39 @@ const ci = z.strictObject({
     .describe("Buildspec of the CI build; default: the pipeline's build.buildspec"),
 });
 
-const project = z.strictObject({
-  path: projectPath,
-  mode: z
-    .enum(["create", "adopt"])
-    .default("create")
-    .describe("create: the stack creates the GitLab project; adopt: it reads an existing one"),
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, "must be 1-40 letters, digits, '-' or '_', starting with a letter or digit")
-    .optional()
-    .describe("Base of the AWS resource names; default: the path with '/' replaced by '-'"),
-  stack: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits or '-', starting with a letter")
-    .optional()
-    .describe("Stack (and so Terraform state) the project belongs to; default: its top-level GitLab group"),
-  description: z.string().max(2000).optional(),
-  visibility: z.enum(["private", "internal", "public"]).default("private"),
-  defaultBranch: branchName.default("main"),
-  deployToken,
-  pipeline: pipeline.default(pipeline.parse({})),
-  ci: ci
-    .optional()
-    .describe("A CodeBuild project built from the repository on merge requests, its status shown on the commit in GitLab"),
-  serviceCatalog: serviceCatalogSchema
-    .optional()
-    .describe("A Service Catalog portfolio whose products' templates come from this repository"),
-  proton: protonSchema
-    .optional()
-    .describe("AWS Proton templates from this repository (AWS ended Proton's support on 2026-10-07: opt-in only)"),
-}).superRefine((p, ctx) => {
-  for (const problem of catalogProblems(p)) ctx.addIssue({ code: "custom", ...problem });
-  if (p.ci && p.pipeline.triggers.mergeRequests?.length) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["ci"],
-      message:
-        "and pipeline.triggers.mergeRequests would both build every merge request (a CodeBuild webhook and a pipeline trigger); keep one of them",
-    });
-  }
-});
+const project = z
+  .strictObject({
+    path: projectPath,
+    mode: z.enum(["create", "adopt"]).default("create").describe("create: the stack creates the GitLab project; adopt: it reads an existing one"),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, "must be 1-40 letters, digits, '-' or '_', starting with a letter or digit")
+      .optional()
+      .describe("Base of the AWS resource names; default: the path with '/' replaced by '-'"),
+    stack: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits or '-', starting with a letter")
+      .optional()
+      .describe("Stack (and so Terraform state) the project belongs to; default: its top-level GitLab group"),
+    description: z.string().max(2000).optional(),
+    visibility: z.enum(["private", "internal", "public"]).default("private"),
+    defaultBranch: branchName.default("main"),
+    deployToken,
+    pipeline: pipeline.default(pipeline.parse({})),
+    ci: ci.optional().describe("A CodeBuild project built from the repository on merge requests, its status shown on the commit in GitLab"),
+    serviceCatalog: serviceCatalogSchema.optional().describe("A Service Catalog portfolio whose products' templates come from this repository"),
+    proton: protonSchema.optional().describe("AWS Proton templates from this repository (AWS ended Proton's support on 2026-10-07: opt-in only)"),
+  })
+  .superRefine((p, ctx) => {
+    for (const problem of catalogProblems(p)) ctx.addIssue({ code: "custom", ...problem });
+    if (p.ci && p.pipeline.triggers.mergeRequests?.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ci"],
+        message: "and pipeline.triggers.mergeRequests would both build every merge request (a CodeBuild webhook and a pipeline trigger); keep one of them",
+      });
+    }
+  });
 
 const tagKey = z.string().min(1).max(128);
 
@@ -413,17 +406,8 @@ const vpc = z
       .max(16)
       .optional()
       .describe("Security groups of the host; default: one created with egress to instanceCidrs on the instance's port only"),
-    instanceCidrs: z
-      .array(cidr)
-      .min(1)
-      .max(16)
-      .optional()
-      .describe("Addresses of the GitLab instance, for the security group this tool creates"),
-    tlsCertificateFile: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("PEM file (relative to this config file): the instance's certificate, or the CA that signed it"),
+    instanceCidrs: z.array(cidr).min(1).max(16).optional().describe("Addresses of the GitLab instance, for the security group this tool creates"),
+    tlsCertificateFile: z.string().min(1).optional().describe("PEM file (relative to this config file): the instance's certificate, or the CA that signed it"),
     tlsCertificate: z.string().min(1).optional().describe("The same PEM, inline"),
   })
   .superRefine((v, ctx) => {
@@ -445,10 +429,7 @@ const gitlab = z
       .enum(["gitlab.com", "self-managed", "dedicated"])
       .default("gitlab.com")
       .describe("dedicated is treated as self-managed at its own URL (no AWS document names GitLab Dedicated)"),
-    url: z
-      .string()
-      .optional()
-      .describe("https://host[:port] of a self-managed or Dedicated instance, without a path"),
+    url: z.string().optional().describe("https://host[:port] of a self-managed or Dedicated instance, without a path"),
     vpc: vpc.optional(),
   })
   .superRefine((g, ctx) => {
@@ -475,10 +456,7 @@ export const deliveryConfigSchema = z.strictObject({
   aws: z.strictObject({
     region: z.string(),
     defaultTags: z.record(tagKey, z.string().max(256)).default({}),
-    skipConnectionRegionCheck: z
-      .boolean()
-      .default(false)
-      .describe("Accept a region that this tool believes has no CodeConnections (for when AWS adds it)"),
+    skipConnectionRegionCheck: z.boolean().default(false).describe("Accept a region that this tool believes has no CodeConnections (for when AWS adds it)"),
   }),
   gitlab: gitlab.default({ kind: "gitlab.com" }),
   state: stateSchema.describe("Where each stack keeps its Terraform state (one state per stack)"),

@@ -15,11 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Rules that need more than one field or the clock. `now` is passed in so that tests (and
  * synthesis) never depend on the day they run: the output does not contain it.
  */
-export function semanticProblems(
-  config: DeliveryConfig,
-  now: Date,
-  baseDir = ".",
-): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
+export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = "."): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   gitlabProblems(config, now, baseDir, errors, warnings);

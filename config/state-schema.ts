@@ -16,16 +16,15 @@ export function bucketNameProblem(name: string): string | undefined {
 }
 
 const local = z.strictObject({
-  directory: z
-    .string()
-    .min(1)
-    .default(".")
-    .describe("Folder of the state files terraform.<stack>.tfstate, relative to the project root"),
+  directory: z.string().min(1).default(".").describe("Folder of the state files terraform.<stack>.tfstate, relative to the project root"),
 });
 
 const terraformCloud = z.strictObject({
   organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be a Terraform Cloud organization name"),
-  hostname: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name such as app.terraform.io").default("app.terraform.io"),
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, "must be a host name such as app.terraform.io")
+    .default("app.terraform.io"),
   workspaceName: z
     .string()
     .default("{stack}")
@@ -52,9 +51,16 @@ const s3 = z.strictObject({
     .refine((v) => !v.startsWith("/"), "must not start with '/'")
     .default("gitlab-aws-delivery")
     .describe("State of each stack at <keyPrefix>/<stack>.tfstate"),
-  kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key or alias ARN").optional(),
+  kmsKeyId: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key or alias ARN")
+    .optional(),
   useLockfile: z.boolean().default(true).describe("S3-native locking (Terraform >= 1.10); no DynamoDB table needed"),
-  dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional().describe("Only for older Terraform"),
+  dynamodbTable: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name")
+    .optional()
+    .describe("Only for older Terraform"),
 });
 
 const gitlab = z.strictObject({
@@ -70,7 +76,8 @@ export const stateSchema = z
     gitlab: gitlab.optional(),
   })
   .superRefine((state, ctx) => {
-    const key = { local: "local", "terraform-cloud": "terraformCloud", s3: "s3", gitlab: "gitlab" }[state.backend] as "local" | "terraformCloud" | "s3" | "gitlab";
+    const key = { local: "local", "terraform-cloud": "terraformCloud", s3: "s3", gitlab: "gitlab" }[state.backend] as
+      "local" | "terraformCloud" | "s3" | "gitlab";
     if (state.backend !== "local" && !state[key]) {
       ctx.addIssue({ code: "custom", path: [key], message: `is required with backend: ${state.backend}; add the ${key} section` });
     }

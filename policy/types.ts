@@ -1,5 +1,5 @@
 /** A synthesized cdk.tf.json, as terraform reads it. */
-export type StackJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type StackJson = Record<string, any>;
 
 export interface Finding {
   /** Rule id, e.g. `GAD-CB-1`; the checkov/cdk-nag idea it follows is in the rule's title. */

@@ -5,7 +5,7 @@
  */
 import type { PolicyStatement } from "./deployer-policy";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const all = (stacks: Json[], type: string): Json[] => stacks.flatMap((s) => Object.values<Json>(s.resource?.[type] ?? {}));
 const literal = (v: unknown): v is string => typeof v === "string" && !v.includes("${");
@@ -15,7 +15,13 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
   if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
     out.push({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [arn("kms", "key/*")] });
   }
-  const topics = [...new Set(all(stacks, "aws_sns_topic").map((t) => t.name).filter(literal))].sort();
+  const topics = [
+    ...new Set(
+      all(stacks, "aws_sns_topic")
+        .map((t) => t.name)
+        .filter(literal),
+    ),
+  ].sort();
   if (topics.length > 0) {
     out.push({
       Sid: "NotificationTopics",
@@ -80,7 +86,15 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     const givenLaunchRoles = all(stacks, "aws_servicecatalog_constraint")
       .map((c) => JSON.parse(c.parameters).RoleArn)
       .filter(literal);
-    const launchRoles = [...new Set([...givenLaunchRoles, ...all(stacks, "aws_iam_role").map((r) => r.name).filter((n) => literal(n) && n.endsWith("-launch")).map((n) => `arn:aws:iam::${account}:role/${n}`)])].sort();
+    const launchRoles = [
+      ...new Set([
+        ...givenLaunchRoles,
+        ...all(stacks, "aws_iam_role")
+          .map((r) => r.name)
+          .filter((n) => literal(n) && n.endsWith("-launch"))
+          .map((n) => `arn:aws:iam::${account}:role/${n}`),
+      ]),
+    ].sort();
     if (launchRoles.length > 0) {
       out.push({
         Sid: "PassLaunchRoles",
@@ -91,9 +105,17 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
       });
     }
   }
-  const objects = all(stacks, "aws_s3_object").map((o) => o.key).filter(literal);
+  const objects = all(stacks, "aws_s3_object")
+    .map((o) => o.key)
+    .filter(literal);
   if (objects.length > 0) {
-    const prefixes = [...new Set(all(stacks, "aws_s3_bucket").map((b) => b.bucket_prefix).filter(literal))].sort();
+    const prefixes = [
+      ...new Set(
+        all(stacks, "aws_s3_bucket")
+          .map((b) => b.bucket_prefix)
+          .filter(literal),
+      ),
+    ].sort();
     const folders = [...new Set(objects.map((k) => k.split("/")[0]))].sort();
     out.push({
       Sid: "PlaceholderTemplates",
@@ -104,7 +126,13 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     // The artifact bucket encrypts with its key, so writing and reading the object uses it.
     out.push({ Sid: "PlaceholderEncryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [arn("kms", "key/*")] });
   }
-  const cfnStacks = [...new Set(all(stacks, "aws_cloudformation_stack").map((s) => s.name).filter(literal))].sort();
+  const cfnStacks = [
+    ...new Set(
+      all(stacks, "aws_cloudformation_stack")
+        .map((s) => s.name)
+        .filter(literal),
+    ),
+  ].sort();
   if (cfnStacks.length > 0) {
     out.push({
       Sid: "CatalogStacks",

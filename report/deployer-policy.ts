@@ -6,7 +6,7 @@
 import { DeliveryConfig } from "../config/schema";
 import { extraStatements } from "./deployer-extras";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export interface PolicyStatement {
   Sid: string;
@@ -17,7 +17,15 @@ export interface PolicyStatement {
 }
 
 const names = (stacks: Json[], type: string, attr: string): string[] =>
-  [...new Set(stacks.flatMap((s) => Object.values<Json>(s.resource?.[type] ?? {}).map((r) => r[attr]).filter((v): v is string => typeof v === "string" && !v.includes("${"))))].sort();
+  [
+    ...new Set(
+      stacks.flatMap((s) =>
+        Object.values<Json>(s.resource?.[type] ?? {})
+          .map((r) => r[attr])
+          .filter((v): v is string => typeof v === "string" && !v.includes("${")),
+      ),
+    ),
+  ].sort();
 
 export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account = "*"): { Version: string; Statement: PolicyStatement[] } {
   const region = config.aws.region;
@@ -74,7 +82,13 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
     statements.push({
       Sid: "HostLifecycle",
       Effect: "Allow",
-      Action: ["codeconnections:CreateHost", "codeconnections:DeleteHost", "codeconnections:GetHost", "codeconnections:TagResource", "codeconnections:UpdateHost"],
+      Action: [
+        "codeconnections:CreateHost",
+        "codeconnections:DeleteHost",
+        "codeconnections:GetHost",
+        "codeconnections:TagResource",
+        "codeconnections:UpdateHost",
+      ],
       Resource: [arn("codeconnections", "host/*")],
     });
     statements.push({ Sid: "HostList", Effect: "Allow", Action: ["codeconnections:ListHosts"], Resource: ["*"] });
@@ -91,7 +105,11 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
         "ec2:RevokeSecurityGroupEgress",
         "ec2:RevokeSecurityGroupIngress",
       ],
-      Resource: [`arn:aws:ec2:${region}:${account}:security-group/*`, `arn:aws:ec2:${region}:${account}:vpc/${config.gitlab.vpc?.vpcId ?? "*"}`, `arn:aws:ec2:${region}:${account}:security-group-rule/*`],
+      Resource: [
+        `arn:aws:ec2:${region}:${account}:security-group/*`,
+        `arn:aws:ec2:${region}:${account}:vpc/${config.gitlab.vpc?.vpcId ?? "*"}`,
+        `arn:aws:ec2:${region}:${account}:security-group-rule/*`,
+      ],
     });
     statements.push({
       Sid: "Ec2Describe",
@@ -172,7 +190,9 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
       Action: ["iam:PassRole"],
       Resource: allRoles,
       Condition: {
-        StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", ...(functions.length > 0 ? ["lambda.amazonaws.com"] : [])] },
+        StringEquals: {
+          "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", ...(functions.length > 0 ? ["lambda.amazonaws.com"] : [])],
+        },
       },
     });
   }
@@ -283,7 +303,16 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
     statements.push({
       Sid: "StatusRules",
       Effect: "Allow",
-      Action: ["events:DeleteRule", "events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule", "events:PutRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource"],
+      Action: [
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:ListTargetsByRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:TagResource",
+      ],
       Resource: rules.map((r) => arn("events", `rule/${r}`)),
     });
   }

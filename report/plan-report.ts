@@ -6,7 +6,7 @@
  */
 import { GUARDED_TYPES } from "../policy/rules/lifecycle";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export interface GitlabTerraformReport {
   readonly create: number;
@@ -69,7 +69,12 @@ export function changesOf(plan: Json): Change[] {
 
 const CONNECTION_TYPES = ["aws_codeconnections_connection", "aws_codeconnections_host", "aws_codestarconnections_connection", "aws_codestarconnections_host"];
 const TOKEN_TYPES = ["gitlab_project_deploy_token", "gitlab_deploy_token", "gitlab_group_deploy_token", "gitlab_project_access_token"];
-const POLICY_TYPES: Record<string, string> = { aws_iam_role_policy: "policy", aws_iam_policy: "policy", aws_iam_group_policy: "policy", aws_iam_user_policy: "policy" };
+const POLICY_TYPES: Record<string, string> = {
+  aws_iam_role_policy: "policy",
+  aws_iam_policy: "policy",
+  aws_iam_group_policy: "policy",
+  aws_iam_user_policy: "policy",
+};
 
 /** The risky changes, in words a reviewer understands. */
 export function risksOf(plan: Json): Risk[] {
@@ -94,7 +99,11 @@ export function risksOf(plan: Json): Risk[] {
         (a) => !wildcardActions(c.change?.before?.[attr], c.change?.before_sensitive?.[attr]).includes(a),
       );
       if (gained.length > 0) {
-        risks.push({ level: "high", address, message: `an IAM policy gains the wildcard action${gained.length > 1 ? "s" : ""} ${gained.map((a) => `\`${a}\``).join(", ")}` });
+        risks.push({
+          level: "high",
+          address,
+          message: `an IAM policy gains the wildcard action${gained.length > 1 ? "s" : ""} ${gained.map((a) => `\`${a}\``).join(", ")}`,
+        });
       }
     }
   }
@@ -112,7 +121,10 @@ function removalRisk(type: string, action: Action): { level: Level; message: str
     };
   }
   if (type === "aws_kms_key") {
-    return { level: "high", message: `a KMS key is ${replaced ? "replaced" : "scheduled for deletion"}: artifacts and secrets encrypted with it become unreadable` };
+    return {
+      level: "high",
+      message: `a KMS key is ${replaced ? "replaced" : "scheduled for deletion"}: artifacts and secrets encrypted with it become unreadable`,
+    };
   }
   if (type === "aws_s3_bucket") {
     return { level: "high", message: `an S3 bucket is ${replaced ? "replaced" : "deleted"}: pipeline artifacts (the record of what was deployed) go with it` };
@@ -165,7 +177,10 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
   const risks = risksOf(plan);
   const report = gitlabReport(plan);
   const lines = [`### ${options.title ?? "Terraform plan"}`, ""];
-  lines.push(`**${report.create} to create, ${report.update} to update, ${report.delete} to delete** (GitLab's count: a replacement is one create and one delete)`, "");
+  lines.push(
+    `**${report.create} to create, ${report.update} to update, ${report.delete} to delete** (GitLab's count: a replacement is one create and one delete)`,
+    "",
+  );
   if (risks.length > 0) {
     lines.push(`#### ⚠️ ${risks.length} risky change${risks.length > 1 ? "s" : ""}`, "");
     for (const level of ["high", "medium"] as Level[]) {

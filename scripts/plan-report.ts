@@ -55,7 +55,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
   if (opts.post) {
     const missing = ["CI_API_V4_URL", "CI_PROJECT_ID", "CI_MERGE_REQUEST_IID", "GITLAB_TOKEN"].filter((k) => !env[k]);
-    if (missing.length > 0) fail(`--post needs ${missing.join(", ")} in the environment (a merge-request pipeline sets the CI_ ones; GITLAB_TOKEN is a token with api scope)`);
+    if (missing.length > 0)
+      fail(`--post needs ${missing.join(", ")} in the environment (a merge-request pipeline sets the CI_ ones; GITLAB_TOKEN is a token with api scope)`);
     try {
       const r = await postNote(markdown, {
         apiUrl: env.CI_API_V4_URL!,

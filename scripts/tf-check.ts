@@ -18,7 +18,7 @@ import { basename, join, resolve } from "node:path";
 import { loadConfigFile } from "../config/load";
 import { synthesizeConfig } from "../stacks/app";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 export const FAKE_ACCOUNT_ID = "123456789012";
 
@@ -149,7 +149,10 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
     },
   );
   const out: Json = JSON.parse(text);
-  for (const [section, isData] of [["resource", false], ["data", true]] as const) {
+  for (const [section, isData] of [
+    ["resource", false],
+    ["data", true],
+  ] as const) {
     for (const type of Object.keys(out[section] ?? {})) {
       if (type.startsWith("gitlab_") || (isData && REMOTE_DATA.includes(type))) {
         for (const name of Object.keys(out[section][type])) {
@@ -209,7 +212,10 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const steps: string[][] = [["init", "-no-color", "-backend=false"], ["validate", "-no-color"]];
+  const steps: string[][] = [
+    ["init", "-no-color", "-backend=false"],
+    ["validate", "-no-color"],
+  ];
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });

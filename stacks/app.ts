@@ -36,9 +36,7 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   const localRoot = relative(resolve(finalOutdir, "stacks", "any-stack"), process.cwd());
   const shared = new SharedStack(app, literal, { localRoot });
   const partitions = options.shard ? assignShards(partition(literal), options.shard.count)[options.shard.index] : partition(literal);
-  const stacks = partitions.map(
-    ({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }),
-  );
+  const stacks = partitions.map(({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }));
   return { app, shared, stacks };
 }
 
@@ -65,12 +63,17 @@ export function validateTree(root: IConstruct): string[] {
   return [...new Set(warnings)];
 }
 
-
 /**
  * Builds, validates and synthesizes into a staging folder beside `outdir`, then moves the
  * manifest and each stack's files into place: a failure at any step leaves `outdir` as it was.
  */
-export function synthesizeConfig(config: DeliveryConfig, outdir: string, shard?: Shard, finalOutdir = outdir, warn: (w: string) => void = () => undefined): string[] {
+export function synthesizeConfig(
+  config: DeliveryConfig,
+  outdir: string,
+  shard?: Shard,
+  finalOutdir = outdir,
+  warn: (w: string) => void = () => undefined,
+): string[] {
   const staging = join(dirname(outdir), `.${basename(outdir)}.staging-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(dirname(staging), { recursive: true });

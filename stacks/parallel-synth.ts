@@ -10,7 +10,9 @@ import { partition, Shard } from "./partition";
 /** How many processes synthesize a config: one for small configs, up to a core per share of ~100 projects. */
 export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = process.env): number {
   const stacks = partition(config).length;
-  const wanted = env.DELIVERY_SYNTH_WORKERS ? Number(env.DELIVERY_SYNTH_WORKERS) : Math.min(availableParallelism(), Math.floor(config.projects.length / 100) + 1);
+  const wanted = env.DELIVERY_SYNTH_WORKERS
+    ? Number(env.DELIVERY_SYNTH_WORKERS)
+    : Math.min(availableParallelism(), Math.floor(config.projects.length / 100) + 1);
   return Math.max(1, Math.min(wanted, stacks));
 }
 

@@ -9,7 +9,13 @@ export interface Partition {
 
 /** The stack key of a project: its `stack` override, else its top-level GitLab group. */
 export function stackKey(project: ProjectConfig): string {
-  return project.stack ?? project.path.split("/")[0].toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  return (
+    project.stack ??
+    project.path
+      .split("/")[0]
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+  );
 }
 
 /** Projects grouped into stacks (each with its own state), sorted by stack name. */

@@ -40,7 +40,11 @@ export class ProjectCatalog extends Construct implements PipelineStages {
   private readonly published: PipelineProduct[] = [];
   private proton?: ProtonTemplates;
 
-  constructor(scope: Construct, id: string, private readonly props: ProjectCatalogProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ProjectCatalogProps,
+  ) {
     super(scope, id);
     const sc = props.serviceCatalog;
     const products = catalogProducts(sc, props.proton);
@@ -68,9 +72,10 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       providerName: sc.portfolio.providerName,
       principals: sc.principals.map((arn) => ({ arn, type: principalType(arn) })),
     });
-    new TerraformOutput(this, "portfolio_id", { value: portfolio.portfolio.id, description: `Service Catalog portfolio of ${props.repository}` }).overrideLogicalId(
-      `${props.outputKey}_portfolio_id`,
-    );
+    new TerraformOutput(this, "portfolio_id", {
+      value: portfolio.portfolio.id,
+      description: `Service Catalog portfolio of ${props.repository}`,
+    }).overrideLogicalId(`${props.outputKey}_portfolio_id`);
 
     let ids: Record<string, string>;
     if (sc.publishing === "sync") {
@@ -113,9 +118,10 @@ export class ProjectCatalog extends Construct implements PipelineStages {
           permissions: p.launchPermissions,
         }).role.arn;
       portfolio.addProduct(p.name, ids[p.name], launchRoleArn);
-      new TerraformOutput(this, `product_id_${p.name}`, { value: ids[p.name], description: `Service Catalog product ${p.name} of ${props.repository}` }).overrideLogicalId(
-        `${props.outputKey}_product_${p.name.replace(/[^A-Za-z0-9_]/g, "_")}_id`,
-      );
+      new TerraformOutput(this, `product_id_${p.name}`, {
+        value: ids[p.name],
+        description: `Service Catalog product ${p.name} of ${props.repository}`,
+      }).overrideLogicalId(`${props.outputKey}_product_${p.name.replace(/[^A-Za-z0-9_]/g, "_")}_id`);
     }
   }
 

@@ -61,20 +61,20 @@ export class ProjectDelivery extends Construct {
     const build = adopt
       ? undefined
       : new BuildProject(this, "Build", {
-      name: awsBase,
-      accountId: props.accountId,
-      artifactStore: props.artifactStore,
-      deployToken,
-      image: pipelineCfg.build.image,
-      computeType: pipelineCfg.build.computeType,
-      buildspec: pipelineCfg.build.buildspec,
-      environmentVariables: pipelineCfg.build.environmentVariables,
-      privileged: pipelineCfg.build.privileged,
-      privilegedReason: pipelineCfg.build.privilegedReason,
-      timeoutMinutes: pipelineCfg.build.timeoutMinutes,
-      cloneThrough:
-        pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
-    });
+          name: awsBase,
+          accountId: props.accountId,
+          artifactStore: props.artifactStore,
+          deployToken,
+          image: pipelineCfg.build.image,
+          computeType: pipelineCfg.build.computeType,
+          buildspec: pipelineCfg.build.buildspec,
+          environmentVariables: pipelineCfg.build.environmentVariables,
+          privileged: pipelineCfg.build.privileged,
+          privilegedReason: pipelineCfg.build.privilegedReason,
+          timeoutMinutes: pipelineCfg.build.timeoutMinutes,
+          cloneThrough:
+            pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
+        });
     const pipelineName = adopt?.name ?? awsBase;
     const environments =
       pipelineCfg.environments.length > 0

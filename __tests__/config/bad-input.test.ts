@@ -112,8 +112,16 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     /^projects\[0\]\.pipeline\.build\.environmentVariables\.NPM_TOKEN: "NPM_TOKEN" looks like a secret/,
   ],
   ["a list where a mapping belongs", rawConfig({ projects: {} }), /^projects: expected a list, got a mapping; write a list$/],
-  ["a fraction where a whole number belongs", rawConfig({ projects: [rawProject({ pipeline: { build: { timeoutMinutes: 1.5 } } })] }), /^projects\[0\]\.pipeline\.build\.timeoutMinutes: expected a whole number, got number 1\.5; write a whole number$/],
-  ["an empty tag key", rawConfig({ aws: { region: "eu-west-1", defaultTags: { "": "x" } } }), /^aws\.defaultTags\[""\]: the key "" is not allowed \(Too small: expected string to have >=1 characters\); rename it$/],
+  [
+    "a fraction where a whole number belongs",
+    rawConfig({ projects: [rawProject({ pipeline: { build: { timeoutMinutes: 1.5 } } })] }),
+    /^projects\[0\]\.pipeline\.build\.timeoutMinutes: expected a whole number, got number 1\.5; write a whole number$/,
+  ],
+  [
+    "an empty tag key",
+    rawConfig({ aws: { region: "eu-west-1", defaultTags: { "": "x" } } }),
+    /^aws\.defaultTags\[""\]: the key "" is not allowed \(Too small: expected string to have >=1 characters\); rename it$/,
+  ],
   [
     "privileged build without a reason",
     rawConfig({ projects: [rawProject({ pipeline: { build: { privileged: true } } })] }),

@@ -22,9 +22,7 @@ const bases: unknown[] = exampleConfigs().map((f) => parse(readFileSync(f, "utf8
 type Path = Array<string | number>;
 
 const KEY = String.raw`(?:[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])`;
-const FIELD_LINE = new RegExp(
-  String.raw`^ {2}(?:${KEY}(?:\.[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: \S|(?:unknown key|expected |YAML syntax: )\S*)`,
-);
+const FIELD_LINE = new RegExp(String.raw`^ {2}(?:${KEY}(?:\.[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: \S|(?:unknown key|expected |YAML syntax: )\S*)`);
 
 function paths(value: unknown, at: Path = []): Path[] {
   const here: Path[] = [at];
@@ -73,7 +71,12 @@ type Mutation = { kind: "set"; pick: number; value: unknown } | { kind: "delete"
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("set" as const), pick: fc.nat(), value: anyValue }),
   fc.record({ kind: fc.constant("delete" as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant("add" as const), pick: fc.nat(), key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("extra", "Name", "projectz")), value: anyValue }),
+  fc.record({
+    kind: fc.constant("add" as const),
+    pick: fc.nat(),
+    key: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("extra", "Name", "projectz")),
+    value: anyValue,
+  }),
 );
 
 function apply(base: unknown, mutations: Mutation[]): unknown {

@@ -14,8 +14,14 @@ const selfManaged = (gitlab: Record<string, unknown>) => rawConfig({ gitlab: { k
 
 describe("self-managed instance URL and VPC", () => {
   test.each([
-    ["http://gitlab.example.com", /^gitlab\.url: "http:\/\/gitlab\.example\.com" uses http; CodeConnections hosts need https: write "https:\/\/gitlab\.example\.com"$/],
-    ["https://gitlab.example.com/gitlab", /^gitlab\.url: "https:\/\/gitlab\.example\.com\/gitlab" has a path, query or fragment; the host takes the instance root only: write "https:\/\/gitlab\.example\.com"$/],
+    [
+      "http://gitlab.example.com",
+      /^gitlab\.url: "http:\/\/gitlab\.example\.com" uses http; CodeConnections hosts need https: write "https:\/\/gitlab\.example\.com"$/,
+    ],
+    [
+      "https://gitlab.example.com/gitlab",
+      /^gitlab\.url: "https:\/\/gitlab\.example\.com\/gitlab" has a path, query or fragment; the host takes the instance root only: write "https:\/\/gitlab\.example\.com"$/,
+    ],
     ["https://gitlab.example.com/", /^gitlab\.url: "https:\/\/gitlab\.example\.com\/" ends with "\/"; write "https:\/\/gitlab\.example\.com"$/],
     ["gitlab.example.com", /^gitlab\.url: "gitlab\.example\.com" is not a URL; write it as "https:\/\/gitlab\.example\.com"$/],
     ["https://user:pw@gitlab.example.com", /^gitlab\.url: .* contains credentials; remove them/],
@@ -71,7 +77,13 @@ describe("the host's TLS certificate", () => {
         // The real clock: these certificates were made a moment ago.
         return { ok: parseConfig(stringify(raw), join(dir, "delivery.yaml"), new Date()), errors: [] as string[] };
       } catch (e) {
-        return { ok: undefined, errors: (e as Error).message.split("\n").slice(1).map((l) => l.trim()) };
+        return {
+          ok: undefined,
+          errors: (e as Error).message
+            .split("\n")
+            .slice(1)
+            .map((l) => l.trim()),
+        };
       }
     };
   };
@@ -129,7 +141,9 @@ describe("the host's TLS certificate", () => {
 
   test("a missing file says the path is relative to the config", () => {
     const r = withFile("x.pem", "")(config("missing.pem"));
-    expect(r.errors[0]).toMatch(/^gitlab\.vpc\.tlsCertificateFile: "missing\.pem" cannot be read \(ENOENT at .*missing\.pem\); the path is relative to the config file$/);
+    expect(r.errors[0]).toMatch(
+      /^gitlab\.vpc\.tlsCertificateFile: "missing\.pem" cannot be read \(ENOENT at .*missing\.pem\); the path is relative to the config file$/,
+    );
   });
 });
 

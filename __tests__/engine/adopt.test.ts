@@ -62,8 +62,21 @@ function existingPipelineState(name: string) {
               variable: [],
               artifact_store: [{ encryption_key: [], location: BUCKET, region: "", type: "S3" }],
               stage: [
-                stage("Source", { name: "Source", category: "Source", provider: "CodeCommit", configuration: { RepositoryName: "storefront", BranchName: "main" }, output: ["SourceArtifact"] }),
-                stage("Build", { name: "Build", category: "Build", provider: "CodeBuild", configuration: { ProjectName: "storefront-build" }, input: ["SourceArtifact"], output: ["BuildArtifact"] }),
+                stage("Source", {
+                  name: "Source",
+                  category: "Source",
+                  provider: "CodeCommit",
+                  configuration: { RepositoryName: "storefront", BranchName: "main" },
+                  output: ["SourceArtifact"],
+                }),
+                stage("Build", {
+                  name: "Build",
+                  category: "Build",
+                  provider: "CodeBuild",
+                  configuration: { ProjectName: "storefront-build" },
+                  input: ["SourceArtifact"],
+                  output: ["BuildArtifact"],
+                }),
                 stage("Deploy", {
                   name: "Deploy",
                   category: "Deploy",
@@ -121,7 +134,12 @@ describeEngine("adopting an existing pipeline on the real engine", () => {
     expect(after.stage[0].action[0].output_artifacts).toEqual(["SourceArtifact"]);
     expect(after.role_arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${ROLE}`);
     expect(after.artifact_store).toEqual([
-      { encryption_key: [{ id: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", type: "KMS" }], location: BUCKET, region: "", type: "S3" },
+      {
+        encryption_key: [{ id: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", type: "KMS" }],
+        location: BUCKET,
+        region: "",
+        type: "S3",
+      },
     ]);
   });
 });

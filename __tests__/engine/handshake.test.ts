@@ -19,8 +19,7 @@ describeEngine("handshake gate on the real engine", () => {
   const { json, shared } = synth(rawConfig({ projects: [rawProject({ pipeline: { build: { environmentVariables: { GREETING: "hello ${USER}" } } } })] }));
   const stacks = { "acme-delivery-shared": shared.json, "acme-delivery-acme": json };
   const dir = mkdtempSync(join(tmpdir(), "delivery-handshake-"));
-  const plan = (status: "PENDING" | "AVAILABLE") =>
-    runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: status }), join(dir, status));
+  const plan = (status: "PENDING" | "AVAILABLE") => runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: status }), join(dir, status));
   const actions = (r: ReturnType<typeof plan>) => Object.fromEntries(r.plan!.resource_changes.map((c: any) => [c.type, c.change.actions]));
 
   test("the shared stack creates the connection", () => {

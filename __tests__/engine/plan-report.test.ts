@@ -34,8 +34,17 @@ describeEngine("plan report on real plans of our stacks", () => {
     lineage: "00000000-0000-0000-0000-000000000003",
     outputs: {},
     resources: [
-      resource("aws_s3_bucket", "old_artifacts", { id: "acme-old-artifacts", bucket: "acme-old-artifacts", arn: "arn:aws:s3:::acme-old-artifacts", force_destroy: false }),
-      resource("aws_cloudwatch_log_group", "old_logs", { id: "/aws/codebuild/old", name: "/aws/codebuild/old", arn: `arn:aws:logs:eu-west-1:${FAKE_ACCOUNT_ID}:log-group:/aws/codebuild/old` }),
+      resource("aws_s3_bucket", "old_artifacts", {
+        id: "acme-old-artifacts",
+        bucket: "acme-old-artifacts",
+        arn: "arn:aws:s3:::acme-old-artifacts",
+        force_destroy: false,
+      }),
+      resource("aws_cloudwatch_log_group", "old_logs", {
+        id: "/aws/codebuild/old",
+        name: "/aws/codebuild/old",
+        arn: `arn:aws:logs:eu-west-1:${FAKE_ACCOUNT_ID}:log-group:/aws/codebuild/old`,
+      }),
       resource("aws_codebuild_report_group", reportGroup, {
         id: `arn:aws:codebuild:eu-west-1:${FAKE_ACCOUNT_ID}:report-group/old-name-tests`,
         arn: `arn:aws:codebuild:eu-west-1:${FAKE_ACCOUNT_ID}:report-group/old-name-tests`,
@@ -68,7 +77,9 @@ describeEngine("plan report on real plans of our stacks", () => {
   const dir = mkdtempSync(join(tmpdir(), "delivery-report-"));
   let run: ReturnType<typeof runStack>;
   beforeAll(() => {
-    run = runStack(engine, prepareStack(json, engine, { stacks: { "acme-delivery-shared": shared.json, "acme-delivery-acme": json } }), dir, { priorState: state });
+    run = runStack(engine, prepareStack(json, engine, { stacks: { "acme-delivery-shared": shared.json, "acme-delivery-acme": json } }), dir, {
+      priorState: state,
+    });
   });
 
   test("terraform plans the deletes, the replacement and the update", () => {
@@ -88,12 +99,19 @@ describeEngine("plan report on real plans of our stacks", () => {
 
   test("the summary flags the deleted bucket, lists the rest by action, and prints no value", () => {
     expect(risksOf(run.plan!)).toEqual([
-      { level: "high", address: "aws_s3_bucket.old_artifacts", message: "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended" },
+      {
+        level: "high",
+        address: "aws_s3_bucket.old_artifacts",
+        message:
+          "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended",
+      },
     ]);
     const md = markdownSummary(run.plan!, { title: "acme-delivery-acme" });
     expect(md).toContain("- **high** `aws_s3_bucket.old_artifacts`: an S3 bucket is deleted");
     expect(md).toMatch(/<details><summary>1 replaced<\/summary>\n\n- `aws_codebuild_report_group\.[^`]+`/);
-    expect(md).toMatch(/<details><summary>2 deleted<\/summary>\n\n- `aws_s3_bucket\.old_artifacts`\n- `aws_cloudwatch_log_group\.old_logs`|<details><summary>2 deleted<\/summary>\n\n- `aws_cloudwatch_log_group\.old_logs`\n- `aws_s3_bucket\.old_artifacts`/);
+    expect(md).toMatch(
+      /<details><summary>2 deleted<\/summary>\n\n- `aws_s3_bucket\.old_artifacts`\n- `aws_cloudwatch_log_group\.old_logs`|<details><summary>2 deleted<\/summary>\n\n- `aws_cloudwatch_log_group\.old_logs`\n- `aws_s3_bucket\.old_artifacts`/,
+    );
     expect(md).toContain(`- \`aws_kms_key.${key}\``);
     expect(md).not.toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
     expect(md).not.toContain("Encrypts the CodePipeline artifacts");

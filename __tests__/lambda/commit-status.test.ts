@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeHandler, gitlabState } = require("../../lambda/commit-status/index.js");
 
 interface Seen {
@@ -19,7 +18,13 @@ async function fakeGitlab(codes: number[]): Promise<{ server: Server; url: strin
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
-      seen.push({ method: req.method!, url: req.url!, token: req.headers["private-token"] as string, contentType: req.headers["content-type"], body: JSON.parse(body || "{}") });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        token: req.headers["private-token"] as string,
+        contentType: req.headers["content-type"],
+        body: JSON.parse(body || "{}"),
+      });
       const code = codes[Math.min(seen.length - 1, codes.length - 1)];
       res.writeHead(code, { "Content-Type": "application/json" }).end(code < 300 ? '{"id":1}' : '{"message":"error"}');
     });
@@ -47,7 +52,14 @@ function handlerFor(url: string, logs: string[] = []) {
 
 describe("commit status Lambda", () => {
   test("maps pipeline states to GitLab's", () => {
-    expect(["STARTED", "SUCCEEDED", "FAILED", "STOPPED", "SUPERSEDED", "RESUMED"].map(gitlabState)).toEqual(["running", "success", "failed", "canceled", "canceled", "running"]);
+    expect(["STARTED", "SUCCEEDED", "FAILED", "STOPPED", "SUPERSEDED", "RESUMED"].map(gitlabState)).toEqual([
+      "running",
+      "success",
+      "failed",
+      "canceled",
+      "canceled",
+      "running",
+    ]);
   });
 
   test("POSTs the status to the commit, with the URL-encoded project path, the token header and a link to the execution", async () => {

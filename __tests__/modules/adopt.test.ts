@@ -85,7 +85,9 @@ describe("adopting an existing pipeline", () => {
   });
 
   test("a role given as an ARN, or no stages, are refused", () => {
-    expect(problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: "arn:aws:iam::123456789012:role/x", stages: [] } } })] }))).toEqual([
+    expect(
+      problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: "arn:aws:iam::123456789012:role/x", stages: [] } } })] })),
+    ).toEqual([
       'projects[0].pipeline.adopt.roleName: must be the name (not the ARN) of the pipeline\'s existing service role (got string "arn:aws:iam::123456789012:role/x"); correct the value',
       "projects[0].pipeline.adopt.stages: Too small: expected array to have >=1 items (got a list ([])); correct the value",
     ]);

@@ -27,7 +27,10 @@ describe("commit statuses back on GitLab", () => {
       "detail-type": ["CodePipeline Pipeline Execution State Change"],
       detail: { pipeline: ["acme-platform-payments-api"] },
     });
-    expect(only(json, "aws_cloudwatch_event_target").body).toEqual({ rule: `\${aws_cloudwatch_event_rule.${rule.name}.name}`, arn: `\${aws_lambda_function.${fn.name}.arn}` });
+    expect(only(json, "aws_cloudwatch_event_target").body).toEqual({
+      rule: `\${aws_cloudwatch_event_rule.${rule.name}.name}`,
+      arn: `\${aws_lambda_function.${fn.name}.arn}`,
+    });
     expect(only(json, "aws_lambda_permission").body).toEqual({
       statement_id: "AllowEventBridge",
       action: "lambda:InvokeFunction",

@@ -71,7 +71,11 @@ describe("environments: dev → staging → prod", () => {
     );
     const p = only(j, "aws_codepipeline").body;
     expect(p.variable).toEqual([{ name: "RELEASE_CHANNEL", default_value: "beta", description: "Where users get it" }]);
-    expect(JSON.parse(p.stage[2].action[0].configuration.EnvironmentVariables)[0]).toEqual({ name: "CHANNEL", value: "#{variables.RELEASE_CHANNEL}", type: "PLAINTEXT" });
+    expect(JSON.parse(p.stage[2].action[0].configuration.EnvironmentVariables)[0]).toEqual({
+      name: "CHANNEL",
+      value: "#{variables.RELEASE_CHANNEL}",
+      type: "PLAINTEXT",
+    });
   });
 
   test("a cross-account CloudFormation deploy runs as the target account's role, with the stamped configuration", () => {
@@ -169,7 +173,14 @@ describe("same-account CloudFormation deploy", () => {
   const P = "acme__platform__payments-api";
   const cfn = (extra: Record<string, unknown> = {}) => ({
     name: "prod",
-    deploy: { cloudformation: { stackName: "checkout-prod", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/checkout-cloudformation", ...extra } },
+    deploy: {
+      cloudformation: {
+        stackName: "checkout-prod",
+        templatePath: "t.yml",
+        executionRoleArn: "arn:aws:iam::123456789012:role/checkout-cloudformation",
+        ...extra,
+      },
+    },
   });
   const { json } = synth(rawConfig({ projects: [rawProject({ pipeline: { environments: [cfn()] } })] }));
   const pipeline = only(json, "aws_codepipeline").body;
@@ -211,7 +222,13 @@ describe("same-account CloudFormation deploy", () => {
   test("a CodeBuild deploy in another account gets the role to assume, and may assume only it", () => {
     const { json: j } = synth(
       rawConfig({
-        projects: [rawProject({ pipeline: { environments: [{ name: "prod", roleArn: "arn:aws:iam::210987654321:role/deployer", deploy: { codebuild: { buildspec: "deploy.yml" } } }] } })],
+        projects: [
+          rawProject({
+            pipeline: {
+              environments: [{ name: "prod", roleArn: "arn:aws:iam::210987654321:role/deployer", deploy: { codebuild: { buildspec: "deploy.yml" } } }],
+            },
+          }),
+        ],
       }),
     );
     const project = byPath(j, "aws_codebuild_project", `${P}/Environments/prod`);
@@ -232,14 +249,22 @@ describe("environment configuration errors", () => {
   test.each([
     [env({ deploy: {} }), "projects[0].pipeline.environments[0].deploy: needs exactly one of codebuild or cloudformation"],
     [
-      env({ deploy: { codebuild: { buildspec: "a.yml" }, cloudformation: { stackName: "s", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/r" } } }),
+      env({
+        deploy: {
+          codebuild: { buildspec: "a.yml" },
+          cloudformation: { stackName: "s", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/r" },
+        },
+      }),
       "projects[0].pipeline.environments[0].deploy: needs exactly one of codebuild or cloudformation",
     ],
     [
       env({ deploy: { cloudformation: { stackName: "s", templatePath: "t.yml", executionRoleArn: "checkout-cloudformation" } } }),
       'projects[0].pipeline.environments[0].deploy.cloudformation.executionRoleArn: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>) (got string "checkout-cloudformation"); correct the value',
     ],
-    [env({ name: "Prod", deploy: { codebuild: { buildspec: "a.yml" } } }), `projects[0].pipeline.environments[0].name: must be 1-20 lowercase letters, digits or '-', starting with a letter (got string "Prod"); correct the value`],
+    [
+      env({ name: "Prod", deploy: { codebuild: { buildspec: "a.yml" } } }),
+      `projects[0].pipeline.environments[0].name: must be 1-20 lowercase letters, digits or '-', starting with a letter (got string "Prod"); correct the value`,
+    ],
     [
       env({ roleArn: "arn:aws:iam::21098765432:role/deployer", deploy: { codebuild: { buildspec: "a.yml" } } }),
       'projects[0].pipeline.environments[0].roleArn: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>) (got string "arn:aws:iam::21098765432:role/deployer"); correct the value',

@@ -34,14 +34,29 @@ describe("merge-request CI (standalone CodeBuild with status on GitLab commits)"
 
   test("its role may use and fetch a token for this connection, never the artifact bucket", () => {
     const s = statements(json, `${P}/MergeRequestCi/Build/Role/PolicyDocument`);
-    expect(Object.keys(s).sort()).toEqual(["ArtifactKey", "ConnectionToken", "DeployTokenSecret", "TestReports", "UseConnection", "UseConnectionLegacyPrefix", "WriteLogs"]);
+    expect(Object.keys(s).sort()).toEqual([
+      "ArtifactKey",
+      "ConnectionToken",
+      "DeployTokenSecret",
+      "TestReports",
+      "UseConnection",
+      "UseConnectionLegacyPrefix",
+      "WriteLogs",
+    ]);
     expect(s.ConnectionToken).toEqual({
       sid: "ConnectionToken",
       effect: "Allow",
-      actions: ["codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codestar-connections:GetConnection", "codestar-connections:GetConnectionToken"],
+      actions: [
+        "codeconnections:GetConnection",
+        "codeconnections:GetConnectionToken",
+        "codestar-connections:GetConnection",
+        "codestar-connections:GetConnectionToken",
+      ],
       resources: [arn],
     });
-    expect(s.UseConnection.condition).toEqual([{ test: "StringEquals", variable: "codeconnections:FullRepositoryId", values: [`\${${gitlabProject}.path_with_namespace}`] }]);
+    expect(s.UseConnection.condition).toEqual([
+      { test: "StringEquals", variable: "codeconnections:FullRepositoryId", values: [`\${${gitlabProject}.path_with_namespace}`] },
+    ]);
   });
 
   test("the account's CodeBuild source credential (one per server type) lives in the shared stack", () => {
@@ -68,7 +83,9 @@ describe("merge-request CI (standalone CodeBuild with status on GitLab commits)"
   });
 
   test("never both a CodeBuild webhook and a pipeline merge-request trigger on one project", () => {
-    expect(problems(rawConfig({ projects: [rawProject({ ci: {}, pipeline: { triggers: { mergeRequests: [{ branches: { includes: ["main"] } }] } } })] }))).toEqual([
+    expect(
+      problems(rawConfig({ projects: [rawProject({ ci: {}, pipeline: { triggers: { mergeRequests: [{ branches: { includes: ["main"] } }] } } })] })),
+    ).toEqual([
       "projects[0].ci: and pipeline.triggers.mergeRequests would both build every merge request (a CodeBuild webhook and a pipeline trigger); keep one of them",
     ]);
   });

@@ -13,7 +13,11 @@ describe("pipeline notifications: SNS topic fed by a CodeStar notification rule"
   const pipeline = byPath(json, "aws_codepipeline", `${P}/Pipeline/Resource`.replace("/Resource", ""));
 
   test("the topic is encrypted with the stack's notification key, not the artifact key", () => {
-    expect(topic.body).toEqual({ name: "acme-platform-payments-api-notifications", display_name: "Pipeline acme-platform-payments-api", kms_master_key_id: `\${aws_kms_key.${key.name}.arn}` });
+    expect(topic.body).toEqual({
+      name: "acme-platform-payments-api-notifications",
+      display_name: "Pipeline acme-platform-payments-api",
+      kms_master_key_id: `\${aws_kms_key.${key.name}.arn}`,
+    });
     expect(key.body.enable_key_rotation).toBe(true);
     expect(key.body.lifecycle).toEqual({ prevent_destroy: true });
     expect(byPath(json, "aws_kms_alias", "NotificationKey/Alias").body.name).toBe("alias/acme-delivery-acme-notifications");
@@ -60,7 +64,12 @@ describe("pipeline notifications: SNS topic fed by a CodeStar notification rule"
   });
 
   test("each address is subscribed by e-mail under a name that does not move when others are added", () => {
-    const subs = Object.entries<any>(json.resource.aws_sns_topic_subscription).map(([name, b]) => [name.replace(/_[0-9A-F]{8}$/, ""), b.endpoint, b.protocol, b.topic_arn]);
+    const subs = Object.entries<any>(json.resource.aws_sns_topic_subscription).map(([name, b]) => [
+      name.replace(/_[0-9A-F]{8}$/, ""),
+      b.endpoint,
+      b.protocol,
+      b.topic_arn,
+    ]);
     expect(subs).toEqual([
       [`${P}_Notifications_Email-${sha12("ops@acme.example")}`, "ops@acme.example", "email", `\${aws_sns_topic.${topic.name}.arn}`],
       [`${P}_Notifications_Email-${sha12("payments@acme.example")}`, "payments@acme.example", "email", `\${aws_sns_topic.${topic.name}.arn}`],
@@ -94,7 +103,7 @@ describe("notification configuration errors", () => {
   test.each([
     [{ emails: ["ops at acme"] }, 'projects[0].pipeline.notifications.emails[0]: must be an e-mail address (got string "ops at acme"); correct the value'],
     [{ events: [] }, "projects[0].pipeline.notifications.events: "],
-    [{ events: ["failure"] }, 'projects[0].pipeline.notifications.events[0]: '],
+    [{ events: ["failure"] }, "projects[0].pipeline.notifications.events[0]: "],
     [{ topic: "x" }, 'projects[0].pipeline.notifications: unknown key "topic"'],
   ])("%j", (notifications, expected) => {
     const found = problems(withNotifications(notifications));

@@ -41,7 +41,10 @@ if [ "$1 $2" = "proton create-environment-template-version" ] || [ "$1 $2" = "pr
         stdio: "pipe",
       });
     }
-    const calls = readFileSync(join(dir, "calls"), "utf8").split("\n").filter(Boolean).map((l) => l.split("\0").filter(Boolean));
+    const calls = readFileSync(join(dir, "calls"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\0").filter(Boolean));
     return { calls, uploads: readFileSync(join(dir, "uploads"), "utf8").split("\n").filter(Boolean).sort() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -69,24 +72,50 @@ describe("AWS Proton, acknowledged (examples/proton.yaml)", () => {
     expect(calls).toEqual([
       ["s3", "cp", "/tmp/environment-vpc-env.tar.gz", `s3://acme-artifacts-x/${key("environment", "vpc-env")}`],
       [
-        "proton", "create-environment-template-version", "--template-name", "vpc-env", "--description", `GitLab commit ${COMMIT}`,
-        "--source", `s3={bucket=acme-artifacts-x,key=${key("environment", "vpc-env")}}`,
-        "--query", "environmentTemplateVersion.[majorVersion,minorVersion]", "--output", "text",
+        "proton",
+        "create-environment-template-version",
+        "--template-name",
+        "vpc-env",
+        "--description",
+        `GitLab commit ${COMMIT}`,
+        "--source",
+        `s3={bucket=acme-artifacts-x,key=${key("environment", "vpc-env")}}`,
+        "--query",
+        "environmentTemplateVersion.[majorVersion,minorVersion]",
+        "--output",
+        "text",
       ],
       ["proton", "wait", "environment-template-version-registered", "--template-name", "vpc-env", "--major-version", "1", "--minor-version", "3"],
       ["proton", "update-environment-template-version", "--template-name", "vpc-env", "--major-version", "1", "--minor-version", "3", "--status", "PUBLISHED"],
       ["s3", "cp", "/tmp/service-web-service.tar.gz", `s3://acme-artifacts-x/${key("service", "web-service")}`],
       [
-        "proton", "create-service-template-version", "--template-name", "web-service", "--description", `GitLab commit ${COMMIT}`,
-        "--compatible-environment-templates", "templateName=vpc-env,majorVersion=1",
-        "--source", `s3={bucket=acme-artifacts-x,key=${key("service", "web-service")}}`,
-        "--query", "serviceTemplateVersion.[majorVersion,minorVersion]", "--output", "text",
+        "proton",
+        "create-service-template-version",
+        "--template-name",
+        "web-service",
+        "--description",
+        `GitLab commit ${COMMIT}`,
+        "--compatible-environment-templates",
+        "templateName=vpc-env,majorVersion=1",
+        "--source",
+        `s3={bucket=acme-artifacts-x,key=${key("service", "web-service")}}`,
+        "--query",
+        "serviceTemplateVersion.[majorVersion,minorVersion]",
+        "--output",
+        "text",
       ],
       ["proton", "wait", "service-template-version-registered", "--template-name", "web-service", "--major-version", "1", "--minor-version", "3"],
       ["proton", "update-service-template-version", "--template-name", "web-service", "--major-version", "1", "--minor-version", "3", "--status", "PUBLISHED"],
     ]);
     // Each archive holds its bundle folder's contents at its root, as Proton expects.
-    expect(uploads).toEqual(["./", "./", "./infrastructure/", "./infrastructure/", "./infrastructure/cloudformation.yaml", "./infrastructure/cloudformation.yaml"]);
+    expect(uploads).toEqual([
+      "./",
+      "./",
+      "./infrastructure/",
+      "./infrastructure/",
+      "./infrastructure/cloudformation.yaml",
+      "./infrastructure/cloudformation.yaml",
+    ]);
   });
 
   test("a version Proton did not return stops the build before anything is published", () => {
@@ -109,8 +138,12 @@ describe("AWS Proton, acknowledged (examples/proton.yaml)", () => {
       ],
       resources: [arn("environment", "vpc-env"), `${arn("environment", "vpc-env")}:*`, arn("service", "web-service"), `${arn("service", "web-service")}:*`],
     });
-    expect(publisher.body.environment.environment_variable).toEqual([{ name: "TEMPLATE_BUCKET", value: `\${aws_s3_bucket.${only(json, "aws_s3_bucket").name}.bucket}`, type: "PLAINTEXT" }]);
-    expect(statements(json, "acme__platform__proton-templates/Pipeline/Role/PolicyDocument").StartProtonPublish.resources).toEqual([`\${aws_codebuild_project.${publisher.name}.arn}`]);
+    expect(publisher.body.environment.environment_variable).toEqual([
+      { name: "TEMPLATE_BUCKET", value: `\${aws_s3_bucket.${only(json, "aws_s3_bucket").name}.bucket}`, type: "PLAINTEXT" },
+    ]);
+    expect(statements(json, "acme__platform__proton-templates/Pipeline/Role/PolicyDocument").StartProtonPublish.resources).toEqual([
+      `\${aws_codebuild_project.${publisher.name}.arn}`,
+    ]);
     expect(checkStack(json)).toEqual([]);
   });
 
@@ -151,7 +184,10 @@ describe("Proton configuration errors", () => {
     ],
     [
       "moved to Service Catalog without product details",
-      cfg({ acknowledgeEndOfSupport: true, templates: [{ ...env, target: "service-catalog" }] }, { serviceCatalog: { portfolio: { name: "P", providerName: "P" } } }),
+      cfg(
+        { acknowledgeEndOfSupport: true, templates: [{ ...env, target: "service-catalog" }] },
+        { serviceCatalog: { portfolio: { name: "P", providerName: "P" } } },
+      ),
       "projects[0].proton.templates[0].product: is needed with target: service-catalog: give owner and supportEmail or supportUrl",
     ],
     [

@@ -70,7 +70,9 @@ describe("DeployToken", () => {
 
   test("scopes, name and username come from the config", () => {
     const { text: t } = synth(
-      rawConfig({ projects: [rawProject({ deployToken: { expiresAt: "2027-01-15", name: "ci", username: "aws-ci", scopes: ["read_repository", "read_registry"] } })] }),
+      rawConfig({
+        projects: [rawProject({ deployToken: { expiresAt: "2027-01-15", name: "ci", username: "aws-ci", scopes: ["read_repository", "read_registry"] } })],
+      }),
     );
     expect(t).toHaveResourceWithProperties(ProjectDeployToken, {
       name: "ci",

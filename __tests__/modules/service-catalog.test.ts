@@ -20,7 +20,11 @@ describe("Service Catalog, publishing by pipeline (examples/service-catalog.yaml
     const principals = Object.values<any>(json.resource.aws_servicecatalog_principal_portfolio_association).map(({ "//": _, ...b }) => b);
     expect(principals).toEqual(
       expect.arrayContaining([
-        { portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"), principal_arn: "arn:aws:iam::123456789012:role/Developers", principal_type: "IAM" },
+        {
+          portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"),
+          principal_arn: "arn:aws:iam::123456789012:role/Developers",
+          principal_type: "IAM",
+        },
         { portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"), principal_arn: "arn:aws:iam:::role/team-*", principal_type: "IAM_PATTERN" },
       ]),
     );
@@ -91,7 +95,10 @@ describe("Service Catalog, publishing by pipeline (examples/service-catalog.yaml
 
   test("products join the portfolio, then get their launch constraint", () => {
     const association = byPath(json, "aws_servicecatalog_product_portfolio_association", `${C}/Portfolio/Product-s3-bucket`);
-    expect(association.body).toEqual({ portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"), product_id: ref("aws_servicecatalog_product", product("s3-bucket").name, "id") });
+    expect(association.body).toEqual({
+      portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"),
+      product_id: ref("aws_servicecatalog_product", product("s3-bucket").name, "id"),
+    });
     const role = byPath(json, "aws_iam_role", `${C}/LaunchRole-s3-bucket/Role/Resource`.replace("/Resource", ""));
     expect(byPath(json, "aws_servicecatalog_constraint", `${C}/Portfolio/Launch-s3-bucket`).body).toEqual({
       portfolio_id: ref("aws_servicecatalog_portfolio", portfolio.name, "id"),
@@ -102,7 +109,9 @@ describe("Service Catalog, publishing by pipeline (examples/service-catalog.yaml
       depends_on: [`aws_servicecatalog_product_portfolio_association.${association.name}`],
     });
     // A launch role named in the config is used as it is: no role is created for it.
-    expect(byPath(json, "aws_servicecatalog_constraint", `${C}/Portfolio/Launch-sqs-queue`).body.parameters).toBe('{"RoleArn":"arn:aws:iam::123456789012:role/sc-launch-sqs"}');
+    expect(byPath(json, "aws_servicecatalog_constraint", `${C}/Portfolio/Launch-sqs-queue`).body.parameters).toBe(
+      '{"RoleArn":"arn:aws:iam::123456789012:role/sc-launch-sqs"}',
+    );
     expect(Object.keys(json.resource.aws_iam_role).filter((n) => n.includes("LaunchRole"))).toEqual([role.name]);
   });
 
@@ -110,11 +119,15 @@ describe("Service Catalog, publishing by pipeline (examples/service-catalog.yaml
     const role = byPath(json, "aws_iam_role", `${C}/LaunchRole-s3-bucket/Role`);
     expect(role.body.name).toBe("acme-platform-catalog-s3-bucket-launch");
     const trust = json.data.aws_iam_policy_document[role.body.assume_role_policy.match(/aws_iam_policy_document\.([^.]+)\./)[1]];
-    expect(trust.statement).toEqual([{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["servicecatalog.amazonaws.com"] }] }]);
+    expect(trust.statement).toEqual([
+      { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["servicecatalog.amazonaws.com"] }] },
+    ]);
     const s = statements(json, `${C}/LaunchRole-s3-bucket/Role/PolicyDocument`);
     expect(Object.keys(s)).toEqual(["RunProductStacks", "ReadTemplates", "ReadCatalogTemplates", "Product1"]);
     expect(s.RunProductStacks.resources).toEqual(["arn:aws:cloudformation:eu-west-1:${data.aws_caller_identity.Account.account_id}:stack/SC-*"]);
-    expect(s.ReadCatalogTemplates.condition).toEqual([{ test: "StringEquals", variable: "s3:ExistingObjectTag/servicecatalog:provisioning", values: ["true"] }]);
+    expect(s.ReadCatalogTemplates.condition).toEqual([
+      { test: "StringEquals", variable: "s3:ExistingObjectTag/servicecatalog:provisioning", values: ["true"] },
+    ]);
     expect(s.Product1).toEqual({
       sid: "Product1",
       effect: "Allow",
@@ -232,7 +245,11 @@ describe("Service Catalog configuration errors", () => {
       cfg(sc({ principals: ["arn:aws:iam::123456789012:role/team-*"] })),
       'projects[0].serviceCatalog.principals[0]: "arn:aws:iam::123456789012:role/team-*" is neither an IAM role/user ARN (arn:aws:iam::123456789012:role/Developers) nor an IAM_PATTERN (no account, wildcards allowed: arn:aws:iam:::role/team-*)',
     ],
-    ["no product", cfg(sc({ products: [] })), "projects[0].serviceCatalog.products: is empty; list at least one product (name, templatePath, owner, support contact)"],
+    [
+      "no product",
+      cfg(sc({ products: [] })),
+      "projects[0].serviceCatalog.products: is empty; list at least one product (name, templatePath, owner, support contact)",
+    ],
     [
       "no support contact",
       cfg(sc({ products: [{ name: "bucket", templatePath: "p/bucket.yml", owner: "Platform" }] })),
@@ -245,12 +262,36 @@ describe("Service Catalog configuration errors", () => {
     ],
     [
       "a wildcard action for the launch role",
-      cfg(sc({ products: [{ name: "b", templatePath: "b.yml", owner: "P", supportEmail: "p@acme.example", launchPermissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::a"] }] }] })),
+      cfg(
+        sc({
+          products: [
+            {
+              name: "b",
+              templatePath: "b.yml",
+              owner: "P",
+              supportEmail: "p@acme.example",
+              launchPermissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::a"] }],
+            },
+          ],
+        }),
+      ),
       'projects[0].serviceCatalog.products[0].launchPermissions[0].actions[0]: must be one IAM action such as s3:CreateBucket (no wildcards: name each action the product needs) (got string "s3:*"); correct the value',
     ],
     [
       "a * resource for the launch role",
-      cfg(sc({ products: [{ name: "b", templatePath: "b.yml", owner: "P", supportEmail: "p@acme.example", launchPermissions: [{ actions: ["s3:CreateBucket"], resources: ["*"] }] }] })),
+      cfg(
+        sc({
+          products: [
+            {
+              name: "b",
+              templatePath: "b.yml",
+              owner: "P",
+              supportEmail: "p@acme.example",
+              launchPermissions: [{ actions: ["s3:CreateBucket"], resources: ["*"] }],
+            },
+          ],
+        }),
+      ),
       'projects[0].serviceCatalog.products[0].launchPermissions[0].resources[0]: is "*"; name the ARNs the product creates (patterns such as arn:aws:s3:::acme-*-assets are fine)',
     ],
     [
@@ -269,6 +310,8 @@ describe("Service Catalog configuration errors", () => {
 
   test("a pasted blob is quoted short, not echoed whole (found by fuzzing, seed 7)", () => {
     const [line] = problems(cfg(sc({ principals: ["x".repeat(100000)] })));
-    expect(line).toBe(`projects[0].serviceCatalog.principals[0]: "${"x".repeat(76)}... is neither an IAM role/user ARN (arn:aws:iam::123456789012:role/Developers) nor an IAM_PATTERN (no account, wildcards allowed: arn:aws:iam:::role/team-*)`);
+    expect(line).toBe(
+      `projects[0].serviceCatalog.principals[0]: "${"x".repeat(76)}... is neither an IAM role/user ARN (arn:aws:iam::123456789012:role/Developers) nor an IAM_PATTERN (no account, wildcards allowed: arn:aws:iam:::role/team-*)`,
+    );
   });
 });

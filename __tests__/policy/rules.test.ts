@@ -44,15 +44,25 @@ const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]>
   "GAD-KMS-1": [(s) => delete first(s, "aws_codepipeline").artifact_store[0].encryption_key, (s) => `aws_codepipeline.${firstName(s, "aws_codepipeline")}`],
   "GAD-SNS-1": [(s) => (first(s, "aws_sns_topic").kms_master_key_id = "alias/aws/sns"), (s) => `aws_sns_topic.${firstName(s, "aws_sns_topic")}`],
   "GAD-KMS-2": [(s) => (first(s, "aws_kms_key").enable_key_rotation = false), (s) => `aws_kms_key.${firstName(s, "aws_kms_key")}`],
-  "GAD-CB-1": [(s) => (first(s, "aws_codebuild_project").encryption_key = "alias/aws/s3"), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
-  "GAD-CB-2": [(s) => (first(s, "aws_codebuild_project").artifacts.encryption_disabled = true), (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
+  "GAD-CB-1": [
+    (s) => (first(s, "aws_codebuild_project").encryption_key = "alias/aws/s3"),
+    (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
+  ],
+  "GAD-CB-2": [
+    (s) => (first(s, "aws_codebuild_project").artifacts.encryption_disabled = true),
+    (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
+  ],
   "GAD-CB-3": [(s) => delete first(s, "aws_codebuild_project").logs_config, (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`],
   "GAD-CB-4": [
     (s) => Object.values<StackJson>(s.resource.aws_codebuild_project).forEach((p) => (p.description = "no reason")),
-    (s) => `aws_codebuild_project.${Object.keys(s.resource.aws_codebuild_project).find((n) => s.resource.aws_codebuild_project[n].environment.privileged_mode)}`,
+    (s) =>
+      `aws_codebuild_project.${Object.keys(s.resource.aws_codebuild_project).find((n) => s.resource.aws_codebuild_project[n].environment.privileged_mode)}`,
   ],
   "GAD-S3-1": [(s) => (first(s, "aws_s3_bucket_public_access_block").restrict_public_buckets = false), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
-  "GAD-S3-2": [(s) => (first(s, "aws_s3_bucket_versioning").versioning_configuration.status = "Suspended"), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
+  "GAD-S3-2": [
+    (s) => (first(s, "aws_s3_bucket_versioning").versioning_configuration.status = "Suspended"),
+    (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`,
+  ],
   "GAD-S3-3": [
     (s) => (s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("TlsOnly"))!].statement[0].condition = []),
     (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`,
@@ -62,25 +72,46 @@ const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]>
     (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`,
   ],
   "GAD-S3-5": [(s) => (first(s, "aws_s3_bucket").acl = "public-read"), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
-  "GAD-IAM-1": [(s) => rolePolicy(s).statement[0].actions.push("s3:*"), (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`],
+  "GAD-IAM-1": [
+    (s) => rolePolicy(s).statement[0].actions.push("s3:*"),
+    (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
+  ],
   "GAD-IAM-2": [
     (s) => (rolePolicy(s).statement.find((x: StackJson) => x.sid === "StartBuild").resources = ["*"]),
     (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
   ],
   "GAD-IAM-3": [
-    (s) => (rolePolicy(s).statement.find((x: StackJson) => x.sid === "UseConnection").resources = ["arn:aws:codeconnections:eu-west-1:111111111111:connection/*"]),
+    (s) =>
+      (rolePolicy(s).statement.find((x: StackJson) => x.sid === "UseConnection").resources = ["arn:aws:codeconnections:eu-west-1:111111111111:connection/*"]),
     (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
   ],
   "GAD-IAM-4": [
-    (s) => rolePolicy(s).statement.push({ sid: "Pass", effect: "Allow", actions: ["iam:PassRole"], resources: [`\${aws_iam_role.${firstName(s, "aws_iam_role")}.arn}`] }),
+    (s) =>
+      rolePolicy(s).statement.push({
+        sid: "Pass",
+        effect: "Allow",
+        actions: ["iam:PassRole"],
+        resources: [`\${aws_iam_role.${firstName(s, "aws_iam_role")}.arn}`],
+      }),
     (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))}`,
   ],
-  "GAD-IAM-5": [(s) => (first(s, "aws_iam_role_policy").policy = '{"Version":"2012-10-17","Statement":[]}'), (s) => `aws_iam_role_policy.${firstName(s, "aws_iam_role_policy")}`],
+  "GAD-IAM-5": [
+    (s) => (first(s, "aws_iam_role_policy").policy = '{"Version":"2012-10-17","Statement":[]}'),
+    (s) => `aws_iam_role_policy.${firstName(s, "aws_iam_role_policy")}`,
+  ],
   "GAD-SEC-1": [
-    (s) => first(s, "aws_codebuild_project").environment.environment_variable.push({ name: "T", type: "PLAINTEXT", value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}` }),
+    (s) =>
+      first(s, "aws_codebuild_project").environment.environment_variable.push({
+        name: "T",
+        type: "PLAINTEXT",
+        value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}`,
+      }),
     (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
   ],
-  "GAD-SEC-2": [(s) => (s.output.leak = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}` }), () => "output.leak"],
+  "GAD-SEC-2": [
+    (s) => (s.output.leak = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}` }),
+    () => "output.leak",
+  ],
   "GAD-SEC-3": [
     (s) => (first(s, "aws_codebuild_project").environment.environment_variable[0] = { name: "X", type: "PLAINTEXT", value: "glpat-abcdefghijklmnopqrst" }),
     (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
@@ -119,14 +150,18 @@ describe("policy rules", () => {
   });
 
   test("a sensitive output may carry a token (Terraform redacts it)", () => {
-    const stack = broken((s) => (s.output.token = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}`, sensitive: true }));
+    const stack = broken(
+      (s) => (s.output.token = { value: `\${gitlab_project_deploy_token.${firstName(s, "gitlab_project_deploy_token")}.token}`, sensitive: true }),
+    );
     expect(checkStack(stack)).toEqual([]);
   });
 
   test("a * resource is accepted in a key policy (it means the key), and flagged once the document is no key's policy", () => {
     expect(checkStack(clean)).toEqual([]);
     const detached = broken((s) => Object.values<StackJson>(s.resource.aws_kms_key).forEach((k) => delete k.policy));
-    const flagged = checkStack(detached).filter((f) => f.rule === "GAD-IAM-2").map((f) => f.address);
+    const flagged = checkStack(detached)
+      .filter((f) => f.rule === "GAD-IAM-2")
+      .map((f) => f.address);
     expect(flagged).toEqual(
       expect.arrayContaining([
         `data.aws_iam_policy_document.${Object.keys(clean.data.aws_iam_policy_document).find((n) => n.startsWith("ArtifactStore_KeyPolicy"))}`,

@@ -20,7 +20,16 @@ function policyFor(raw: Record<string, unknown>) {
 }
 
 /** Statements where AWS takes no narrower resource, each for the reason in the module. */
-const STAR_ALLOWED = ["ServiceCatalog", "ConnectionHandshakeInConsole", "HostList", "Ec2Describe", "BuildSourceCredential", "KeyCreate", "LogGroupsDescribe", "WhoAmI"];
+const STAR_ALLOWED = [
+  "ServiceCatalog",
+  "ConnectionHandshakeInConsole",
+  "HostList",
+  "Ec2Describe",
+  "BuildSourceCredential",
+  "KeyCreate",
+  "LogGroupsDescribe",
+  "WhoAmI",
+];
 
 describe("deployer policy", () => {
   const p = policyFor(rawConfig());
@@ -49,9 +58,19 @@ describe("deployer policy", () => {
 
   test("connection management and the console handshake actions are there; hosts only for self-managed", () => {
     expect(p.ConnectionLifecycle.Action).toContain("codeconnections:CreateConnection");
-    expect(p.ConnectionHandshakeInConsole.Action).toEqual(expect.arrayContaining(["codeconnections:StartOAuthHandshake", "codeconnections:UpdateConnectionInstallation"]));
+    expect(p.ConnectionHandshakeInConsole.Action).toEqual(
+      expect.arrayContaining(["codeconnections:StartOAuthHandshake", "codeconnections:UpdateConnectionInstallation"]),
+    );
     expect(p.HostLifecycle).toBeUndefined();
-    const sm = policyFor(rawConfig({ gitlab: { kind: "self-managed", url: "https://gitlab.acme.example", vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.0.0.1/32"] } } }));
+    const sm = policyFor(
+      rawConfig({
+        gitlab: {
+          kind: "self-managed",
+          url: "https://gitlab.acme.example",
+          vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.0.0.1/32"] },
+        },
+      }),
+    );
     expect(sm.HostLifecycle.Resource).toEqual([`arn:aws:codeconnections:eu-west-1:${ACCOUNT}:host/*`]);
     expect(sm.HostSecurityGroup.Resource).toContain(`arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718`);
   });
@@ -82,7 +101,9 @@ describe("deployer policy", () => {
     const st = policyFor(rawConfig({ projects: [rawProject({ pipeline: { statusOnGitlab: true } })] }));
     expect(st.StatusFunctions.Resource).toEqual([`arn:aws:lambda:eu-west-1:${ACCOUNT}:function:acme-platform-payments-api-status`]);
     expect(st.StatusRules.Resource).toEqual([`arn:aws:events:eu-west-1:${ACCOUNT}:rule/acme-platform-payments-api-status`]);
-    expect(st.PassServiceRoles.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", "lambda.amazonaws.com"] } });
+    expect(st.PassServiceRoles.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com", "lambda.amazonaws.com"] },
+    });
     expect(p.StatusFunctions).toBeUndefined();
   });
 

@@ -25,7 +25,9 @@ describe(".gitlab-ci.yml (plan review in merge requests)", () => {
     expect(s).toContain('terraform -chdir="$dir" init -input=false');
     expect(s).toContain('terraform -chdir="$dir" plan -input=false -lock=false -out=plan.cache');
     expect(s).toContain('terraform -chdir="$dir" show -json plan.cache > "$dir/plan.json"');
-    expect(s).toContain('npm run --silent plan-report -- "$dir/plan.json" --report "reports/$stack.json" --markdown "reports/$stack.md" --title "$stack" --key "$stack" $post');
+    expect(s).toContain(
+      'npm run --silent plan-report -- "$dir/plan.json" --report "reports/$stack.json" --markdown "reports/$stack.md" --title "$stack" --key "$stack" $post',
+    );
     expect(s).toContain('if [ "$CI_PIPELINE_SOURCE" = "merge_request_event" ]; then post="--post"; fi');
     expect(ci.plan.needs).toEqual(["synth"]);
     expect(ci.plan.artifacts.reports).toEqual({ terraform: "reports/*.json" });

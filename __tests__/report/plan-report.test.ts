@@ -18,7 +18,11 @@ const expected = Object.fromEntries(
 );
 const files = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith(".json")).map((f) => `${d.name}/${f}`))
+  .flatMap((d) =>
+    readdirSync(join(FIXTURES, d.name))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => `${d.name}/${f}`),
+  )
   .sort();
 const load = (f: string) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
 
@@ -103,11 +107,21 @@ describe("risks", () => {
   });
 
   test.each([
-    ["aws_codeconnections_connection", ["delete", "create"], "high", "the GitLab connection is replaced: a person must complete a new console handshake, and every pipeline on it stops until then; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended"],
+    [
+      "aws_codeconnections_connection",
+      ["delete", "create"],
+      "high",
+      "the GitLab connection is replaced: a person must complete a new console handshake, and every pipeline on it stops until then; this tool guards it with prevent_destroy, so the guard was lifted or it left the configuration: make sure that is intended",
+    ],
     ["aws_codeconnections_host", ["delete"], "high", "the GitLab host is deleted: a person must complete a new console handshake"],
     ["aws_s3_bucket", ["delete"], "high", "an S3 bucket is deleted: pipeline artifacts (the record of what was deployed) go with it"],
     ["aws_kms_key", ["delete"], "high", "a KMS key is scheduled for deletion: artifacts and secrets encrypted with it become unreadable"],
-    ["gitlab_project_deploy_token", ["delete", "create"], "medium", "a GitLab token is replaced: the old one stops working and builds read the new one from Secrets Manager"],
+    [
+      "gitlab_project_deploy_token",
+      ["delete", "create"],
+      "medium",
+      "a GitLab token is replaced: the old one stops working and builds read the new one from Secrets Manager",
+    ],
   ])("%s %j is %s risk", (type, actions, level, words) => {
     const [risk] = risksOf(change(type, actions));
     expect(risk.level).toBe(level);
@@ -116,7 +130,10 @@ describe("risks", () => {
 
   test("an IAM policy gaining a wildcard action is named; one it already had is not", () => {
     const policy = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
-    const gained = change("aws_iam_role_policy", ["update"], { before: { policy: policy(["s3:GetObject"]) }, after: { policy: policy(["s3:GetObject", "s3:*"]) } });
+    const gained = change("aws_iam_role_policy", ["update"], {
+      before: { policy: policy(["s3:GetObject"]) },
+      after: { policy: policy(["s3:GetObject", "s3:*"]) },
+    });
     expect(risksOf(gained)).toEqual([{ level: "high", address: "aws_iam_role_policy.x", message: "an IAM policy gains the wildcard action `s3:*`" }]);
     const kept = change("aws_iam_role_policy", ["update"], { before: { policy: policy(["s3:*"]) }, after: { policy: policy(["s3:*", "s3:GetObject"]) } });
     expect(risksOf(kept)).toEqual([]);

@@ -55,7 +55,9 @@ function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; note
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`, seen, notes })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`, seen, notes })),
+  );
 }
 
 describe("plan-report command", () => {
@@ -113,7 +115,10 @@ describe("plan-report command", () => {
   test("--fail-on high exits 3 on a deleted bucket; a file that is not a plan is refused", async () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-"));
     const plan = join(dir, "plan.json");
-    writeFileSync(plan, JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "aws_s3_bucket.a", type: "aws_s3_bucket", change: { actions: ["delete"] } }] }));
+    writeFileSync(
+      plan,
+      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "aws_s3_bucket.a", type: "aws_s3_bucket", change: { actions: ["delete"] } }] }),
+    );
     const r = await run([plan, "--fail-on", "high"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe("plan-report: the plan has changes at or above --fail-on high; see plan-report.md\n");

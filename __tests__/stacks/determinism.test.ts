@@ -24,7 +24,9 @@ describe("determinism at fleet size", () => {
     const first = texts(raw);
     expect(texts(raw)).toEqual(first);
     expect(Object.keys(first)).toHaveLength(8);
-    const pipelines = Object.entries(first).filter(([n]) => n !== "shared").flatMap(([, t]) => Object.keys(JSON.parse(t).resource.aws_codepipeline));
+    const pipelines = Object.entries(first)
+      .filter(([n]) => n !== "shared")
+      .flatMap(([, t]) => Object.keys(JSON.parse(t).resource.aws_codepipeline));
     expect(pipelines).toHaveLength(200);
   });
 

@@ -11,8 +11,15 @@ describe("state backends: one state per stack, keyed by the stack name", () => {
   });
 
   test("terraform-cloud: a cloud block with a named workspace per stack; remote state reads the shared workspace", () => {
-    const { shared, stacks } = stacksOf({ backend: "terraform-cloud", terraformCloud: { organization: "acme", workspaceName: "delivery-{stack}", project: "platform" } });
-    expect(shared.json.terraform.cloud).toEqual({ organization: "acme", hostname: "app.terraform.io", workspaces: { name: "delivery-acme-delivery-shared", project: "platform" } });
+    const { shared, stacks } = stacksOf({
+      backend: "terraform-cloud",
+      terraformCloud: { organization: "acme", workspaceName: "delivery-{stack}", project: "platform" },
+    });
+    expect(shared.json.terraform.cloud).toEqual({
+      organization: "acme",
+      hostname: "app.terraform.io",
+      workspaces: { name: "delivery-acme-delivery-shared", project: "platform" },
+    });
     expect(shared.json.terraform.backend).toBeUndefined();
     const team = stacks["acme-delivery-acme"].json;
     expect(team.terraform.cloud.workspaces).toEqual({ name: "delivery-acme-delivery-acme", project: "platform" });
@@ -32,7 +39,10 @@ describe("state backends: one state per stack, keyed by the stack name", () => {
       backend: "s3",
       config: { bucket: "acme-tf-state", key: "delivery/acme-delivery-shared.tfstate", region: "eu-west-1" },
     });
-    const withTable = stacksOf({ backend: "s3", s3: { bucket: "acme-tf-state", useLockfile: false, dynamodbTable: "tf-locks", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" } });
+    const withTable = stacksOf({
+      backend: "s3",
+      s3: { bucket: "acme-tf-state", useLockfile: false, dynamodbTable: "tf-locks", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abc" },
+    });
     expect(withTable.shared.json.terraform.backend.s3).toEqual({
       bucket: "acme-tf-state",
       key: "gitlab-aws-delivery/acme-delivery-shared.tfstate",
@@ -61,7 +71,10 @@ describe("state configuration errors", () => {
       { backend: "terraform-cloud", terraformCloud: { organization: "acme", workspaceName: "delivery" } },
       'state.terraformCloud.workspaceName: "delivery" has no {stack}, so every stack would share one workspace; write e.g. "delivery-{stack}"',
     ],
-    [{ backend: "s3", s3: { bucket: "Acme_State" } }, 'state.s3.bucket: "Acme_State" may hold only lowercase letters, digits, \'.\' and \'-\' (S3 bucket naming rules)'],
+    [
+      { backend: "s3", s3: { bucket: "Acme_State" } },
+      "state.s3.bucket: \"Acme_State\" may hold only lowercase letters, digits, '.' and '-' (S3 bucket naming rules)",
+    ],
     [{ backend: "s3", s3: { bucket: "192.168.1.1" } }, 'state.s3.bucket: "192.168.1.1" must not look like an IP address (S3 bucket naming rules)'],
     [{ backend: "s3", s3: { bucket: "ab" } }, 'state.s3.bucket: "ab" must be 3-63 characters long (S3 bucket naming rules)'],
     [{ backend: "gitlab", gitlab: { projectId: "acme/infra" } }, 'state.gitlab.projectId: expected a number, got string "acme/infra"; write a number'],

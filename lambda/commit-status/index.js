@@ -8,7 +8,15 @@
  * and the Lambda logs why the status is missing.
  */
 
-const STATES = { STARTED: "running", RESUMED: "running", SUCCEEDED: "success", FAILED: "failed", STOPPED: "canceled", STOPPING: "canceled", SUPERSEDED: "canceled" };
+const STATES = {
+  STARTED: "running",
+  RESUMED: "running",
+  SUCCEEDED: "success",
+  FAILED: "failed",
+  STOPPED: "canceled",
+  STOPPING: "canceled",
+  SUPERSEDED: "canceled",
+};
 
 /** GitLab commit-status state for a CodePipeline execution state, or undefined to ignore it. */
 function gitlabState(pipelineState) {

@@ -74,7 +74,11 @@ export class DeliveryEnvironments extends Construct {
   private readonly crossAccountRoles: string[] = [];
   private stamp?: BuildProject;
 
-  constructor(scope: Construct, id: string, private readonly props: DeliveryEnvironmentsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DeliveryEnvironmentsProps,
+  ) {
     super(scope, id);
     for (const env of props.environments) {
       const actions: CodepipelineStageAction[] = [];
@@ -176,7 +180,11 @@ export class DeliveryEnvironments extends Construct {
       role.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
     }
     if (this.deployProjects.length > 0) {
-      role.addGrant({ sid: "StartDeployBuilds", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: this.deployProjects.map((p) => p.project.arn) });
+      role.addGrant({
+        sid: "StartDeployBuilds",
+        actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"],
+        resources: this.deployProjects.map((p) => p.project.arn),
+      });
     }
     if (this.stacks.length > 0) {
       role.addGrant({

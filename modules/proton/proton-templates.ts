@@ -33,7 +33,13 @@ export class ProtonTemplates extends Construct {
     super(scope, id);
     const template = protonTemplatesTemplate(
       props.repository,
-      props.templates.map((t) => ({ logicalId: logicalId(t.kind === "environment" ? "Env" : "Svc", t.name), kind: t.kind, name: t.name, displayName: t.displayName, description: t.description })),
+      props.templates.map((t) => ({
+        logicalId: logicalId(t.kind === "environment" ? "Env" : "Svc", t.name),
+        kind: t.kind,
+        name: t.name,
+        displayName: t.displayName,
+        description: t.description,
+      })),
     );
     this.stack = new CloudformationStack(this, "Templates", {
       name: awsName(props.name, "proton", 128),

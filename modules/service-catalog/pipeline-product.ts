@@ -24,7 +24,11 @@ export interface PipelineProductProps extends ProductDetails {
 export class PipelineProduct extends Construct {
   readonly product: ServicecatalogProduct;
 
-  constructor(scope: Construct, id: string, private readonly props: PipelineProductProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PipelineProductProps,
+  ) {
     super(scope, id);
     const key = `${props.keyPrefix}/${props.name}/placeholder.json`;
     const placeholder = new S3Object(this, "Placeholder", {

@@ -15,7 +15,7 @@ export const codebuildRules: Rule[] = [
           rule: "GAD-CB-3",
           address,
           message: "no logs_config with CloudWatch or S3 logs ENABLED",
-          fix: "set logs_config.cloudwatch_logs { status = \"ENABLED\", group_name = ... }",
+          fix: 'set logs_config.cloudwatch_logs { status = "ENABLED", group_name = ... }',
         })),
   },
   {

@@ -16,14 +16,13 @@ export const encryptionRules: Rule[] = [
       blocks(stack, "aws_codepipeline").flatMap(([address, p]) =>
         asList(p.artifact_store)
           .filter(
-            (s: any) =>
-              s.encryption_key?.type !== "KMS" || !(isRefTo(s.encryption_key?.id, CMK, ["arn", "key_id", "id"]) || isKeyArn(s.encryption_key?.id)),
+            (s: any) => s.encryption_key?.type !== "KMS" || !(isRefTo(s.encryption_key?.id, CMK, ["arn", "key_id", "id"]) || isKeyArn(s.encryption_key?.id)),
           )
           .map(() => ({
             rule: "GAD-KMS-1",
             address,
             message: "artifact_store is not encrypted with a customer-managed KMS key",
-            fix: "set artifact_store.encryption_key { id = aws_kms_key.<key>.arn, type = \"KMS\" }",
+            fix: 'set artifact_store.encryption_key { id = aws_kms_key.<key>.arn, type = "KMS" }',
           })),
       ),
   },

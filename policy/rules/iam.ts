@@ -67,7 +67,12 @@ export const iamRules: Rule[] = [
       allowStatements(stack).flatMap(([address, s]) =>
         asList(s.actions)
           .filter((a: string) => a.includes("*"))
-          .map((a: string) => ({ rule: "GAD-IAM-1", address, message: `allows the wildcard action "${a}"${sid(s)}`, fix: "name each action the service needs" })),
+          .map((a: string) => ({
+            rule: "GAD-IAM-1",
+            address,
+            message: `allows the wildcard action "${a}"${sid(s)}`,
+            fix: "name each action the service needs",
+          })),
       ),
   },
   {
@@ -130,14 +135,30 @@ export const iamRules: Rule[] = [
     title: "Policies come from aws_iam_policy_document, never hand-built JSON",
     check: (stack) => {
       const findings: Finding[] = [];
-      for (const [address, p] of blocksOf(stack, ["aws_iam_role_policy", "aws_iam_policy", "aws_s3_bucket_policy", "aws_kms_key", "aws_secretsmanager_secret_policy"])) {
+      for (const [address, p] of blocksOf(stack, [
+        "aws_iam_role_policy",
+        "aws_iam_policy",
+        "aws_s3_bucket_policy",
+        "aws_kms_key",
+        "aws_secretsmanager_secret_policy",
+      ])) {
         if (p.policy !== undefined && !policyDocument(stack, p.policy)) {
-          findings.push({ rule: "GAD-IAM-5", address, message: "policy is not a reference to an aws_iam_policy_document", fix: "build it with the aws_iam_policy_document data source" });
+          findings.push({
+            rule: "GAD-IAM-5",
+            address,
+            message: "policy is not a reference to an aws_iam_policy_document",
+            fix: "build it with the aws_iam_policy_document data source",
+          });
         }
       }
       for (const [address, r] of blocks(stack, "aws_iam_role")) {
         if (!policyDocument(stack, r.assume_role_policy)) {
-          findings.push({ rule: "GAD-IAM-5", address, message: "assume_role_policy is not a reference to an aws_iam_policy_document", fix: "build it with the aws_iam_policy_document data source" });
+          findings.push({
+            rule: "GAD-IAM-5",
+            address,
+            message: "assume_role_policy is not a reference to an aws_iam_policy_document",
+            fix: "build it with the aws_iam_policy_document data source",
+          });
         }
       }
       return findings;
@@ -147,5 +168,9 @@ export const iamRules: Rule[] = [
 
 /** A connection ARN read from another stack of this app (cdktf cross-stack reference). */
 function isRemoteConnectionRef(value: unknown): boolean {
-  return typeof value === "string" && /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]*connection[\w-]*\}$/i.test(value) && refTarget(value, [], []) === undefined;
+  return (
+    typeof value === "string" &&
+    /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.[\w-]*connection[\w-]*\}$/i.test(value) &&
+    refTarget(value, [], []) === undefined
+  );
 }

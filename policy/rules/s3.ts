@@ -78,8 +78,16 @@ export const s3Rules: Rule[] = [
         .filter(([, b]) => PUBLIC_ACLS.includes(b.acl))
         .map(([address, b]) => ({ rule: "GAD-S3-5", address, message: `acl is "${b.acl}"`, fix: "remove the ACL; keep BucketOwnerEnforced ownership" })),
       ...blocks(stack, "aws_s3_bucket_acl")
-        .filter(([, a]) => PUBLIC_ACLS.includes(a.acl) || asList(a.access_control_policy?.grant).some((g: any) => /AllUsers|AuthenticatedUsers/.test(String(g.grantee?.uri))))
-        .map(([address]) => ({ rule: "GAD-S3-5", address, message: "the ACL grants public access", fix: "remove aws_s3_bucket_acl; keep BucketOwnerEnforced ownership" })),
+        .filter(
+          ([, a]) =>
+            PUBLIC_ACLS.includes(a.acl) || asList(a.access_control_policy?.grant).some((g: any) => /AllUsers|AuthenticatedUsers/.test(String(g.grantee?.uri))),
+        )
+        .map(([address]) => ({
+          rule: "GAD-S3-5",
+          address,
+          message: "the ACL grants public access",
+          fix: "remove aws_s3_bucket_acl; keep BucketOwnerEnforced ownership",
+        })),
     ],
   },
 ];

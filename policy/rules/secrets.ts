@@ -44,7 +44,12 @@ export const secretRules: Rule[] = [
     check: (stack) =>
       Object.entries(stack.output ?? {})
         .filter(([, o]: [string, any]) => o.sensitive !== true && strings(o.value).some(([, v]) => SECRET_ATTRIBUTES.test(v) || /\.secret_string\b/.test(v)))
-        .map(([name]) => ({ rule: "GAD-SEC-2", address: `output.${name}`, message: "exposes a token or secret value", fix: "output the secret's ARN instead, or set sensitive = true" })),
+        .map(([name]) => ({
+          rule: "GAD-SEC-2",
+          address: `output.${name}`,
+          message: "exposes a token or secret value",
+          fix: "output the secret's ARN instead, or set sensitive = true",
+        })),
   },
   {
     id: "GAD-SEC-3",
