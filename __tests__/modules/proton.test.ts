@@ -162,6 +162,44 @@ describe("AWS Proton, acknowledged (examples/proton.yaml)", () => {
   });
 });
 
+describe("Proton template options", () => {
+  test("description, display name and several compatible environment templates reach the shells and the publish command", () => {
+    const { json } = synth(
+      rawConfig({
+        projects: [
+          rawProject({
+            proton: {
+              acknowledgeEndOfSupport: true,
+              templates: [
+                {
+                  kind: "service",
+                  name: "api",
+                  displayName: "API service",
+                  description: "An HTTP API",
+                  bundlePath: "t/api",
+                  compatibleEnvironmentTemplates: [
+                    { name: "vpc-env", majorVersion: "1" },
+                    { name: "vpc-env", majorVersion: "2" },
+                  ],
+                },
+              ],
+            },
+          }),
+        ],
+      }),
+    );
+    const template = JSON.parse(only(json, "aws_cloudformation_stack").body.template_body);
+    expect(specProblems(template)).toEqual([]);
+    expect(Object.values(template.Resources)).toEqual([
+      { Type: "AWS::Proton::ServiceTemplate", Properties: { Name: "api", DisplayName: "API service", Description: "An HTTP API" } },
+    ]);
+    const spec = parse(byPath(json, "aws_codebuild_project", "acme__platform__payments-api_Catalog/Proton/Publish").body.source.buildspec);
+    expect(spec.phases.build.commands[2]).toContain(
+      "--compatible-environment-templates templateName=vpc-env,majorVersion=1 templateName=vpc-env,majorVersion=2 --source",
+    );
+  });
+});
+
 describe("Proton configuration errors", () => {
   const env = { kind: "environment", name: "vpc-env", bundlePath: "templates/vpc-env" };
   const cfg = (proton: unknown, project: Record<string, unknown> = {}) => rawConfig({ projects: [rawProject({ proton, ...project })] });

@@ -206,6 +206,52 @@ describe("Service Catalog, publishing by sync (examples/service-catalog-sync.yam
   });
 });
 
+describe("every product detail reaches both publishing modes", () => {
+  const full = {
+    name: "bucket",
+    templatePath: "p/bucket.yml",
+    owner: "Platform",
+    description: "An encrypted bucket",
+    distributor: "ACME platform",
+    supportEmail: "p@acme.example",
+    supportUrl: "https://wiki.acme.example/bucket",
+    supportDescription: "Ask in #platform",
+  };
+  const sc = (publishing: string) => ({ publishing, portfolio: { name: "P", providerName: "Platform" }, products: [full] });
+
+  test("pipeline: the aws_servicecatalog_product", () => {
+    const { json } = synth(rawConfig({ projects: [rawProject({ serviceCatalog: sc("pipeline") })] }));
+    const { provisioning_artifact_parameters: _versions, lifecycle: _l, depends_on: _d, ...product } = only(json, "aws_servicecatalog_product").body;
+    expect(product).toEqual({
+      name: "bucket",
+      owner: "Platform",
+      type: "CLOUD_FORMATION_TEMPLATE",
+      description: "An encrypted bucket",
+      distributor: "ACME platform",
+      support_email: "p@acme.example",
+      support_url: "https://wiki.acme.example/bucket",
+      support_description: "Ask in #platform",
+    });
+  });
+
+  test("sync: the CloudFormation product, accepted by the specification", () => {
+    const { json } = synth(rawConfig({ projects: [rawProject({ path: "acme/catalog", serviceCatalog: sc("sync") })] }));
+    const template = JSON.parse(only(json, "aws_cloudformation_stack").body.template_body);
+    expect(specProblems(template)).toEqual([]);
+    const { SourceConnection: _s, ...props } = Object.values<any>(template.Resources)[0].Properties;
+    expect(props).toEqual({
+      Name: "bucket",
+      Owner: "Platform",
+      Description: "An encrypted bucket",
+      Distributor: "ACME platform",
+      SupportEmail: "p@acme.example",
+      SupportUrl: "https://wiki.acme.example/bucket",
+      SupportDescription: "Ask in #platform",
+      ProductType: "CLOUD_FORMATION_TEMPLATE",
+    });
+  });
+});
+
 describe("Service Catalog configuration errors", () => {
   const sc = (extra: Record<string, unknown> = {}) => ({
     portfolio: { name: "P", providerName: "Platform" },
