@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { repeated } from "./repeated";
 import { show } from "./show";
 
 /*
@@ -157,15 +158,14 @@ export const protonSchema = z
         message: `AWS ended support for AWS Proton on ${PROTON_END_OF_SUPPORT} (its console and API are no longer reachable); move the templates to Service Catalog (target: service-catalog on each template, or serviceCatalog.products), or set acknowledgeEndOfSupport: true to keep them knowingly`,
       });
     }
-    p.templates.forEach((t, i) => {
-      if (p.templates.findIndex((o) => o.name === t.name && o.kind === t.kind) !== i) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["templates", i, "name"],
-          message: `${show(t.name)} is listed twice for kind ${t.kind}; give each template its own name`,
-        });
-      }
-    });
+    for (const i of repeated(p.templates, (t) => `${t.kind}/${t.name}`)) {
+      const t = p.templates[i];
+      ctx.addIssue({
+        code: "custom",
+        path: ["templates", i, "name"],
+        message: `${show(t.name)} is listed twice for kind ${t.kind}; give each template its own name`,
+      });
+    }
   });
 
 export type ServiceCatalogConfig = z.output<typeof serviceCatalogSchema>;
@@ -200,24 +200,23 @@ export function catalogProblems(p: CatalogProject): Array<{ path: Array<string |
   const sc = p.serviceCatalog;
   const proton = p.proton;
   const products = catalogProducts(sc, proton);
-  if (proton?.templates.some((t) => t.target === "service-catalog") && !sc) {
+  const movesTemplates = proton?.templates.some((t) => t.target === "service-catalog") ?? false;
+  if (movesTemplates && !sc) {
     out.push({
       path: ["proton", "templates"],
       message: "moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio",
     });
   }
   // A moved template without its product details is reported on the template itself.
-  if (sc && products.length === 0 && !proton?.templates.some((t) => t.target === "service-catalog")) {
+  if (sc && products.length === 0 && !movesTemplates) {
     out.push({ path: ["serviceCatalog", "products"], message: "is empty; list at least one product (name, templatePath, owner, support contact)" });
   }
-  products.forEach((prod, i) => {
-    if (products.findIndex((o) => o.name === prod.name) !== i) {
-      out.push({
-        path: ["serviceCatalog", "products"],
-        message: `${show(prod.name)} is used by two products (Proton templates moved with target: service-catalog count too); give each its own name`,
-      });
-    }
-  });
+  for (const i of repeated(products, (prod) => prod.name)) {
+    out.push({
+      path: ["serviceCatalog", "products"],
+      message: `${show(products[i].name)} is used by two products (Proton templates moved with target: service-catalog count too); give each its own name`,
+    });
+  }
   const publishesInPipeline = (sc && sc.publishing === "pipeline" && products.length > 0) || proton?.templates.some((t) => t.target === "proton");
   if (publishesInPipeline && p.pipeline.adopt) {
     out.push({

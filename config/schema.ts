@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { repeated } from "./repeated";
 import { show } from "./show";
 import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
@@ -291,11 +292,9 @@ const pipeline = z
       .default([])
       .describe("Deploy stages after build and test, in order (e.g. dev, staging, prod)")
       .superRefine((envs, ctx) => {
-        envs.forEach((e, i) => {
-          if (envs.findIndex((o) => o.name === e.name) !== i) {
-            ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(e.name)} is listed twice; give each environment its own name` });
-          }
-        });
+        for (const i of repeated(envs, (e) => e.name)) {
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `${show(envs[i].name)} is listed twice; give each environment its own name` });
+        }
       }),
   })
   .superRefine((p, ctx) => {

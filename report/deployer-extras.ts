@@ -10,18 +10,22 @@ type Json = Record<string, any>;
 const all = (stacks: Json[], type: string): Json[] => stacks.flatMap((s) => Object.values<Json>(s.resource?.[type] ?? {}));
 const literal = (v: unknown): v is string => typeof v === "string" && !v.includes("${");
 
+/** The distinct literal values (no Terraform references) of one attribute of a resource type, sorted. */
+export const names = (stacks: Json[], type: string, attr: string): string[] =>
+  [
+    ...new Set(
+      all(stacks, type)
+        .map((r) => r[attr])
+        .filter(literal),
+    ),
+  ].sort();
+
 export function extraStatements(stacks: Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
     out.push({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [arn("kms", "key/*")] });
   }
-  const topics = [
-    ...new Set(
-      all(stacks, "aws_sns_topic")
-        .map((t) => t.name)
-        .filter(literal),
-    ),
-  ].sort();
+  const topics = names(stacks, "aws_sns_topic", "name");
   if (topics.length > 0) {
     out.push({
       Sid: "NotificationTopics",
@@ -89,9 +93,8 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     const launchRoles = [
       ...new Set([
         ...givenLaunchRoles,
-        ...all(stacks, "aws_iam_role")
-          .map((r) => r.name)
-          .filter((n) => literal(n) && n.endsWith("-launch"))
+        ...names(stacks, "aws_iam_role", "name")
+          .filter((n) => n.endsWith("-launch"))
           .map((n) => `arn:aws:iam::${account}:role/${n}`),
       ]),
     ].sort();
@@ -109,13 +112,7 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     .map((o) => o.key)
     .filter(literal);
   if (objects.length > 0) {
-    const prefixes = [
-      ...new Set(
-        all(stacks, "aws_s3_bucket")
-          .map((b) => b.bucket_prefix)
-          .filter(literal),
-      ),
-    ].sort();
+    const prefixes = names(stacks, "aws_s3_bucket", "bucket_prefix");
     const folders = [...new Set(objects.map((k) => k.split("/")[0]))].sort();
     out.push({
       Sid: "PlaceholderTemplates",
@@ -126,13 +123,7 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     // The artifact bucket encrypts with its key, so writing and reading the object uses it.
     out.push({ Sid: "PlaceholderEncryption", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [arn("kms", "key/*")] });
   }
-  const cfnStacks = [
-    ...new Set(
-      all(stacks, "aws_cloudformation_stack")
-        .map((s) => s.name)
-        .filter(literal),
-    ),
-  ].sort();
+  const cfnStacks = names(stacks, "aws_cloudformation_stack", "name");
   if (cfnStacks.length > 0) {
     out.push({
       Sid: "CatalogStacks",

@@ -4,7 +4,7 @@
  * names this config produces, `*` only where AWS authorizes nothing narrower.
  */
 import { DeliveryConfig } from "../config/schema";
-import { extraStatements } from "./deployer-extras";
+import { extraStatements, names } from "./deployer-extras";
 
 type Json = Record<string, any>;
 
@@ -15,17 +15,6 @@ export interface PolicyStatement {
   Resource: string[];
   Condition?: Record<string, Record<string, string[]>>;
 }
-
-const names = (stacks: Json[], type: string, attr: string): string[] =>
-  [
-    ...new Set(
-      stacks.flatMap((s) =>
-        Object.values<Json>(s.resource?.[type] ?? {})
-          .map((r) => r[attr])
-          .filter((v): v is string => typeof v === "string" && !v.includes("${")),
-      ),
-    ),
-  ].sort();
 
 export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account = "*"): { Version: string; Statement: PolicyStatement[] } {
   const region = config.aws.region;
