@@ -4,7 +4,7 @@ import { checkPlanFormat, gitlabReport, markdownSummary, risksOf, shouldFail } f
 
 // Real plans made by OpenTofu's and terraform-json's own test suites (and others), with
 // GitLab's counts worked out independently in their SOURCES.md.
-const FIXTURES = join(__dirname, "..", "..", "..", "shared", "fixtures", "plans");
+const FIXTURES = join(__dirname, "..", "fixtures", "plans");
 const sources = readFileSync(join(FIXTURES, "SOURCES.md"), "utf8");
 const expected = Object.fromEntries(
   sources

@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
 const tsx = join(root, "node_modules", ".bin", "tsx");
-const PLAN = join(root, "..", "shared", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
+const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "plan-report-"));

@@ -1,0 +1,24 @@
+/*
+ * A fresh clone has nothing beside it: no test, script or configuration may read a folder
+ * outside the repository (the shared research folder exists only next to a CI checkout).
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+const tracked = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: root, encoding: "utf8" })
+  .split("\n")
+  .filter((f) => /\.(ts|js|mjs|json|ya?ml|sh)$|^\.ci\/|^package\.json$/.test(f) && !f.startsWith("__tests__/fixtures/") && f !== "package-lock.json");
+
+test("no file reads the research folder beside the repository", () => {
+  const outside = /\.\.\/shared\/|["']\.\.["'],\s*["']shared["']|["']\.\.["'],\s*["']\.\.["'],\s*["']\.\.["'],\s*["']shared["']/;
+  const offenders = tracked.filter((f) => outside.test(readFileSync(join(root, f), "utf8")));
+  expect(offenders).toEqual([]);
+});
+
+test("the plan fixtures the report tests read are in the repository, with their provenance", () => {
+  const sources = readFileSync(join(root, "__tests__", "fixtures", "plans", "SOURCES.md"), "utf8");
+  expect(sources).toContain("Licences:");
+  expect(tracked.length).toBeGreaterThan(50);
+});
