@@ -3,12 +3,17 @@ import { repeated } from "./repeated";
 import { show } from "./show";
 
 /*
- * Service Catalog and (past end of support) Proton sections of a project. Rules that need the
- * project around them (its path, pipeline) are in catalogProblems, called by the project schema.
+ * Service Catalog and Proton sections of a project: since AWS ended Proton, a proton section
+ * moves its templates to Service Catalog. Rules that need the project around them (its path,
+ * pipeline) are in catalogProblems, called by the project schema; protonNotices says what
+ * each template became.
  */
 
 /** AWS ended support for Proton on this day (FACTS.md, banner on every Proton page). */
 export const PROTON_END_OF_SUPPORT = "2026-10-07";
+
+/** The file of a Proton bundle that holds its CloudFormation template: the product's template after the migration. */
+export const BUNDLE_TEMPLATE = "infrastructure/cloudformation.yaml";
 
 /** CloudFormation's pattern for SourceConnection ConnectionArn: codestar-connections ARNs only. */
 export const SYNC_CONNECTION_ARN = /^arn:aws(-[a-z]+)*:codestar-connections:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:connection\/[a-z0-9-]+$/;
@@ -107,63 +112,79 @@ export const serviceCatalogSchema = z.strictObject({
   products: z.array(product).max(20).default([]),
 });
 
+const templateName = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, "must be 1-100 letters, digits, '_' or '-', starting with a letter or digit");
+
+/** Fields of a Proton template that have no Service Catalog counterpart: accepted, named in the notice, not used. */
+const NOT_CARRIED = ["displayName", "compatibleEnvironmentTemplates"] as const;
+
 const protonTemplate = z
   .strictObject({
     kind: z.enum(["environment", "service"]),
-    name: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, "must be 1-100 letters, digits, '_' or '-', starting with a letter or digit"),
-    displayName: z.string().min(1).max(100).optional(),
-    description: z.string().max(500).optional(),
-    bundlePath: repoPath("folder").describe("Template bundle folder (schema/, infrastructure/) in the repository"),
+    name: templateName.describe("The product's name"),
+    displayName: z.string().min(1).max(100).optional().describe("Not carried over: a product has no display name"),
+    description: z.string().max(500).optional().describe("The product's description, unless product.description is given"),
+    bundlePath: repoPath("folder").describe(`Template bundle folder in the repository; its ${BUNDLE_TEMPLATE} is the product's template`),
     compatibleEnvironmentTemplates: z
-      .array(z.strictObject({ name: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/), majorVersion: z.string().regex(/^\d+$/) }))
+      .array(z.strictObject({ name: templateName, majorVersion: z.string().regex(/^\d+$/) }))
       .max(10)
       .optional()
-      .describe("service templates only: the environment template versions a service version runs on"),
+      .describe("Not carried over: Service Catalog has no counterpart"),
+    // Any string, so that "proton" gets its own message; the JSON Schema lists the one value.
     target: z
-      .enum(["proton", "service-catalog"])
-      .default("proton")
-      .describe("service-catalog: publish the bundle's infrastructure/cloudformation.yaml as a product of this project's portfolio instead"),
+      .string()
+      .optional()
+      .meta({ enum: ["service-catalog"], description: "Where the template goes: a Service Catalog product (the only target since AWS Proton ended)" }),
     product: z
       .strictObject(productFields)
       .refine(supportContact, { message: SUPPORT_MESSAGE })
       .optional()
-      .describe("target service-catalog: the product's owner, support contact and launch role"),
+      .describe("The product's owner, support contact and launch role (required)"),
   })
   .superRefine((t, ctx) => {
-    if (t.kind === "service" && t.target === "proton" && !t.compatibleEnvironmentTemplates?.length) {
+    if (t.target === "proton") {
       ctx.addIssue({
         code: "custom",
-        path: ["compatibleEnvironmentTemplates"],
-        message: "is needed for a service template: list the environment templates (name, majorVersion) it runs on",
+        path: ["target"],
+        message: `"proton" asks for an AWS Proton template, which AWS ended on ${PROTON_END_OF_SUPPORT} (its API is gone); remove target: the template then becomes a Service Catalog product (give it product: owner and supportEmail or supportUrl)`,
+      });
+    } else if (t.target !== undefined && t.target !== "service-catalog") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: `${show(t.target)} is not a target; remove target: every template becomes a Service Catalog product`,
       });
     }
-    if (t.target === "service-catalog" && !t.product) {
-      ctx.addIssue({ code: "custom", path: ["product"], message: "is needed with target: service-catalog: give owner and supportEmail or supportUrl" });
+    if (!t.product) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["product"],
+        message: "is needed, since the template becomes a Service Catalog product; add it with owner and supportEmail or supportUrl",
+      });
     }
   });
 
+/**
+ * AWS Proton templates being moved to Service Catalog: since AWS ended Proton, every
+ * template becomes a product of the project's portfolio (see catalogProducts).
+ */
 export const protonSchema = z
   .strictObject({
+    // A boolean, so that true gets its own message; the JSON Schema lists the one value left.
     acknowledgeEndOfSupport: z
       .boolean()
-      .default(false)
-      .describe(`AWS ended support for Proton on ${PROTON_END_OF_SUPPORT}; true says you know and still want these resources`),
+      .optional()
+      .meta({
+        enum: [false],
+        description: `Retired: it kept AWS Proton resources, which AWS ended on ${PROTON_END_OF_SUPPORT}; true is refused, remove the key`,
+      }),
     templates: z.array(protonTemplate).min(1).max(20),
   })
   .superRefine((p, ctx) => {
-    if (!p.acknowledgeEndOfSupport) {
+    if (p.acknowledgeEndOfSupport) {
       ctx.addIssue({
         code: "custom",
         path: ["acknowledgeEndOfSupport"],
-        message: `AWS ended support for AWS Proton on ${PROTON_END_OF_SUPPORT} (its console and API are no longer reachable); move the templates to Service Catalog (target: service-catalog on each template, or serviceCatalog.products), or set acknowledgeEndOfSupport: true to keep them knowingly`,
-      });
-    }
-    for (const i of repeated(p.templates, (t) => `${t.kind}/${t.name}`)) {
-      const t = p.templates[i];
-      ctx.addIssue({
-        code: "custom",
-        path: ["templates", i, "name"],
-        message: `${show(t.name)} is listed twice for kind ${t.kind}; give each template its own name`,
+        message: `true asks to keep AWS Proton resources, which AWS ended on ${PROTON_END_OF_SUPPORT} (its API is gone); remove acknowledgeEndOfSupport: the templates then become Service Catalog products, each with product: owner and supportEmail or supportUrl, in the portfolio of the project's serviceCatalog section`,
       });
     }
   });
@@ -173,18 +194,20 @@ export type ProductConfig = ServiceCatalogConfig["products"][number];
 export type ProtonConfig = z.output<typeof protonSchema>;
 export type ProtonTemplateConfig = ProtonConfig["templates"][number];
 
-/** The file of a Proton bundle that holds its CloudFormation template. */
-export const BUNDLE_TEMPLATE = "infrastructure/cloudformation.yaml";
+/** The products the templates of a proton section become, with each template's index. */
+function migratedTemplates(proton: ProtonConfig | undefined): Array<{ index: number; product: ProductConfig }> {
+  return (proton?.templates ?? []).flatMap((t, index) =>
+    // A template without product details is refused on the template itself.
+    t.product ? [{ index, product: { name: t.name, templatePath: `${t.bundlePath}/${BUNDLE_TEMPLATE}`, description: t.description, ...t.product } }] : [],
+  );
+}
 
 /**
- * Every product of a project: the listed ones, then Proton templates moved to Service
- * Catalog (their bundle's CloudFormation template becomes the product's template).
+ * Every product of a project: the listed ones, then the templates of its proton section
+ * (each bundle's CloudFormation template becomes a product's template, published alike).
  */
 export function catalogProducts(sc: ServiceCatalogConfig | undefined, proton: ProtonConfig | undefined): ProductConfig[] {
-  const moved = (proton?.templates ?? [])
-    .filter((t) => t.target === "service-catalog" && t.product)
-    .map((t) => ({ name: t.name, templatePath: `${t.bundlePath}/${BUNDLE_TEMPLATE}`, description: t.description, ...t.product! }));
-  return [...(sc?.products ?? []), ...moved];
+  return [...(sc?.products ?? []), ...migratedTemplates(proton).map((m) => m.product)];
 }
 
 interface CatalogProject {
@@ -198,31 +221,37 @@ interface CatalogProject {
 export function catalogProblems(p: CatalogProject): Array<{ path: Array<string | number>; message: string }> {
   const out: Array<{ path: Array<string | number>; message: string }> = [];
   const sc = p.serviceCatalog;
-  const proton = p.proton;
-  const products = catalogProducts(sc, proton);
-  const movesTemplates = proton?.templates.some((t) => t.target === "service-catalog") ?? false;
-  if (movesTemplates && !sc) {
+  const listed = sc?.products ?? [];
+  const migrated = migratedTemplates(p.proton);
+  const products = catalogProducts(sc, p.proton);
+  if (p.proton && !sc) {
     out.push({
-      path: ["proton", "templates"],
-      message: "moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio",
+      path: ["serviceCatalog"],
+      message: "is needed, since the templates of the proton section become Service Catalog products; add it with portfolio: name and providerName",
     });
   }
-  // A moved template without its product details is reported on the template itself.
-  if (sc && products.length === 0 && !movesTemplates) {
+  if (sc && products.length === 0 && !p.proton) {
     out.push({ path: ["serviceCatalog", "products"], message: "is empty; list at least one product (name, templatePath, owner, support contact)" });
   }
   for (const i of repeated(products, (prod) => prod.name)) {
-    out.push({
-      path: ["serviceCatalog", "products"],
-      message: `${show(products[i].name)} is used by two products (Proton templates moved with target: service-catalog count too); give each its own name`,
-    });
+    if (i < listed.length) {
+      out.push({
+        path: ["serviceCatalog", "products"],
+        message: `${show(products[i].name)} is used by two products (the templates of a proton section count too); give each its own name`,
+      });
+    } else {
+      out.push({
+        path: ["proton", "templates", migrated[i - listed.length].index, "name"],
+        message: `${show(products[i].name)} is already the name of another product (serviceCatalog.products and the proton templates share one list); give each its own name`,
+      });
+    }
   }
-  const publishesInPipeline = (sc && sc.publishing === "pipeline" && products.length > 0) || proton?.templates.some((t) => t.target === "proton");
+  const publishesInPipeline = sc && sc.publishing === "pipeline" && products.length > 0;
   if (publishesInPipeline && p.pipeline.adopt) {
     out.push({
       path: ["pipeline", "adopt"],
       message:
-        "keeps the adopted pipeline's own stages, so it cannot publish catalog products or Proton templates; use serviceCatalog.publishing: sync, or a pipeline of this tool",
+        "keeps the adopted pipeline's own stages, so it cannot publish catalog products; use serviceCatalog.publishing: sync, or a pipeline of this tool",
     });
   }
   if (publishesInPipeline && p.pipeline.artifactFormat === "CODEBUILD_CLONE_REF") {
@@ -243,4 +272,30 @@ export function catalogProblems(p: CatalogProject): Array<{ path: Array<string |
     out.push({ path: ["serviceCatalog", "connectionArn"], message: "is used only with publishing: sync; remove it" });
   }
   return out;
+}
+
+/**
+ * One notice per template of a proton section: the product it became and where its versions
+ * come from, and the fields that have no Service Catalog counterpart. Paths are relative to
+ * the project; nothing here is a problem (the config is valid when this is asked).
+ */
+export function protonNotices(p: Pick<CatalogProject, "serviceCatalog" | "proton"> & { readonly branch: string }): Array<{
+  path: Array<string | number>;
+  message: string;
+}> {
+  const sc = p.serviceCatalog;
+  if (!p.proton || !sc) return [];
+  return p.proton.templates.map((t, i) => {
+    const template = `${t.bundlePath}/${BUNDLE_TEMPLATE}`;
+    const versions =
+      sc.publishing === "sync" ? `Service Catalog syncs versions of ${template} from branch ${p.branch}` : `each commit publishes a version of ${template}`;
+    const unused = NOT_CARRIED.filter((key) => t[key] !== undefined);
+    return {
+      path: ["proton", "templates", i],
+      message:
+        `${t.kind} template ${show(t.name)} is migrated to the Service Catalog product ${show(t.name)} of the portfolio ${show(sc.portfolio.name)}` +
+        ` (AWS Proton ended on ${PROTON_END_OF_SUPPORT}); ${versions}` +
+        (unused.length > 0 ? `; ${unused.join(" and ")} ${unused.length > 1 ? "are" : "is"} not carried over (Service Catalog has no counterpart)` : ""),
+    };
+  });
 }

@@ -1,8 +1,11 @@
 /*
  * Deployer statements for the optional parts of a config: explicit key policies,
  * notification topics and rules, Service Catalog, and CloudFormation stacks (synced
- * products, Proton shells). Each appears only when the synthesized stacks contain it.
+ * products). Each appears only when the synthesized stacks contain it; the statements that
+ * delete what AWS Proton templates left behind appear while a project has a proton section.
  */
+import { awsName, projectBaseName } from "../config/naming";
+import type { DeliveryConfig } from "../config/schema";
 import type { PolicyStatement } from "./deployer-policy";
 
 type Json = Record<string, any>;
@@ -140,4 +143,49 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     });
   }
   return out;
+}
+
+/**
+ * Before AWS ended Proton, a proton section created a CloudFormation stack of Proton
+ * templates and a CodeBuild project (with its role, log group and report group) that
+ * published them. The state of such a project still holds them, and the next apply deletes
+ * them: the deployer may read and delete those, by the names that version gave them.
+ */
+export function retiredProtonStatements(config: DeliveryConfig, arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
+  const bases = config.projects.filter((p) => p.proton).map((p) => projectBaseName(p.path, p.name));
+  if (bases.length === 0) return [];
+  const builds = bases.map((base) => awsName(base, "proton", 100));
+  return [
+    {
+      Sid: "RetiredProtonStacks",
+      Effect: "Allow",
+      Action: ["cloudformation:DeleteStack", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
+      Resource: bases.map((base) => arn("cloudformation", `stack/${awsName(base, "proton", 128)}/*`)),
+    },
+    {
+      Sid: "RetiredProtonBuilds",
+      Effect: "Allow",
+      Action: [
+        "codebuild:BatchGetProjects",
+        "codebuild:BatchGetReportGroups",
+        "codebuild:DeleteProject",
+        "codebuild:DeleteReportGroup",
+        "iam:DeleteRole",
+        "iam:DeleteRolePolicy",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+        "iam:ListRolePolicies",
+        "logs:DeleteLogGroup",
+        "logs:ListTagsForResource",
+      ],
+      Resource: builds.flatMap((build) => [
+        arn("codebuild", `project/${build}`),
+        arn("codebuild", `report-group/${build}-tests`),
+        `arn:aws:iam::${account}:role/${awsName(build, "build", 64)}`,
+        arn("logs", `log-group:/aws/codebuild/${build}`),
+      ]),
+    },
+  ];
 }

@@ -4,7 +4,7 @@
  * names this config produces, `*` only where AWS authorizes nothing narrower.
  */
 import { DeliveryConfig } from "../config/schema";
-import { extraStatements, names } from "./deployer-extras";
+import { extraStatements, names, retiredProtonStatements } from "./deployer-extras";
 
 type Json = Record<string, any>;
 
@@ -306,6 +306,7 @@ export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account =
     });
   }
   statements.push(...extraStatements(stacks, arn, account));
+  statements.push(...retiredProtonStatements(config, arn, account));
   statements.push({ Sid: "WhoAmI", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: ["*"] });
   if (config.state.backend === "s3") {
     const s3 = config.state.s3!;

@@ -1,175 +1,61 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+/*
+ * AWS Proton after its end of support (2026-10-07): a `proton:` section is a migration. Its
+ * templates become Service Catalog products published by the pipeline; nothing of Proton is
+ * ever planned; asking for Proton is refused with the date and what to write instead; and a
+ * state from before the migration sees its Proton stack and publish build deleted.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { parseConfig } from "../../config/load";
 import { checkStack } from "../../policy";
-import { specProblems } from "../cfn-spec";
-import { byPath, only, problems, rawConfig, rawProject, statements, synth } from "../helpers";
+import { FAKE_ACCOUNT_ID, prepareStack, runStack } from "../../scripts/tf-check";
+import { offlineEngine } from "../engine/engine";
+import { byPath, NOW, only, problems, rawConfig, rawProject, statements, synth, synthAll } from "../helpers";
 
-const example = () => parse(readFileSync(join(__dirname, "..", "..", "examples", "proton.yaml"), "utf8"));
+const root = join(__dirname, "..", "..");
+const EXAMPLE = join(root, "examples", "proton.yaml");
+const example = () => parse(readFileSync(EXAMPLE, "utf8"));
 const C = "acme__platform__proton-templates_Catalog";
-const COMMIT = "3f2a9c1e0b7d4a6f8e5c2b1a0d9e8f7c6b5a4d3e";
+const ref = (type: string, name: string, attr: string) => `\${${type}.${name}.${attr}}`;
 
-/**
- * Runs the publish build's commands as CodeBuild would, each in its own bash, with an `aws`
- * on PATH that records its arguments and answers like the CLI (create prints the version).
- */
-function runPublish(buildspec: string, createAnswer = "1\t3"): { calls: string[][]; uploads: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), "proton-"));
-  try {
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    writeFileSync(
-      join(bin, "aws"),
-      `#!/usr/bin/env bash
-printf '%s\\0' "$@" >> "${dir}/calls"; printf '\\n' >> "${dir}/calls"
-if [ "$1" = s3 ]; then tar -tzf "$3" >> "${dir}/uploads"; fi
-if [ "$1 $2" = "proton create-environment-template-version" ] || [ "$1 $2" = "proton create-service-template-version" ]; then printf '${createAnswer}\\n'; fi
-`,
-    );
-    chmodSync(join(bin, "aws"), 0o755);
-    const src = join(dir, "src");
-    for (const b of ["templates/vpc-env", "templates/web-service"]) {
-      mkdirSync(join(src, b, "infrastructure"), { recursive: true });
-      writeFileSync(join(src, b, "infrastructure", "cloudformation.yaml"), "Resources: {}\n");
+/** The notices examples/proton.yaml gives, one per template, in the order of the templates. */
+const EXAMPLE_NOTICES = [
+  [
+    "projects[0].proton.templates[0]",
+    'environment template "vpc-env" is migrated to the Service Catalog product "vpc-env" of the portfolio "Migrated from Proton" (AWS Proton ended on 2026-10-07); each commit publishes a version of templates/vpc-env/infrastructure/cloudformation.yaml',
+  ],
+  [
+    "projects[0].proton.templates[1]",
+    'service template "web-service" is migrated to the Service Catalog product "web-service" of the portfolio "Migrated from Proton" (AWS Proton ended on 2026-10-07); each commit publishes a version of templates/web-service/infrastructure/cloudformation.yaml',
+  ],
+  [
+    "projects[0].proton.templates[2]",
+    'environment template "queue-env" is migrated to the Service Catalog product "queue-env" of the portfolio "Migrated from Proton" (AWS Proton ended on 2026-10-07); each commit publishes a version of templates/queue-env/infrastructure/cloudformation.yaml',
+  ],
+];
+
+describe("no AWS Proton is ever planned", () => {
+  test("no AWS::Proton resource, Proton IAM action or Proton publish build in any synthesized stack of the example", () => {
+    const { shared, stacks } = synthAll(example());
+    const texts = [shared.text, ...Object.values(stacks).map((s) => s.text)];
+    expect(texts).toHaveLength(2);
+    for (const text of texts) {
+      expect(text).not.toContain("AWS::Proton");
+      expect(text).not.toMatch(/"proton:[A-Za-z]+"/);
+      expect(text).not.toContain("PublishProtonTemplates");
     }
-    for (const command of parse(buildspec).phases.build.commands) {
-      execFileSync("bash", ["-eo", "pipefail", "-c", command], {
-        cwd: src,
-        env: { PATH: `${bin}:${process.env.PATH}`, TEMPLATE_BUCKET: "acme-artifacts-x", GITLAB_COMMIT_ID: COMMIT },
-        stdio: "pipe",
-      });
-    }
-    const calls = readFileSync(join(dir, "calls"), "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => l.split("\0").filter(Boolean));
-    return { calls, uploads: readFileSync(join(dir, "uploads"), "utf8").split("\n").filter(Boolean).sort() };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-describe("AWS Proton, acknowledged (examples/proton.yaml)", () => {
-  const { json } = synth(example());
-  const cfn = byPath(json, "aws_cloudformation_stack", `${C}/Proton/Templates`);
-  const template = JSON.parse(cfn.body.template_body);
-  const publisher = byPath(json, "aws_codebuild_project", `${C}/Proton/Publish`);
-
-  test("the template shells are a CloudFormation stack the specification accepts", () => {
-    expect(cfn.body.name).toBe("acme-platform-proton-templates-proton");
-    expect(specProblems(template)).toEqual([]);
-    expect(Object.values(template.Resources)).toEqual([
-      { Type: "AWS::Proton::EnvironmentTemplate", Properties: { Name: "vpc-env", DisplayName: "VPC environment" } },
-      { Type: "AWS::Proton::ServiceTemplate", Properties: { Name: "web-service" } },
-    ]);
   });
 
-  test("the publish build tars each bundle, uploads it under the commit, registers and publishes a version", () => {
-    const { calls, uploads } = runPublish(publisher.body.source.buildspec);
-    const key = (kind: string, name: string) => `proton/${kind}/${name}/${COMMIT}.tar.gz`;
-    expect(calls).toEqual([
-      ["s3", "cp", "/tmp/environment-vpc-env.tar.gz", `s3://acme-artifacts-x/${key("environment", "vpc-env")}`],
-      [
-        "proton",
-        "create-environment-template-version",
-        "--template-name",
-        "vpc-env",
-        "--description",
-        `GitLab commit ${COMMIT}`,
-        "--source",
-        `s3={bucket=acme-artifacts-x,key=${key("environment", "vpc-env")}}`,
-        "--query",
-        "environmentTemplateVersion.[majorVersion,minorVersion]",
-        "--output",
-        "text",
-      ],
-      ["proton", "wait", "environment-template-version-registered", "--template-name", "vpc-env", "--major-version", "1", "--minor-version", "3"],
-      ["proton", "update-environment-template-version", "--template-name", "vpc-env", "--major-version", "1", "--minor-version", "3", "--status", "PUBLISHED"],
-      ["s3", "cp", "/tmp/service-web-service.tar.gz", `s3://acme-artifacts-x/${key("service", "web-service")}`],
-      [
-        "proton",
-        "create-service-template-version",
-        "--template-name",
-        "web-service",
-        "--description",
-        `GitLab commit ${COMMIT}`,
-        "--compatible-environment-templates",
-        "templateName=vpc-env,majorVersion=1",
-        "--source",
-        `s3={bucket=acme-artifacts-x,key=${key("service", "web-service")}}`,
-        "--query",
-        "serviceTemplateVersion.[majorVersion,minorVersion]",
-        "--output",
-        "text",
-      ],
-      ["proton", "wait", "service-template-version-registered", "--template-name", "web-service", "--major-version", "1", "--minor-version", "3"],
-      ["proton", "update-service-template-version", "--template-name", "web-service", "--major-version", "1", "--minor-version", "3", "--status", "PUBLISHED"],
-    ]);
-    // Each archive holds its bundle folder's contents at its root, as Proton expects.
-    expect(uploads).toEqual([
-      "./",
-      "./",
-      "./infrastructure/",
-      "./infrastructure/",
-      "./infrastructure/cloudformation.yaml",
-      "./infrastructure/cloudformation.yaml",
-    ]);
-  });
-
-  test("a version Proton did not return stops the build before anything is published", () => {
-    expect(() => runPublish(publisher.body.source.buildspec, "")).toThrow();
-  });
-
-  test("the build may publish versions of these templates only; the pipeline may start it", () => {
-    const s = statements(json, `${C}/Proton/Publish/Role/PolicyDocument`);
-    const arn = (kind: string, name: string) => `arn:aws:proton:eu-west-1:\${data.aws_caller_identity.Account.account_id}:${kind}-template/${name}`;
-    expect(s.PublishTemplateVersions).toEqual({
-      sid: "PublishTemplateVersions",
-      effect: "Allow",
-      actions: [
-        "proton:CreateEnvironmentTemplateVersion",
-        "proton:CreateServiceTemplateVersion",
-        "proton:GetEnvironmentTemplateVersion",
-        "proton:GetServiceTemplateVersion",
-        "proton:UpdateEnvironmentTemplateVersion",
-        "proton:UpdateServiceTemplateVersion",
-      ],
-      resources: [arn("environment", "vpc-env"), `${arn("environment", "vpc-env")}:*`, arn("service", "web-service"), `${arn("service", "web-service")}:*`],
-    });
-    expect(publisher.body.environment.environment_variable).toEqual([
-      { name: "TEMPLATE_BUCKET", value: `\${aws_s3_bucket.${only(json, "aws_s3_bucket").name}.bucket}`, type: "PLAINTEXT" },
-    ]);
-    expect(statements(json, "acme__platform__proton-templates/Pipeline/Role/PolicyDocument").StartProtonPublish.resources).toEqual([
-      `\${aws_codebuild_project.${publisher.name}.arn}`,
-    ]);
-    expect(checkStack(json)).toEqual([]);
-  });
-
-  test("the migrated template becomes a Service Catalog product published from its bundle's template", () => {
-    const stage = only(json, "aws_codepipeline").body.stage[2];
-    expect(stage.name).toBe("Publish");
-    expect(stage.action.map((a: any) => [a.name, a.provider, a.configuration.TemplateFilePath])).toEqual([
-      ["Publish-queue-env", "ServiceCatalog", "templates/queue-env/infrastructure/cloudformation.yaml"],
-      ["PublishProtonTemplates", "CodeBuild", undefined],
-    ]);
-    const product = only(json, "aws_servicecatalog_product").body;
-    expect([product.name, product.owner, product.support_email]).toEqual(["queue-env", "Platform team", "platform@acme.example"]);
-    expect(statements(json, `${C}/LaunchRole-queue-env/Role/PolicyDocument`).Product1.actions).toEqual(["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:TagQueue"]);
-    // Moved templates are not Proton templates any more.
-    expect(Object.values<any>(template.Resources).map((r) => r.Properties.Name)).not.toContain("queue-env");
-  });
-});
-
-describe("Proton template options", () => {
-  test("description, display name and several compatible environment templates reach the shells and the publish command", () => {
-    const { json } = synth(
+  test("nor for a template with every field a Proton template had", () => {
+    const { text, shared } = synth(
       rawConfig({
         projects: [
           rawProject({
+            serviceCatalog: { portfolio: { name: "P", providerName: "Platform" } },
             proton: {
-              acknowledgeEndOfSupport: true,
               templates: [
                 {
                   kind: "service",
@@ -177,10 +63,8 @@ describe("Proton template options", () => {
                   displayName: "API service",
                   description: "An HTTP API",
                   bundlePath: "t/api",
-                  compatibleEnvironmentTemplates: [
-                    { name: "vpc-env", majorVersion: "1" },
-                    { name: "vpc-env", majorVersion: "2" },
-                  ],
+                  compatibleEnvironmentTemplates: [{ name: "vpc-env", majorVersion: "1" }],
+                  product: { owner: "Platform", supportEmail: "p@acme.example" },
                 },
               ],
             },
@@ -188,66 +72,385 @@ describe("Proton template options", () => {
         ],
       }),
     );
-    const template = JSON.parse(only(json, "aws_cloudformation_stack").body.template_body);
-    expect(specProblems(template)).toEqual([]);
-    expect(Object.values(template.Resources)).toEqual([
-      { Type: "AWS::Proton::ServiceTemplate", Properties: { Name: "api", DisplayName: "API service", Description: "An HTTP API" } },
-    ]);
-    const spec = parse(byPath(json, "aws_codebuild_project", "acme__platform__payments-api_Catalog/Proton/Publish").body.source.buildspec);
-    expect(spec.phases.build.commands[2]).toContain(
-      "--compatible-environment-templates templateName=vpc-env,majorVersion=1 templateName=vpc-env,majorVersion=2 --source",
-    );
+    for (const t of [text, shared.text]) expect(t).not.toContain("AWS::Proton");
   });
 });
 
-describe("Proton configuration errors", () => {
-  const env = { kind: "environment", name: "vpc-env", bundlePath: "templates/vpc-env" };
-  const cfg = (proton: unknown, project: Record<string, unknown> = {}) => rawConfig({ projects: [rawProject({ proton, ...project })] });
+describe("a proton section becomes Service Catalog products (examples/proton.yaml)", () => {
+  const { json } = synth(example());
+  const portfolio = byPath(json, "aws_servicecatalog_portfolio", `${C}/Portfolio`);
+  const product = (name: string) => byPath(json, "aws_servicecatalog_product", `${C}/Product-${name}`);
+  const bucket = only(json, "aws_s3_bucket").name;
+
+  test("each template is a product named after it, owned and supported as its product: says, starting from a placeholder version", () => {
+    const placeholder = byPath(json, "aws_s3_object", `${C}/Product-vpc-env/Placeholder`);
+    expect(product("vpc-env").body).toEqual({
+      name: "vpc-env",
+      owner: "Platform team",
+      type: "CLOUD_FORMATION_TEMPLATE",
+      description: "A VPC with private subnets",
+      support_email: "platform@acme.example",
+      provisioning_artifact_parameters: {
+        name: "placeholder",
+        description: "Placeholder until the pipeline of acme/platform/proton-templates publishes templates/vpc-env/infrastructure/cloudformation.yaml",
+        template_url: `https://\${aws_s3_bucket.${bucket}.bucket_regional_domain_name}/service-catalog/acme-platform-proton-templates/vpc-env/placeholder.json`,
+        type: "CLOUD_FORMATION_TEMPLATE",
+      },
+      lifecycle: { ignore_changes: ["provisioning_artifact_parameters"] },
+      depends_on: [`aws_s3_object.${placeholder.name}`],
+    });
+    expect(Object.values<any>(json.resource.aws_servicecatalog_product).map((p) => [p.name, p.owner, p.support_email ?? null, p.support_url ?? null])).toEqual([
+      ["queue-env", "Platform team", "platform@acme.example", null],
+      ["vpc-env", "Platform team", "platform@acme.example", null],
+      ["web-service", "Web team", null, "https://wiki.acme.example/web-service"],
+    ]);
+    expect(portfolio.body).toEqual({ name: "Migrated from Proton", provider_name: "Platform team" });
+  });
+
+  test("the Publish stage publishes each bundle's infrastructure/cloudformation.yaml at the commit, and runs no other build", () => {
+    const stages = only(json, "aws_codepipeline").body.stage;
+    expect(stages.map((s: any) => s.name)).toEqual(["Source", "BuildAndTest", "Publish"]);
+    expect(stages[2].action[0]).toEqual({
+      name: "Publish-vpc-env",
+      category: "Deploy",
+      owner: "AWS",
+      provider: "ServiceCatalog",
+      version: "1",
+      run_order: 1,
+      input_artifacts: ["source_output"],
+      configuration: {
+        TemplateFilePath: "templates/vpc-env/infrastructure/cloudformation.yaml",
+        ProductVersionName: "#{SourceVariables.CommitId}",
+        ProductVersionDescription: "acme/platform/proton-templates at commit #{SourceVariables.CommitId} (#{SourceVariables.BranchName})",
+        ProductType: "CLOUD_FORMATION_TEMPLATE",
+        ProductId: ref("aws_servicecatalog_product", product("vpc-env").name, "id"),
+      },
+    });
+    expect(stages[2].action.map((a: any) => [a.name, a.provider, a.configuration.TemplateFilePath])).toEqual([
+      ["Publish-vpc-env", "ServiceCatalog", "templates/vpc-env/infrastructure/cloudformation.yaml"],
+      ["Publish-web-service", "ServiceCatalog", "templates/web-service/infrastructure/cloudformation.yaml"],
+      ["Publish-queue-env", "ServiceCatalog", "templates/queue-env/infrastructure/cloudformation.yaml"],
+    ]);
+    // Only the project's own build is left: the Proton publish build is gone.
+    expect(Object.values<any>(json.resource.aws_codebuild_project).map((p) => p.name)).toEqual(["acme-platform-proton-templates"]);
+    expect(json.resource.aws_cloudformation_stack).toBeUndefined();
+  });
+
+  test("the pipeline role may publish versions of these three products only", () => {
+    const s = statements(json, "acme__platform__proton-templates/Pipeline/Role/PolicyDocument");
+    expect(s.PublishProductVersions.resources).toEqual(
+      ["vpc-env", "web-service", "queue-env"].map((n) => ref("aws_servicecatalog_product", product(n).name, "arn")),
+    );
+    expect(s.StartProtonPublish).toBeUndefined();
+    expect(checkStack(json)).toEqual([]);
+  });
+
+  test("each product joins the portfolio with a launch constraint: a created role doing what product: lists, or the given role", () => {
+    expect(statements(json, `${C}/LaunchRole-vpc-env/Role/PolicyDocument`).Product1).toEqual({
+      sid: "Product1",
+      effect: "Allow",
+      actions: ["ec2:CreateSubnet", "ec2:CreateTags", "ec2:CreateVpc", "ec2:DeleteSubnet", "ec2:DeleteVpc"],
+      resources: ["arn:aws:ec2:eu-west-1:123456789012:vpc/*", "arn:aws:ec2:eu-west-1:123456789012:subnet/*"],
+    });
+    expect(byPath(json, "aws_servicecatalog_constraint", `${C}/Portfolio/Launch-web-service`).body.parameters).toBe(
+      '{"RoleArn":"arn:aws:iam::123456789012:role/sc-launch-web"}',
+    );
+    expect(Object.keys(json.resource.aws_servicecatalog_product_portfolio_association)).toHaveLength(3);
+  });
+
+  test("what version 1 planned for the kept parts keeps its address: only the Proton stack and publish build leave", () => {
+    const addresses = Object.entries<Record<string, unknown>>(json.resource).flatMap(([type, blocks]) => Object.keys(blocks).map((n) => `${type}.${n}`));
+    // Synthesized by the version before the migration from the same project (one template
+    // already moved with target: service-catalog), less its Proton resources.
+    const kept = [
+      "aws_cloudwatch_log_group.acme__platform__proton-templates_Build_Logs_6061A808",
+      "aws_codebuild_project.acme__platform__proton-templates_Build_21CD0389",
+      "aws_codebuild_report_group.acme__platform__proton-templates_Build_TestReports_8B212499",
+      "aws_codepipeline.acme__platform__proton-templates_Pipeline_B73FA18D",
+      "aws_iam_role.acme__platform__proton-templates_Build_Role_449CB460",
+      "aws_iam_role.acme__platform__proton-templates_Catalog_LaunchRole-queue-env_Role_3F386968",
+      "aws_iam_role.acme__platform__proton-templates_Pipeline_Role_70D53E6E",
+      "aws_iam_role_policy.acme__platform__proton-templates_Build_Role_Policy_9D3B05B0",
+      "aws_iam_role_policy.acme__platform__proton-templates_Catalog_LaunchRole-queue-env_Role_Policy_E76A73EB",
+      "aws_iam_role_policy.acme__platform__proton-templates_Pipeline_Role_Policy_5279B6B8",
+      "aws_s3_object.acme__platform__proton-templates_Catalog_Product-queue-env_Placeholder_36AC9DFE",
+      "aws_servicecatalog_constraint.acme__platform__proton-templates_Catalog_Portfolio_Launch-queue-env_0DFE259A",
+      "aws_servicecatalog_portfolio.acme__platform__proton-templates_Catalog_Portfolio_0C5E0D63",
+      "aws_servicecatalog_principal_portfolio_association.acme__platform__proton-templates_Catalog_Portfolio_Principal-c6210f9631bc_6B845619",
+      "aws_servicecatalog_product.acme__platform__proton-templates_Catalog_Product-queue-env_68D48B2B",
+      "aws_servicecatalog_product_portfolio_association.acme__platform__proton-templates_Catalog_Portfolio_Product-queue-env_0ED7D263",
+    ];
+    expect(addresses).toEqual(expect.arrayContaining(kept));
+    for (const gone of V1_PROTON) expect(addresses).not.toContain(`${gone.type}.${gone.name}`);
+  });
+});
+
+test("the same products written under serviceCatalog.products synthesize byte for byte the same, without notices", () => {
+  const raw = example();
+  const project = raw.projects[0];
+  project.serviceCatalog.products = project.proton.templates.map((t: any) => ({
+    name: t.name,
+    templatePath: `${t.bundlePath}/infrastructure/cloudformation.yaml`,
+    ...(t.description ? { description: t.description } : {}),
+    ...t.product,
+  }));
+  delete project.proton;
+  expect(parseConfig(stringify(raw), "delivery.yaml", NOW).warnings).toEqual([]);
+  const rewritten = synthAll(raw);
+  const migrated = synthAll(example());
+  expect(rewritten.stacks["acme-proton-acme"].text).toBe(migrated.stacks["acme-proton-acme"].text);
+});
+
+describe("one notice per template says what it became", () => {
+  const notices = (raw: Record<string, unknown>) => parseConfig(stringify(raw), "delivery.yaml", NOW).warnings.map((w) => [w.path, w.message]);
+
+  test("examples/proton.yaml", () => {
+    expect(parseConfig(readFileSync(EXAMPLE, "utf8"), EXAMPLE, NOW).warnings.map((w) => [w.path, w.message])).toEqual(EXAMPLE_NOTICES);
+  });
+
+  test("fields without a Service Catalog counterpart are named; with sync publishing, Service Catalog pulls the versions", () => {
+    const raw = rawConfig({
+      projects: [
+        rawProject({
+          path: "acme/templates",
+          serviceCatalog: { publishing: "sync", portfolio: { name: "P", providerName: "Platform" } },
+          proton: {
+            templates: [
+              {
+                kind: "service",
+                name: "api",
+                displayName: "API service",
+                bundlePath: "t/api",
+                compatibleEnvironmentTemplates: [{ name: "vpc-env", majorVersion: "1" }],
+                product: { owner: "Platform", supportEmail: "p@acme.example" },
+              },
+            ],
+          },
+        }),
+      ],
+    });
+    expect(notices(raw)).toEqual([
+      [
+        "projects[0].proton.templates[0]",
+        'service template "api" is migrated to the Service Catalog product "api" of the portfolio "P" (AWS Proton ended on 2026-10-07); Service Catalog syncs versions of t/api/infrastructure/cloudformation.yaml from branch main; displayName and compatibleEnvironmentTemplates are not carried over (Service Catalog has no counterpart)',
+      ],
+    ]);
+  });
+
+  test("the app prints each notice once, as a warning, even when several processes synthesize; it exits 0", () => {
+    const dir = mkdtempSync(join(tmpdir(), "delivery-proton-"));
+    const raw = example();
+    // A second stack, so that two synthesis processes run.
+    raw.projects.push({ path: "acme2/app", deployToken: { expiresAt: "2027-09-30" } });
+    const file = join(dir, "delivery.yaml");
+    writeFileSync(file, stringify(raw));
+    const r = spawnSync(process.execPath, [join(root, "scripts", "run-app.js")], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, DELIVERY_CONFIG: file, CDKTF_OUTDIR: join(dir, "cdktf.out"), DELIVERY_SYNTH_WORKERS: "2" },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim().split("\n")).toEqual(EXAMPLE_NOTICES.map(([path, message]) => `warning: ${file}: ${path}: ${message}`));
+    expect(r.stderr).not.toMatch(/error|not a valid/i);
+    expect(readdirSync(join(dir, "cdktf.out", "stacks")).sort()).toEqual(["acme-proton-acme", "acme-proton-acme2", "acme-proton-shared"]);
+  });
+});
+
+describe("asking for AWS Proton is refused with the date and what to write instead", () => {
+  const env = { kind: "environment", name: "vpc-env", bundlePath: "templates/vpc-env", product: { owner: "P", supportEmail: "p@acme.example" } };
+  const portfolio = { serviceCatalog: { portfolio: { name: "P", providerName: "Platform" } } };
+  const cfg = (proton: unknown, project: Record<string, unknown> = portfolio) => rawConfig({ projects: [rawProject({ proton, ...project })] });
 
   test.each([
     [
-      "not acknowledged",
-      cfg({ templates: [env] }),
-      "projects[0].proton.acknowledgeEndOfSupport: AWS ended support for AWS Proton on 2026-10-07 (its console and API are no longer reachable); move the templates to Service Catalog (target: service-catalog on each template, or serviceCatalog.products), or set acknowledgeEndOfSupport: true to keep them knowingly",
+      "acknowledgeEndOfSupport: true",
+      cfg({ acknowledgeEndOfSupport: true, templates: [env] }),
+      "projects[0].proton.acknowledgeEndOfSupport: true asks to keep AWS Proton resources, which AWS ended on 2026-10-07 (its API is gone); remove acknowledgeEndOfSupport: the templates then become Service Catalog products, each with product: owner and supportEmail or supportUrl, in the portfolio of the project's serviceCatalog section",
     ],
     [
-      "a service template without compatible environment templates",
-      cfg({ acknowledgeEndOfSupport: true, templates: [{ kind: "service", name: "web", bundlePath: "t/web" }] }),
-      "projects[0].proton.templates[0].compatibleEnvironmentTemplates: is needed for a service template: list the environment templates (name, majorVersion) it runs on",
+      "target: proton",
+      cfg({ templates: [{ ...env, target: "proton" }] }),
+      'projects[0].proton.templates[0].target: "proton" asks for an AWS Proton template, which AWS ended on 2026-10-07 (its API is gone); remove target: the template then becomes a Service Catalog product (give it product: owner and supportEmail or supportUrl)',
     ],
     [
-      "moved to Service Catalog without a portfolio",
-      cfg({ acknowledgeEndOfSupport: true, templates: [{ ...env, target: "service-catalog", product: { owner: "P", supportEmail: "p@acme.example" } }] }),
-      "projects[0].proton.templates: moves templates to Service Catalog (target: service-catalog), so the project needs a serviceCatalog section with its portfolio",
+      "another target",
+      cfg({ templates: [{ ...env, target: "codecatalyst" }] }),
+      'projects[0].proton.templates[0].target: "codecatalyst" is not a target; remove target: every template becomes a Service Catalog product',
     ],
     [
-      "moved to Service Catalog without product details",
+      "a template without product details",
+      cfg({ templates: [{ kind: "environment", name: "vpc-env", bundlePath: "templates/vpc-env" }] }),
+      "projects[0].proton.templates[0].product: is needed, since the template becomes a Service Catalog product; add it with owner and supportEmail or supportUrl",
+    ],
+    [
+      "no portfolio for the products",
+      cfg({ templates: [env] }, {}),
+      "projects[0].serviceCatalog: is needed, since the templates of the proton section become Service Catalog products; add it with portfolio: name and providerName",
+    ],
+    [
+      "two templates of one name",
+      cfg({ templates: [env, { ...env, kind: "service" }] }),
+      'projects[0].proton.templates[1].name: "vpc-env" is already the name of another product (serviceCatalog.products and the proton templates share one list); give each its own name',
+    ],
+    [
+      "a template named like a product",
       cfg(
-        { acknowledgeEndOfSupport: true, templates: [{ ...env, target: "service-catalog" }] },
-        { serviceCatalog: { portfolio: { name: "P", providerName: "P" } } },
+        { templates: [env] },
+        { serviceCatalog: { ...portfolio.serviceCatalog, products: [{ name: "vpc-env", templatePath: "v.yml", owner: "P", supportEmail: "p@acme.example" }] } },
       ),
-      "projects[0].proton.templates[0].product: is needed with target: service-catalog: give owner and supportEmail or supportUrl",
-    ],
-    [
-      "one name twice",
-      cfg({ acknowledgeEndOfSupport: true, templates: [env, env] }),
-      'projects[0].proton.templates[1].name: "vpc-env" is listed twice for kind environment; give each template its own name',
+      'projects[0].proton.templates[0].name: "vpc-env" is already the name of another product (serviceCatalog.products and the proton templates share one list); give each its own name',
     ],
     [
       "a bundle path with a shell character",
-      cfg({ acknowledgeEndOfSupport: true, templates: [{ ...env, bundlePath: "t/$(reboot)" }] }),
+      cfg({ templates: [{ ...env, bundlePath: "t/$(reboot)" }] }),
       `projects[0].proton.templates[0].bundlePath: must be a relative folder in the repository: letters, digits, '.', '_', '-' and '/', no segment starting with '.' (so no '..') (got string "t/$(reboot)"); correct the value`,
     ],
   ])("%s", (_what, raw, expected) => {
     expect(problems(raw)).toEqual([expected]);
   });
 
-  test("an adopted pipeline cannot publish templates", () => {
-    const raw = parse(readFileSync(join(__dirname, "..", "..", "examples", "adopt-pipeline.yaml"), "utf8"));
-    expect(problems(raw)).toEqual([]);
-    raw.projects[0].proton = { acknowledgeEndOfSupport: true, templates: [env] };
-    expect(problems(raw)).toEqual([
-      "projects[0].pipeline.adopt: keeps the adopted pipeline's own stages, so it cannot publish catalog products or Proton templates; use serviceCatalog.publishing: sync, or a pipeline of this tool",
+  test("a config written for the version before the end of support gets one line per change to make", () => {
+    const before = parse(`
+name: acme-proton
+aws: { region: eu-west-1 }
+connection: { name: acme-proton-gitlab }
+projects:
+  - path: acme/platform/proton-templates
+    deployToken: { expiresAt: "2027-09-30" }
+    proton:
+      acknowledgeEndOfSupport: true
+      templates:
+        - { kind: environment, name: vpc-env, displayName: VPC environment, bundlePath: templates/vpc-env }
+        - kind: service
+          name: web-service
+          bundlePath: templates/web-service
+          compatibleEnvironmentTemplates: [{ name: vpc-env, majorVersion: "1" }]
+`);
+    expect(problems(before)).toEqual([
+      "projects[0].proton.templates[0].product: is needed, since the template becomes a Service Catalog product; add it with owner and supportEmail or supportUrl",
+      "projects[0].proton.templates[1].product: is needed, since the template becomes a Service Catalog product; add it with owner and supportEmail or supportUrl",
+      "projects[0].proton.acknowledgeEndOfSupport: true asks to keep AWS Proton resources, which AWS ended on 2026-10-07 (its API is gone); remove acknowledgeEndOfSupport: the templates then become Service Catalog products, each with product: owner and supportEmail or supportUrl, in the portfolio of the project's serviceCatalog section",
+      "projects[0].serviceCatalog: is needed, since the templates of the proton section become Service Catalog products; add it with portfolio: name and providerName",
     ]);
+  });
+
+  test("an adopted pipeline cannot publish the products (sync can)", () => {
+    const raw = parse(readFileSync(join(root, "examples", "adopt-pipeline.yaml"), "utf8"));
+    expect(problems(raw)).toEqual([]);
+    Object.assign(raw.projects[0], { proton: { templates: [env] }, ...portfolio });
+    expect(problems(raw)).toEqual([
+      "projects[0].pipeline.adopt: keeps the adopted pipeline's own stages, so it cannot publish catalog products; use serviceCatalog.publishing: sync, or a pipeline of this tool",
+    ]);
+    raw.projects[0].serviceCatalog.publishing = "sync";
+    expect(problems(raw)).toEqual([]);
+  });
+});
+
+const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
+const ARN = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${FAKE_ACCOUNT_ID}:${resource}`;
+
+/** What the version before the migration left in state for examples/proton.yaml: its Proton stack and publish build. */
+const V1_PROTON = [
+  {
+    type: "aws_cloudformation_stack",
+    name: "acme__platform__proton-templates_Catalog_Proton_Templates_B574579E",
+    attributes: {
+      id: ARN("cloudformation", "stack/acme-platform-proton-templates-proton/5d6e7f80-aaaa-bbbb-cccc-1234567890ab"),
+      name: "acme-platform-proton-templates-proton",
+      template_body: JSON.stringify({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Resources: { Envvpcenv979F: { Type: "AWS::Proton::EnvironmentTemplate", Properties: { Name: "vpc-env" } } },
+      }),
+      outputs: {},
+      parameters: {},
+      tags_all: { "managed-by": "gitlab-aws-delivery" },
+    },
+  },
+  {
+    type: "aws_codebuild_project",
+    name: "acme__platform__proton-templates_Catalog_Proton_Publish_B0DC8363",
+    attributes: {
+      id: ARN("codebuild", "project/acme-platform-proton-templates-proton"),
+      arn: ARN("codebuild", "project/acme-platform-proton-templates-proton"),
+      name: "acme-platform-proton-templates-proton",
+    },
+  },
+  {
+    type: "aws_codebuild_report_group",
+    name: "acme__platform__proton-templates_Catalog_Proton_Publish_TestReports_E67320CA",
+    attributes: {
+      id: ARN("codebuild", "report-group/acme-platform-proton-templates-proton-tests"),
+      arn: ARN("codebuild", "report-group/acme-platform-proton-templates-proton-tests"),
+      name: "acme-platform-proton-templates-proton-tests",
+      type: "TEST",
+      delete_reports: false,
+    },
+  },
+  {
+    type: "aws_cloudwatch_log_group",
+    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Logs_B6EFF579",
+    attributes: {
+      id: "/aws/codebuild/acme-platform-proton-templates-proton",
+      name: "/aws/codebuild/acme-platform-proton-templates-proton",
+      arn: ARN("logs", "log-group:/aws/codebuild/acme-platform-proton-templates-proton"),
+    },
+  },
+  {
+    type: "aws_iam_role",
+    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Role_B47DB260",
+    attributes: {
+      id: "acme-platform-proton-templates-proton-build",
+      name: "acme-platform-proton-templates-proton-build",
+      arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/acme-platform-proton-templates-proton-build`,
+    },
+  },
+  {
+    type: "aws_iam_role_policy",
+    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Role_Policy_3C141E90",
+    attributes: {
+      id: "acme-platform-proton-templates-proton-build:least-privilege",
+      name: "least-privilege",
+      role: "acme-platform-proton-templates-proton-build",
+      policy: "{}",
+    },
+  },
+];
+
+const { engine, describeEngine } = offlineEngine("Proton migration, day 2");
+
+describeEngine("day 2 on the real engine: a state from before the migration", () => {
+  const { json, shared } = synth(example());
+  const state = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 7,
+    lineage: "00000000-0000-0000-0000-000000000011",
+    outputs: {},
+    resources: V1_PROTON.map((r) => ({
+      mode: "managed",
+      type: r.type,
+      name: r.name,
+      provider: AWS,
+      instances: [{ schema_version: 0, attributes: r.attributes }],
+    })),
+  };
+  let run: ReturnType<typeof runStack>;
+  beforeAll(() => {
+    const stacks = { "acme-proton-shared": shared.json, "acme-proton-acme": json };
+    run = runStack(engine, prepareStack(json, engine, { stacks }), mkdtempSync(join(tmpdir(), "delivery-proton-day2-")), { priorState: state });
+  });
+
+  test("the next plan deletes the Proton CloudFormation stack (no prevent_destroy) and the publish build, and nothing else", () => {
+    expect(run.errors).toBe("");
+    const removed = run.plan!.resource_changes.filter((c: any) => c.change.actions.includes("delete"));
+    expect(removed.map((c: any) => [c.address, c.change.actions, c.action_reason])).toEqual(
+      V1_PROTON.map((r) => [`${r.type}.${r.name}`, ["delete"], "delete_because_no_resource_config"]).sort(),
+    );
+  });
+
+  test("the plan names the Proton stack as destroyed because it left the configuration", () => {
+    const address = `aws_cloudformation_stack.${V1_PROTON[0].name}`;
+    expect(run.planOutput).toContain(`# ${address} will be destroyed\n  # (because ${address} is not in configuration)`);
+    expect(run.planOutput).toMatch(/\n {6}- name += "acme-platform-proton-templates-proton" -> null\n/);
   });
 });

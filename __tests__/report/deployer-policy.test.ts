@@ -133,7 +133,25 @@ describe("deployer policy", () => {
       Condition: { StringEquals: { "iam:PassedToService": ["servicecatalog.amazonaws.com"] } },
     });
     expect(sc.PlaceholderTemplates.Resource).toEqual(["arn:aws:s3:::acme-catalog-acme-artifacts-*/service-catalog/*"]);
+    expect(p.RetiredProtonStacks).toBeUndefined();
+  });
+
+  test("a proton section adds no Proton permission, only deleting what the Proton templates left: their stack and publish build", () => {
     const proton = policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "proton.yaml"), "utf8")));
-    expect(proton.CatalogStacks.Resource).toEqual([`arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/acme-platform-proton-templates-proton/*`]);
+    expect(JSON.stringify(proton)).not.toMatch(/"proton:/);
+    expect(proton.CatalogStacks).toBeUndefined();
+    expect(proton.RetiredProtonStacks).toEqual({
+      Sid: "RetiredProtonStacks",
+      Effect: "Allow",
+      Action: ["cloudformation:DeleteStack", "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
+      Resource: [`arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/acme-platform-proton-templates-proton/*`],
+    });
+    expect(proton.RetiredProtonBuilds.Resource).toEqual([
+      `arn:aws:codebuild:eu-west-1:${ACCOUNT}:project/acme-platform-proton-templates-proton`,
+      `arn:aws:codebuild:eu-west-1:${ACCOUNT}:report-group/acme-platform-proton-templates-proton-tests`,
+      `arn:aws:iam::${ACCOUNT}:role/acme-platform-proton-templates-proton-build`,
+      `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/codebuild/acme-platform-proton-templates-proton`,
+    ]);
+    expect(proton.RetiredProtonBuilds.Action).not.toContain("codebuild:CreateProject");
   });
 });
