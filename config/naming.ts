@@ -24,3 +24,23 @@ export function projectBaseName(path: string, override?: string): string {
 export function projectConstructId(path: string): string {
   return path.replace(/\//g, "__");
 }
+
+/**
+ * Prefix of a project's Terraform output names (`<key>_pipeline`), or the `outputPrefix`
+ * override: its construct id with every character but letters, digits and '_' turned into
+ * '_'. Two paths can share it ("acme/web-site", "acme/web_site"); the config refuses such a
+ * pair in one stack.
+ */
+export function projectOutputKey(path: string, override?: string): string {
+  return override ?? projectConstructId(path).replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** Name of a project's pipeline and of its build project (they share it). */
+export function projectResourceName(base: string): string {
+  return awsName(base, "", 100);
+}
+
+/** Name of a project's merge-request CI project. */
+export function projectCiName(base: string): string {
+  return awsName(base, "ci", 100);
+}

@@ -1,4 +1,4 @@
-import { problems, rawConfig, rawProject } from "../helpers";
+import { problems, rawConfig, rawProject, synthAll } from "../helpers";
 
 /** Each case: the raw config, and the one problem line expected (path, value, fix). */
 const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -135,7 +135,12 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "two projects with the same AWS names",
     rawConfig({ projects: [rawProject({ path: "a/b-c" }), rawProject({ path: "a-b/c" })] }),
-    /^projects\[1\]\.name: the AWS resource names of "a-b\/c" would be "a-b-c", the same as projects\[0\]'s; give one of them a distinct `name`$/,
+    /^projects\[1\]\.name: the AWS resource names of "a-b\/c" would be "a-b-c", the same as projects\[0\]'s \("a\/b-c"\); give one of them a distinct `name`$/,
+  ],
+  [
+    "an output prefix Terraform would not take",
+    rawConfig({ projects: [rawProject({ outputPrefix: "9lives" })] }),
+    /^projects\[0\]\.outputPrefix: must be 1-100 letters, digits or '_', not starting with a digit \(got string "9lives"\); correct the value$/,
   ],
   [
     "same project twice",
@@ -166,5 +171,70 @@ describe("bad input gives one clear error naming field, value and fix", () => {
   test("YAML syntax errors name the line", () => {
     const { parseConfig } = jest.requireActual("../../config/load");
     expect(() => parseConfig("name: [unclosed\n", "delivery.yaml")).toThrow(/YAML syntax: .*line 2/);
+  });
+});
+
+describe("two projects that would share a GitLab project, a construct id, output names or an AWS name are refused, naming both", () => {
+  const pair = (a: Record<string, unknown>, b: Record<string, unknown>) => problems(rawConfig({ projects: [rawProject(a), rawProject(b)] }));
+
+  test("paths that differ only by letter case are the same GitLab project", () => {
+    expect(pair({ path: "Acme/Web-Site" }, { path: "acme/web-site" })).toEqual([
+      'projects[1].path: "acme/web-site" and projects[0].path "Acme/Web-Site" differ only by letter case, and GitLab compares paths without case: they are the same project; list it once',
+    ]);
+  });
+
+  test("paths that give the same output names in one stack (one's outputs would replace the other's)", () => {
+    expect(pair({ path: "acme/web_site" }, { path: "acme/web-site" })).toEqual([
+      'projects[1].path: "acme/web-site" and projects[0].path "acme/web_site" would share the output names "acme__web_site_*" in the stack "acme-delivery-acme" (every character but letters, digits and \'_\' becomes \'_\'), so one project\'s outputs would replace the other\'s; set `outputPrefix` on one of them (only its output names change)',
+    ]);
+  });
+
+  test("an outputPrefix that takes another project's output names", () => {
+    expect(pair({ path: "acme/web_site" }, { path: "acme/site", outputPrefix: "acme__web_site" })).toEqual([
+      'projects[1].outputPrefix: "acme/site" and projects[0].path "acme/web_site" would share the output names "acme__web_site_*" in the stack "acme-delivery-acme", so one project\'s outputs would replace the other\'s; set `outputPrefix` on one of them (only its output names change)',
+    ]);
+  });
+
+  test("outputPrefix separates them, and renames only that project's outputs", () => {
+    const raw = rawConfig({ projects: [rawProject({ path: "acme/web_site" }), rawProject({ path: "acme/web-site", outputPrefix: "acme__web_dash_site" })] });
+    expect(problems(raw)).toEqual([]);
+    const { stacks } = synthAll(raw);
+    const { json } = stacks["acme-delivery-acme"];
+    expect(json.output.acme__web_site_pipeline.value).toBe("acme-web_site");
+    expect(json.output.acme__web_dash_site_pipeline.value).toBe("acme-web-site");
+    // Resource addresses still come from the paths: the same as without outputPrefix.
+    expect(Object.keys(json.resource.aws_codepipeline).sort()).toEqual(["acme__web-site_Pipeline_CF6D1AD2", "acme__web_site_Pipeline_53E5437E"]);
+  });
+
+  test("paths that give the same construct id in one stack", () => {
+    expect(pair({ path: "acme/b_/c" }, { path: "acme/b/_c" })).toEqual([
+      'projects[1].path: "acme/b/_c" and projects[0].path "acme/b_/c" would share the construct id "acme__b___c" (\'/\' becomes "__"), and so their resource addresses, in the stack "acme-delivery-acme"; give one of them a stack of its own with `stack: <name>`',
+    ]);
+  });
+
+  test("the same output names in two stacks are no collision, and both projects keep their outputs", () => {
+    const raw = rawConfig({ projects: [rawProject({ path: "acme/web_site" }), rawProject({ path: "acme/web-site", stack: "web" })] });
+    expect(problems(raw)).toEqual([]);
+    const { stacks } = synthAll(raw);
+    expect(stacks["acme-delivery-acme"].json.output.acme__web_site_pipeline.value).toBe("acme-web_site");
+    expect(stacks["acme-delivery-web"].json.output.acme__web_site_pipeline.value).toBe("acme-web-site");
+  });
+
+  test("a project whose build would take another's merge-request CI project name", () => {
+    expect(pair({ path: "acme/app", ci: {} }, { path: "acme/app-ci" })).toEqual([
+      'projects[1].name: the CodeBuild project name "acme-app-ci" of "acme/app-ci" (its build project) is also the name of projects[0]\'s merge-request CI project ("acme/app"); give one of them a distinct `name`',
+    ]);
+  });
+
+  test("an adopted pipeline named like another project's pipeline", () => {
+    const adopt = {
+      name: "acme-app",
+      roleName: "r",
+      artifactBucket: "codepipeline-eu-west-1-123456789012",
+      stages: [{ name: "Deploy", actions: [{ name: "Deploy", actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" } }] }],
+    };
+    expect(pair({ path: "acme/app" }, { path: "acme/legacy", mode: "adopt", pipeline: { adopt } })).toEqual([
+      'projects[1].pipeline.adopt.name: the pipeline name "acme-app" of "acme/legacy" (its adopted pipeline) is also the name of projects[0]\'s pipeline ("acme/app"); give projects[0] a distinct `name`',
+    ]);
   });
 });

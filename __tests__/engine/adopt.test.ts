@@ -13,7 +13,9 @@ import { only, synth } from "../helpers";
 
 const { engine, describeEngine } = offlineEngine("adopting a pipeline");
 
-const ROLE = "AWSCodePipelineServiceRole-eu-west-1-storefront-release";
+// A role the console made: under the IAM path /service-role/, as the example names it.
+const ROLE_NAME = "AWSCodePipelineServiceRole-eu-west-1-storefront-release";
+const ROLE = `service-role/${ROLE_NAME}`;
 const BUCKET = "codepipeline-eu-west-1-123456789012";
 
 function existingPipelineState(name: string) {
@@ -132,7 +134,7 @@ describeEngine("adopting an existing pipeline on the real engine", () => {
       OutputArtifactFormat: "CODE_ZIP",
     });
     expect(after.stage[0].action[0].output_artifacts).toEqual(["SourceArtifact"]);
-    expect(after.role_arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${ROLE}`);
+    expect(after.role_arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/service-role/AWSCodePipelineServiceRole-eu-west-1-storefront-release`);
     expect(after.artifact_store).toEqual([
       {
         encryption_key: [{ id: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", type: "KMS" }],
@@ -141,5 +143,43 @@ describeEngine("adopting an existing pipeline on the real engine", () => {
         type: "S3",
       },
     ]);
+  });
+
+  test("the role keeps its /service-role/ path on the pipeline; its inline policy goes to the role's bare name", () => {
+    const r = plan("AVAILABLE", existingPipelineState(pipeline));
+    expect(r.errors).toBe("");
+    const change = r.plan!.resource_changes.find((c: any) => c.type === "aws_codepipeline");
+    expect(change.change.before.role_arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/service-role/${ROLE_NAME}`);
+    expect(change.change.after.role_arn).toBe(change.change.before.role_arn);
+    const policy = r.plan!.resource_changes.filter((c: any) => c.type === "aws_iam_role_policy");
+    expect(policy.map((c: any) => [c.change.actions, c.change.after.name, c.change.after.role])).toEqual([[["create"], "gitlab-aws-delivery", ROLE_NAME]]);
+  });
+});
+
+describeEngine("an adopted pipeline's role given by ARN, on the real engine", () => {
+  const raw = parse(readFileSync(join(__dirname, "..", "..", "examples", "adopt-pipeline.yaml"), "utf8"));
+  const dir = mkdtempSync(join(tmpdir(), "delivery-adopt-arn-"));
+  const planWithRole = (roleArn: string) => {
+    raw.projects[0].pipeline.adopt.roleName = roleArn;
+    const { json, shared } = synth(raw);
+    const stacks = { "acme-legacy-shared": shared.json, "acme-legacy-acme": json };
+    return runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: "AVAILABLE" }), join(dir, roleArn.split(":")[4]), {
+      priorState: existingPipelineState(only(json, "aws_codepipeline").name),
+    });
+  };
+
+  test("in the stack's account: the pipeline keeps that ARN", () => {
+    const r = planWithRole(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${ROLE}`);
+    expect(r.errors).toBe("");
+    const change = r.plan!.resource_changes.find((c: any) => c.type === "aws_codepipeline");
+    expect(change.change.after.role_arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:role/service-role/${ROLE_NAME}`);
+  });
+
+  test("in another account: the plan fails, naming both accounts", () => {
+    const r = planWithRole(`arn:aws:iam::210987654321:role/${ROLE}`);
+    expect(r.errors).toContain("Resource precondition failed");
+    expect(r.errors.replace(/\s+/g, " ")).toContain(
+      `The existing role arn:aws:iam::210987654321:role/service-role/${ROLE_NAME} is in account 210987654321, but this stack deploys to account ${FAKE_ACCOUNT_ID}; a service role serves its own account only: name the role of account ${FAKE_ACCOUNT_ID}.`,
+    );
   });
 });

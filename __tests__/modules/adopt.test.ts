@@ -1,4 +1,9 @@
-import { byPath, connectionArnRef, only, problems, rawConfig, rawProject, statements, synth } from "../helpers";
+import { stringify } from "yaml";
+import { parseConfig } from "../../config/load";
+import { show } from "../../config/show";
+import { byPath, connectionArnRef, NOW, only, problems, rawConfig, rawProject, statements, synth } from "../helpers";
+
+const warnings = (raw: Record<string, unknown>) => parseConfig(stringify(raw), "delivery.yaml", NOW).warnings;
 
 const adopt = {
   name: "storefront-release",
@@ -27,10 +32,10 @@ describe("adopting an existing pipeline", () => {
   const pipeline = only(json, "aws_codepipeline");
   const status = `data.aws_codestarconnections_connection.${only(json, "aws_codestarconnections_connection", "data").name}.connection_status`;
 
-  test("imports it by name once the connection is AVAILABLE (Terraform >= 1.7 for_each on import)", () => {
+  test("imports it by name once the connection has left PENDING (Terraform >= 1.7 for_each on import)", () => {
     expect(json.import).toEqual([
       {
-        for_each: `\${(${status} == "AVAILABLE") ? toset(["storefront-release"]) : toset([])}`,
+        for_each: `\${(${status} != "PENDING") ? toset(["storefront-release"]) : toset([])}`,
         to: `aws_codepipeline.${pipeline.name}[0]`,
         id: "${each.value}",
       },
@@ -84,12 +89,96 @@ describe("adopting an existing pipeline", () => {
     ]);
   });
 
-  test("a role given as an ARN, or no stages, are refused", () => {
+  test("a user's ARN as the role, or no stages, are refused", () => {
     expect(
-      problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: "arn:aws:iam::123456789012:role/x", stages: [] } } })] })),
+      problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: "arn:aws:iam::123456789012:user/x", stages: [] } } })] })),
     ).toEqual([
-      'projects[0].pipeline.adopt.roleName: must be the name (not the ARN) of the pipeline\'s existing service role (got string "arn:aws:iam::123456789012:role/x"); correct the value',
+      'projects[0].pipeline.adopt.roleName: "arn:aws:iam::123456789012:user/x" is not an IAM role ARN; write the role\'s ARN ("arn:aws:iam::<account>:role/<path/>name") or its name',
       "projects[0].pipeline.adopt.stages: Too small: expected array to have >=1 items (got a list ([])); correct the value",
+    ]);
+  });
+});
+
+describe("the adopted pipeline's role keeps its IAM path", () => {
+  const CONSOLE_ROLE = "AWSCodePipelineServiceRole-eu-west-1-storefront-release";
+  const adopted = (roleName: string) => {
+    const { json } = synth(rawConfig({ projects: [rawProject({ path: "acme/storefront", mode: "adopt", pipeline: { adopt: { ...adopt, roleName } } })] }));
+    return { pipeline: only(json, "aws_codepipeline").body, policy: byPath(json, "aws_iam_role_policy", `${P}/Pipeline/Role/Policy`).body };
+  };
+
+  test("a console-made role, named with its path: the pipeline gets its ARN under /service-role/, the policy its bare name", () => {
+    const { pipeline, policy } = adopted(`service-role/${CONSOLE_ROLE}`);
+    expect(pipeline.role_arn).toBe(`arn:aws:iam::\${data.aws_caller_identity.Account.account_id}:role/service-role/${CONSOLE_ROLE}`);
+    expect(policy.role).toBe(CONSOLE_ROLE);
+    expect(policy.lifecycle).toBeUndefined();
+  });
+
+  test("the path as IAM prints it, with its leading '/', is the same role", () => {
+    expect(adopted(`/service-role/${CONSOLE_ROLE}`).pipeline.role_arn).toBe(
+      `arn:aws:iam::\${data.aws_caller_identity.Account.account_id}:role/service-role/${CONSOLE_ROLE}`,
+    );
+  });
+
+  test("a role ARN is kept as written, and the plan refuses it unless it is in the stack's account", () => {
+    const arn = `arn:aws:iam::210987654321:role/service-role/${CONSOLE_ROLE}`;
+    const { pipeline, policy } = adopted(arn);
+    expect(pipeline.role_arn).toBe(arn);
+    expect(policy.role).toBe(CONSOLE_ROLE);
+    expect(policy.lifecycle).toEqual({
+      precondition: [
+        {
+          condition: '${(data.aws_caller_identity.Account.account_id == "210987654321")}',
+          error_message: `The existing role ${arn} is in account 210987654321, but this stack deploys to account \${data.aws_caller_identity.Account.account_id}; a service role serves its own account only: name the role of account \${data.aws_caller_identity.Account.account_id}.`,
+        },
+      ],
+    });
+  });
+
+  test("a console role's name without its path gets a warning with the fix", () => {
+    const raw = rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: CONSOLE_ROLE } } })] });
+    expect(warnings(raw)).toEqual([
+      {
+        path: "projects[0].pipeline.adopt.roleName",
+        message: `"${CONSOLE_ROLE}" has no path, but the console creates its AWSCodePipelineServiceRole-… roles under /service-role/; if the role's ARN ends in ":role/service-role/${CONSOLE_ROLE}", write "service-role/${CONSOLE_ROLE}" (or the ARN), or the pipeline would point at a role that does not exist`,
+      },
+    ]);
+    expect(warnings(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: `service-role/${CONSOLE_ROLE}` } } })] }))).toEqual([]);
+  });
+
+  const refused: Array<[string, string, string]> = [
+    [
+      "a name with a space",
+      "service-role/my role",
+      'has the role name "my role", which IAM does not allow (1-64 letters, digits and + = , . @ _ -); write the name the IAM console shows',
+    ],
+    [
+      "a name over 64 characters",
+      `service-role/${"r".repeat(65)}`,
+      `has the role name "${"r".repeat(65)}", which IAM does not allow (1-64 letters, digits and + = , . @ _ -); write the name the IAM console shows`,
+    ],
+    ["an empty name", "", 'is empty; write the role\'s name, after its path if it has one ("service-role/<name>"), or its ARN'],
+    ["a path without a name", "service-role/", 'ends with "/", so it names a path but no role; add the role\'s name after it ("service-role/<name>")'],
+    ["an empty path segment", `service-role//${CONSOLE_ROLE}`, `has an empty path segment ("//"); write "service-role/${CONSOLE_ROLE}"`],
+    [
+      "a path segment IAM names do not use",
+      `team:a/${CONSOLE_ROLE}`,
+      'has the path segment "team:a", which this tool does not accept (letters, digits and + = , . @ _ -); write the path the role\'s ARN shows',
+    ],
+    ["a path over 512 characters", `${"p/".repeat(300)}x`, "has a path of 601 characters, but IAM allows 512; write the role's own path"],
+    [
+      "an ARN whose account is not 12 digits",
+      "arn:aws:iam::12345:role/x",
+      'has the account "12345", which is not 12 digits; copy the role\'s ARN from its page in the IAM console',
+    ],
+    [
+      "an ARN of the China partition",
+      "arn:aws-cn:iam::123456789012:role/x",
+      'is an ARN of the "aws-cn" partition, where CodeConnections is not offered; name a role of the "aws" partition',
+    ],
+  ];
+  test.each(refused)("refuses %s, naming the key, the value and the fix", (_title, roleName, problem) => {
+    expect(problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName } } })] }))).toEqual([
+      `projects[0].pipeline.adopt.roleName: ${show(roleName)} ${problem}`,
     ]);
   });
 });

@@ -1,8 +1,9 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { TerraformStack } from "cdktf";
+import { Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { parseRoleReference, RoleReference } from "./role-reference";
 
 export interface ServiceRoleProps {
   /** Role name (at most 64 characters). */
@@ -14,8 +15,11 @@ export interface ServiceRoleProps {
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
-   * Add the grants to this existing role (by name) instead of creating one: for adopted
-   * pipelines, whose own role keeps what their other stages need.
+   * Add the grants to this existing role instead of creating one: for adopted pipelines,
+   * whose own role keeps what their other stages need. Its name, with its IAM path when that
+   * is not "/" (`service-role/AWSCodePipelineServiceRole-eu-west-1-app`: the console's
+   * roles live under /service-role/), or its ARN; a role named by ARN must be in the stack's
+   * account (a plan-time precondition says so otherwise).
    * @default - a new role
    */
   readonly existingRoleName?: string;
@@ -52,9 +56,26 @@ export class ServiceRole extends Construct {
     super(scope, id);
     this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: [] });
     if (props.existingRoleName) {
+      const existing = this.existingRole(props.existingRoleName);
+      const accountId = existing.accountId ?? props.accountId;
       // Connections are not offered in the China and GovCloud partitions, so "aws" it is.
-      this.arn = `arn:aws:iam::${props.accountId}:role/${props.existingRoleName}`;
-      new IamRolePolicy(this, "Policy", { name: "gitlab-aws-delivery", role: props.existingRoleName, policy: this.policyDocument.json });
+      this.arn = `arn:aws:iam::${accountId}:role${existing.path}${existing.name}`;
+      new IamRolePolicy(this, "Policy", {
+        name: "gitlab-aws-delivery",
+        // PutRolePolicy takes the role's name alone; the path is only part of its ARN.
+        role: existing.name,
+        policy: this.policyDocument.json,
+        lifecycle: existing.accountId
+          ? {
+              precondition: [
+                {
+                  condition: Op.eq(props.accountId, existing.accountId),
+                  errorMessage: `The existing role ${this.arn} is in account ${existing.accountId}, but this stack deploys to account ${props.accountId}; a service role serves its own account only: name the role of account ${props.accountId}.`,
+                },
+              ],
+            }
+          : undefined,
+      });
       return;
     }
     const trust = trustPolicy(this, props.service, props.accountId, props.sourceAccountCondition ?? true);
@@ -69,6 +90,15 @@ export class ServiceRole extends Construct {
       role: this.role.id,
       policy: this.policyDocument.json,
     });
+  }
+
+  /** The role an adopted pipeline keeps, read from its name, path-qualified name or ARN. */
+  private existingRole(text: string): RoleReference {
+    // A token (a role made elsewhere in the app) is taken as a name without path.
+    if (Token.isUnresolved(text)) return { name: text, path: "/" };
+    const role = parseRoleReference(text);
+    if ("problem" in role) throw new Error(`${this.node.path}: existingRoleName ${JSON.stringify(text)} ${role.problem}`);
+    return role;
   }
 
   addGrant(grant: Grant): void {
