@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
+import { TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
+import { ArtifactStore } from "../../modules/artifact-store/artifact-store";
+import { DeployToken } from "../../modules/deploy-token/deploy-token";
+import { GitlabProject } from "../../modules/gitlab-project/gitlab-project";
+import { DeliveryEnvironments, EnvironmentProps } from "../../modules/pipeline/environments";
 import { checkStack } from "../../policy";
 import { byPath, only, problems, rawConfig, rawProject, statements, synth } from "../helpers";
 
@@ -190,12 +196,60 @@ describe("same-account CloudFormation deploy", () => {
     expect(deploy.role_arn).toBeUndefined();
     expect(deploy.configuration.TemplateConfiguration).toBe("template_configuration_prod::template-configuration.json");
     expect(deploy.configuration.Capabilities).toBeUndefined();
+    expect(deploy.configuration.ParameterOverrides).toBeUndefined();
     expect(stamp.configuration.EnvironmentVariables).toBe(TRACE);
   });
 
-  test("the pipeline role may run this stack and pass its role to CloudFormation only", () => {
+  test("the environment's variables reach the template as parameter overrides, sorted, and may read pipeline variables (issue 11)", () => {
+    const { json: j } = synth(
+      rawConfig({
+        projects: [
+          rawProject({
+            pipeline: {
+              variables: [{ name: "RELEASE_CHANNEL", default: "stable" }],
+              environments: [{ ...cfn(), variables: { Stage: "prod", Channel: "#{variables.RELEASE_CHANNEL}" } }],
+            },
+          }),
+        ],
+      }),
+    );
+    expect(only(j, "aws_codepipeline").body.stage[2].action[2]).toEqual({
+      name: "Deploy",
+      category: "Deploy",
+      owner: "AWS",
+      provider: "CloudFormation",
+      version: "1",
+      run_order: 2,
+      input_artifacts: ["build_output", "template_configuration_prod"],
+      configuration: {
+        ActionMode: "CREATE_UPDATE",
+        StackName: "checkout-prod",
+        TemplatePath: "build_output::t.yml",
+        TemplateConfiguration: "template_configuration_prod::template-configuration.json",
+        ParameterOverrides: '{"Channel":"#{variables.RELEASE_CHANNEL}","Stage":"prod"}',
+        RoleArn: "arn:aws:iam::123456789012:role/checkout-cloudformation",
+      },
+    });
+  });
+
+  test("the pipeline role may run this stack, set its stack policy (a template configuration's StackPolicy), and pass its role to CloudFormation only", () => {
     const s = statements(json, `${P}/Pipeline/Role/PolicyDocument`);
-    expect(s.DeployStacks.resources).toEqual(["arn:aws:cloudformation:eu-west-1:${data.aws_caller_identity.Account.account_id}:stack/checkout-prod/*"]);
+    expect(s.DeployStacks).toEqual({
+      sid: "DeployStacks",
+      effect: "Allow",
+      actions: [
+        "cloudformation:CreateChangeSet",
+        "cloudformation:CreateStack",
+        "cloudformation:DeleteChangeSet",
+        "cloudformation:DescribeChangeSet",
+        "cloudformation:DescribeStackEvents",
+        "cloudformation:DescribeStacks",
+        "cloudformation:ExecuteChangeSet",
+        "cloudformation:SetStackPolicy",
+        "cloudformation:UpdateStack",
+      ],
+      resources: ["arn:aws:cloudformation:eu-west-1:${data.aws_caller_identity.Account.account_id}:stack/checkout-prod/*"],
+    });
     expect(s.PassStackRoles).toEqual({
       sid: "PassStackRoles",
       effect: "Allow",
@@ -276,8 +330,26 @@ describe("environment configuration errors", () => {
       }),
       'projects[0].pipeline.environments[0].deploy.cloudformation.executionRoleArn: "arn:aws:iam::123456789012:role/r" is in account 123456789012, but the stack is deployed in account 210987654321 (roleArn); CloudFormation there can only use a role of that account: name an execution role in 210987654321',
     ],
+    [
+      env({
+        variables: { DB_HOST: "db.internal" },
+        deploy: { cloudformation: { stackName: "s", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/r" } },
+      }),
+      'projects[0].pipeline.environments[0].variables.DB_HOST: "DB_HOST" is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables to the template as parameters; rename it to the template\'s parameter, e.g. "DbHost"',
+    ],
+    [
+      env({
+        variables: { Banner: "x".repeat(990) },
+        deploy: { cloudformation: { stackName: "s", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/r" } },
+      }),
+      "projects[0].pipeline.environments[0].variables: a CloudFormation deploy passes these variables as ParameterOverrides, here 1003 characters of JSON, over CodePipeline's 1000-character limit for an action setting; keep the long values in the template configuration file (deploy.cloudformation.parametersPath)",
+    ],
   ])("%#", (raw, expected) => {
     expect(problems(raw)).toEqual([expected]);
+  });
+
+  test("a CodeBuild deploy keeps variable names with '_' (they are environment variables there)", () => {
+    expect(problems(env({ variables: { DB_HOST: "db.internal" }, deploy: { codebuild: { buildspec: "a.yml" } } }))).toEqual([]);
   });
 
   test("an environment listed twice", () => {
@@ -285,5 +357,42 @@ describe("environment configuration errors", () => {
     expect(problems(rawConfig({ projects: [rawProject({ pipeline: { environments: [e, e] } })] }))).toEqual([
       'projects[0].pipeline.environments[1].name: "dev" is listed twice; give each environment its own name',
     ]);
+  });
+});
+
+describe("DeliveryEnvironments, called as a library", () => {
+  function environments(env: EnvironmentProps): DeliveryEnvironments {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const artifactStore = new ArtifactStore(stack, "ArtifactStore", { bucketPrefix: "acme", keyAlias: "alias/acme", accountId: "123456789012" });
+    const project = new GitlabProject(stack, "GitlabProject", { path: "acme/app" });
+    const deployToken = new DeployToken(stack, "DeployToken", {
+      project,
+      secretName: "acme/app/token",
+      kmsKeyArn: artifactStore.key.arn,
+      expiresAt: "2027-06-30",
+    });
+    return new DeliveryEnvironments(stack, "Environments", {
+      name: "acme-app",
+      accountId: "123456789012",
+      region: "eu-west-1",
+      projectPath: "acme/app",
+      artifactStore,
+      deployToken,
+      buildOutput: "build_output",
+      environments: [env],
+    });
+  }
+  const cloudformation = { stackName: "app-prod", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/cfn" };
+
+  test("refuses a CloudFormation variable that no template parameter can be named", () => {
+    expect(() => environments({ name: "prod", variables: { DB_HOST: "db" }, cloudformation })).toThrow(
+      'test/Environments: environment prod: variable "DB_HOST" is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters',
+    );
+  });
+
+  test("passes CloudFormation variables as ParameterOverrides", () => {
+    const [, , deploy] = environments({ name: "prod", variables: { DbHost: "db", Stage: "prod" }, cloudformation }).stages[0]
+      .action as CodepipelineStageAction[];
+    expect(deploy.configuration?.ParameterOverrides).toBe('{"DbHost":"db","Stage":"prod"}');
   });
 });

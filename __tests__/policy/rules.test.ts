@@ -1,7 +1,7 @@
 import { checkStack, RULES, StackJson } from "../../policy";
 import { rawConfig, rawProject, synth } from "../helpers";
 
-/** A clean app using every feature the rules look at (CLONE_REF, privileged with a reason, key policies, a topic). */
+/** A clean app using every feature the rules look at (CLONE_REF, privileged with a reason, merge-request CI privileged by its own opt-in, key policies, a topic). */
 const crossAccountProd = {
   name: "prod",
   roleArn: "arn:aws:iam::210987654321:role/deployer",
@@ -11,6 +11,7 @@ const app = synth(
   rawConfig({
     projects: [
       rawProject({
+        ci: { privileged: true, privilegedReason: "runs integration tests against Docker" },
         pipeline: {
           artifactFormat: "CODEBUILD_CLONE_REF",
           build: { privileged: true, privilegedReason: "builds Docker images" },
@@ -39,6 +40,12 @@ const rolePolicy = (s: StackJson): StackJson => {
   return s.data.aws_iam_policy_document[name];
 };
 
+/** The merge-request CI project (built from the GitLab source, started by a webhook). */
+const ciName = (s: StackJson): string => Object.keys(s.resource.aws_codebuild_project).find((n) => n.includes("MergeRequestCi"))!;
+/** What issue 11's merge-request CI looked like: the pipeline build's privileged mode and reason, inherited. */
+const inheritPrivileged = (s: StackJson) =>
+  (s.resource.aws_codebuild_project[ciName(s)].description = "Merge-request CI of the GitLab repository. Privileged because: builds Docker images");
+
 /** Rule id → a change that breaks it, and the address the finding must name. */
 const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]> = {
   "GAD-KMS-1": [(s) => delete first(s, "aws_codepipeline").artifact_store[0].encryption_key, (s) => `aws_codepipeline.${firstName(s, "aws_codepipeline")}`],
@@ -58,6 +65,7 @@ const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]>
     (s) =>
       `aws_codebuild_project.${Object.keys(s.resource.aws_codebuild_project).find((n) => s.resource.aws_codebuild_project[n].environment.privileged_mode)}`,
   ],
+  "GAD-CB-5": [inheritPrivileged, (s) => `aws_codebuild_project.${ciName(s)}`],
   "GAD-S3-1": [(s) => (first(s, "aws_s3_bucket_public_access_block").restrict_public_buckets = false), (s) => `aws_s3_bucket.${firstName(s, "aws_s3_bucket")}`],
   "GAD-S3-2": [
     (s) => (first(s, "aws_s3_bucket_versioning").versioning_configuration.status = "Suspended"),
@@ -172,6 +180,37 @@ describe("policy rules", () => {
 
   test("a * resource is accepted for an action AWS authorizes only on *", () => {
     const stack = broken((s) => rolePolicy(s).statement.push({ sid: "Who", effect: "Allow", actions: ["sts:GetCallerIdentity"], resources: ["*"] }));
+    expect(checkStack(stack)).toEqual([]);
+  });
+});
+
+describe("GAD-CB-5: merge-request CI privileged only by its own opt-in", () => {
+  test("names the CI project that inherited the pipeline build's privileged mode (issue 11), and nothing else", () => {
+    const stack = broken(inheritPrivileged);
+    expect(checkStack(stack).map((f) => [f.rule, f.address, f.message, f.fix])).toEqual([
+      [
+        "GAD-CB-5",
+        `aws_codebuild_project.${ciName(stack)}`,
+        "merge-request CI runs privileged without its own opt-in: code from any merge request gets root on the build host (the Docker daemon)",
+        "set ci.privileged: false, or opt in with ci.privileged: true and ci.privilegedReason (merge requests never inherit pipeline.build.privileged)",
+      ],
+    ]);
+  });
+
+  test("recognizes merge-request CI by its webhook too, whatever its source type", () => {
+    const stack = broken((s) => {
+      inheritPrivileged(s);
+      s.resource.aws_codebuild_project[ciName(s)].source.type = "S3";
+    });
+    expect(checkStack(stack).map((f) => [f.rule, f.address])).toEqual([["GAD-CB-5", `aws_codebuild_project.${ciName(stack)}`]]);
+  });
+
+  test("leaves unprivileged CI and privileged pipeline builds alone", () => {
+    const stack = broken((s) => {
+      const ci = s.resource.aws_codebuild_project[ciName(s)];
+      ci.environment.privileged_mode = false;
+      ci.description = "Merge-request CI of the GitLab repository";
+    });
     expect(checkStack(stack)).toEqual([]);
   });
 });

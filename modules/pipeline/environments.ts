@@ -1,4 +1,5 @@
 import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsName } from "../../config/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
@@ -24,10 +25,22 @@ export function actionVariables(variables: Record<string, string> = {}): string 
   return JSON.stringify([...own, ...TRACE]);
 }
 
+/** CloudFormation's template parameter names: letters and digits only. */
+const PARAMETER_NAME = /^[A-Za-z0-9]+$/;
+
 export interface EnvironmentProps {
   readonly name: string;
   /** @default - on for prod and production */
   readonly approval?: boolean;
+  /**
+   * Plain-text values of the deploy, resolved when its action runs (so they may read
+   * `#{variables.NAME}`). A CodeBuild deploy gets them as environment variables; a
+   * CloudFormation deploy as template parameters (the action's ParameterOverrides, which win
+   * over the template configuration file's Parameters), so there the names are letters and
+   * digits only.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/continuous-delivery-codepipeline-action-reference.html
+   * @default {}
+   */
   readonly variables?: Record<string, string>;
   /**
    * A role in another account. The CloudFormation action runs as it (so the stack lands in
@@ -117,6 +130,7 @@ export class DeliveryEnvironments extends Construct {
         });
       } else if (env.cloudformation) {
         const cfn = env.cloudformation;
+        const parameters = this.parameterOverrides(env);
         if (env.roleArn) this.crossAccountRoles.push(env.roleArn);
         else this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
         const stamped = `template_configuration_${env.name.replace(/-/g, "_")}`;
@@ -149,6 +163,8 @@ export class DeliveryEnvironments extends Construct {
             TemplatePath: `${props.buildOutput}::${cfn.templatePath}`,
             // The stamped copy of the environment's file: its parameters plus the commit tags.
             TemplateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
+            // The environment's variables, over the file's Parameters.
+            ...(parameters ? { ParameterOverrides: parameters } : {}),
             ...(cfn.capabilities?.length ? { Capabilities: cfn.capabilities.join(",") } : {}),
             RoleArn: cfn.executionRoleArn,
           },
@@ -156,6 +172,18 @@ export class DeliveryEnvironments extends Construct {
       }
       this.stages.push({ name: `Deploy-${env.name}`, action: actions });
     }
+  }
+
+  /** A CloudFormation deploy's variables as its ParameterOverrides (sorted JSON), if it has any. */
+  private parameterOverrides(env: EnvironmentProps): string | undefined {
+    const entries = Object.entries(env.variables ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const invalid = entries.map(([name]) => name).find((name) => !Token.isUnresolved(name) && !PARAMETER_NAME.test(name));
+    if (invalid !== undefined) {
+      throw new Error(
+        `${this.node.path}: environment ${env.name}: variable ${JSON.stringify(invalid)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters`,
+      );
+    }
+    return entries.length > 0 ? JSON.stringify(Object.fromEntries(entries)) : undefined;
   }
 
   /** One small build per pipeline writes the commit tags of all its CloudFormation deploys. */
@@ -197,6 +225,8 @@ export class DeliveryEnvironments extends Construct {
           "cloudformation:DescribeStackEvents",
           "cloudformation:DescribeStacks",
           "cloudformation:ExecuteChangeSet",
+          // A template configuration file may carry a StackPolicy, which the action sets.
+          "cloudformation:SetStackPolicy",
           "cloudformation:UpdateStack",
         ],
         resources: this.stacks.map((s) => `arn:aws:cloudformation:${this.props.region}:${this.props.accountId}:stack/${s.stackName}/*`),

@@ -1,8 +1,27 @@
+import { PRIVILEGED_MARK } from "../../modules/build/build-project";
+import { PRIVILEGED_CI_PURPOSE } from "../../modules/build/merge-request-ci";
 import { blocks } from "../refs";
-import { Rule } from "../types";
+import { Rule, StackJson } from "../types";
 
-/** What the build module writes into a privileged project's description, with the config's reason. */
-export const PRIVILEGED_MARK = "Privileged because: ";
+/** Source types of a CodeBuild project that builds a GitLab repository itself (merge-request CI), not a pipeline's artifact. */
+const GITLAB_SOURCES = ["GITLAB", "GITLAB_SELF_MANAGED"];
+
+/**
+ * Addresses of the projects that build merge requests: built from the GitLab source, or
+ * started by a webhook (which names its project by name or by reference).
+ */
+function mergeRequestProjects(stack: StackJson): Set<string> {
+  const projects = blocks(stack, "aws_codebuild_project");
+  const hooked = blocks(stack, "aws_codebuild_webhook").map(([, w]) => String(w.project_name ?? ""));
+  return new Set(
+    projects
+      .filter(([address, p]) => {
+        const ref = new RegExp(`^\\$\\{${address.replace(/\./g, "\\.")}(\\[\\d+\\])?\\.name\\}$`);
+        return GITLAB_SOURCES.includes(p.source?.type) || hooked.some((name) => name === p.name || ref.test(name));
+      })
+      .map(([address]) => address),
+  );
+}
 
 export const codebuildRules: Rule[] = [
   {
@@ -30,5 +49,21 @@ export const codebuildRules: Rule[] = [
           message: "privileged_mode is on without a recorded reason",
           fix: "turn privileged off, or set build.privileged: true with build.privilegedReason in the config",
         })),
+  },
+  {
+    id: "GAD-CB-5",
+    title: "Merge-request CI privileged only by its own opt-in, never inherited from the pipeline build",
+    check: (stack) => {
+      const ci = mergeRequestProjects(stack);
+      return blocks(stack, "aws_codebuild_project")
+        .filter(([address, p]) => ci.has(address) && p.environment?.privileged_mode === true)
+        .filter(([, p]) => !String(p.description ?? "").startsWith(`${PRIVILEGED_CI_PURPOSE}. ${PRIVILEGED_MARK}`))
+        .map(([address]) => ({
+          rule: "GAD-CB-5",
+          address,
+          message: "merge-request CI runs privileged without its own opt-in: code from any merge request gets root on the build host (the Docker daemon)",
+          fix: "set ci.privileged: false, or opt in with ci.privileged: true and ci.privilegedReason (merge requests never inherit pipeline.build.privileged)",
+        }));
+    },
   },
 ];
