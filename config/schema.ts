@@ -5,6 +5,7 @@ import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
 import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-schema";
 import { stateSchema } from "./state-schema";
+import { parseRoleReference } from "../modules/iam/role-reference";
 
 /*
  * The one place the configuration's shape is defined. `schema/delivery.schema.json` is
@@ -83,6 +84,19 @@ const envVarName = z.string().superRefine((name, ctx) => {
   }
 });
 
+/** `privileged: true` needs a `privilegedReason`, which the CodeBuild project records. */
+function privilegedNeedsReason(why: string, example: string) {
+  return (o: { privileged?: boolean; privilegedReason?: string }, ctx: z.RefinementCtx): void => {
+    if (o.privileged && !o.privilegedReason) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["privilegedReason"],
+        message: `is required with privileged: true; say why ${why} (e.g. ${show(example)}), or set privileged: false`,
+      });
+    }
+  };
+}
+
 const build = z
   .strictObject({
     image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
@@ -104,15 +118,7 @@ const build = z
       .describe("Why the build must be privileged; required with privileged: true, recorded on the project"),
     timeoutMinutes: z.number().int().min(5).max(2160).default(60),
   })
-  .superRefine((b, ctx) => {
-    if (b.privileged && !b.privilegedReason) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["privilegedReason"],
-        message: 'is required with privileged: true; say why the build needs root on its host (e.g. "builds Docker images"), or set privileged: false',
-      });
-    }
-  });
+  .superRefine(privilegedNeedsReason("the build needs root on its host", "builds Docker images"));
 
 /** A stage of an existing pipeline, as `aws codepipeline get-pipeline` prints it. */
 const keptAction = z.strictObject({
@@ -150,8 +156,13 @@ const adopt = z.strictObject({
     }),
   roleName: z
     .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, "must be the name (not the ARN) of the pipeline's existing service role")
-    .describe("The pipeline's existing service role, kept; the stack adds UseConnection on the GitLab connection to it"),
+    .describe(
+      "The pipeline's existing service role, kept: its name with its IAM path (service-role/AWSCodePipelineServiceRole-… for a role the console made), or its ARN; the stack adds UseConnection on the GitLab connection to it",
+    )
+    .superRefine((value, ctx) => {
+      const role = parseRoleReference(value);
+      if ("problem" in role) ctx.addIssue({ code: "custom", message: `${show(value)} ${role.problem}` });
+    }),
   artifactBucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be the name of the pipeline's existing artifact bucket")
@@ -180,7 +191,12 @@ const environment = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, "must be 1-20 lowercase letters, digits or '-', starting with a letter"),
     approval: z.boolean().optional().describe("A manual approval before deploying; default: on for prod and production, off elsewhere"),
-    variables: z.record(envVarName, z.string().max(4096)).default({}).describe("Plain-text variables of this environment's deploy"),
+    variables: z
+      .record(envVarName, z.string().max(4096))
+      .default({})
+      .describe(
+        "Plain-text variables of this environment's deploy: a CodeBuild deploy's environment variables, a CloudFormation deploy's template parameters (ParameterOverrides, so names are letters and digits only)",
+      ),
     roleArn: roleArn
       .optional()
       .describe(
@@ -209,6 +225,7 @@ const environment = z
   })
   .superRefine((e, ctx) => {
     const cfn = e.deploy.cloudformation;
+    if (cfn) for (const problem of parameterOverrideProblems(e.variables)) ctx.addIssue({ code: "custom", ...problem });
     // Zod still runs this when a field failed its own check; those ARNs were reported there.
     if (!e.roleArn || !cfn || !ROLE_ARN.test(e.roleArn) || !ROLE_ARN.test(cfn.executionRoleArn)) return;
     const target = accountOf(e.roleArn);
@@ -220,6 +237,40 @@ const environment = z
       });
     }
   });
+
+/** CloudFormation's template parameter names. */
+const CFN_PARAMETER_NAME = /^[A-Za-z0-9]+$/;
+/** CodePipeline's limit on one setting of an action's configuration (ParameterOverrides is one). */
+const ACTION_SETTING_MAX = 1000;
+
+/**
+ * A CloudFormation deploy passes the environment's variables as the action's
+ * ParameterOverrides: each name must be a template parameter name, and their JSON must fit
+ * one action setting.
+ */
+function parameterOverrideProblems(variables: Record<string, string>): Array<{ path: PropertyKey[]; message: string }> {
+  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+  for (const name of Object.keys(variables)) {
+    if (CFN_PARAMETER_NAME.test(name)) continue;
+    const suggestion = name
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + (w === w.toUpperCase() ? w.slice(1).toLowerCase() : w.slice(1)))
+      .join("");
+    problems.push({
+      path: ["variables", name],
+      message: `${show(name)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables to the template as parameters; rename it to the template's parameter${suggestion ? `, e.g. ${show(suggestion)}` : ""}`,
+    });
+  }
+  const length = JSON.stringify(variables).length;
+  if (length > ACTION_SETTING_MAX) {
+    problems.push({
+      path: ["variables"],
+      message: `a CloudFormation deploy passes these variables as ParameterOverrides, here ${length} characters of JSON, over CodePipeline's ${ACTION_SETTING_MAX}-character limit for an action setting; keep the long values in the template configuration file (deploy.cloudformation.parametersPath)`,
+    });
+  }
+  return problems;
+}
 
 /** The 12-digit account of an IAM ARN the schema has already checked. */
 export function accountOf(arn: string): string {
@@ -331,18 +382,32 @@ const deployToken = z.strictObject({
 });
 
 /** Standalone CodeBuild CI on merge requests, reporting its status on GitLab commits. */
-const ci = z.strictObject({
-  events: z
-    .array(z.enum(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED", "PULL_REQUEST_MERGED", "PULL_REQUEST_CLOSED"]))
-    .min(1)
-    .default(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"])
-    .describe("Merge-request events that start a CI build (CodeBuild webhook filter)"),
-  buildspec: z
-    .string()
-    .regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository")
-    .optional()
-    .describe("Buildspec of the CI build; default: the pipeline's build.buildspec"),
-});
+const ci = z
+  .strictObject({
+    events: z
+      .array(z.enum(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED", "PULL_REQUEST_MERGED", "PULL_REQUEST_CLOSED"]))
+      .min(1)
+      .default(["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"])
+      .describe("Merge-request events that start a CI build (CodeBuild webhook filter)"),
+    buildspec: z
+      .string()
+      .regex(/^[^/].*\.ya?ml$/, "must be a relative path to a .yml or .yaml file in the repository")
+      .optional()
+      .describe("Buildspec of the CI build; default: the pipeline's build.buildspec"),
+    privileged: z
+      .boolean()
+      .optional()
+      .describe(
+        "Docker-in-Docker merge-request builds: code from any merge request then gets root on the build host. Default false; never inherited from pipeline.build.privileged",
+      ),
+    privilegedReason: z
+      .string()
+      .min(10)
+      .max(180)
+      .optional()
+      .describe("Why merge-request builds must be privileged; required with privileged: true, recorded on the CI project"),
+  })
+  .superRefine(privilegedNeedsReason("code from any merge request needs root on its build host", "runs integration tests against Docker"));
 
 const project = z
   .strictObject({
@@ -353,6 +418,13 @@ const project = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, "must be 1-40 letters, digits, '-' or '_', starting with a letter or digit")
       .optional()
       .describe("Base of the AWS resource names; default: the path with '/' replaced by '-'"),
+    outputPrefix: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, "must be 1-100 letters, digits or '_', not starting with a digit")
+      .optional()
+      .describe(
+        "Prefix of the project's Terraform output names (<prefix>_pipeline, ...); default: the path with '/' replaced by '__' and every other character but letters, digits and '_' by '_'. Set it when two paths would share those names in a stack (acme/web-site, acme/web_site): only output names change",
+      ),
     stack: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,29}$/, "must be 1-30 lowercase letters, digits or '-', starting with a letter")
@@ -365,7 +437,9 @@ const project = z
     pipeline: pipeline.default(pipeline.parse({})),
     ci: ci.optional().describe("A CodeBuild project built from the repository on merge requests, its status shown on the commit in GitLab"),
     serviceCatalog: serviceCatalogSchema.optional().describe("A Service Catalog portfolio whose products' templates come from this repository"),
-    proton: protonSchema.optional().describe("AWS Proton templates from this repository (AWS ended Proton's support on 2026-10-07: opt-in only)"),
+    proton: protonSchema
+      .optional()
+      .describe("AWS Proton templates moved to Service Catalog: AWS ended Proton on 2026-10-07, so each becomes a product of the serviceCatalog portfolio"),
   })
   .superRefine((p, ctx) => {
     for (const problem of catalogProblems(p)) ctx.addIssue({ code: "custom", ...problem });

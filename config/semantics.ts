@@ -2,9 +2,10 @@ import { show } from "./show";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkCertificate } from "./certificate";
-import { ConfigProblem } from "./errors";
+import { protonNotices } from "./catalog-schema";
+import { ConfigProblem, formatPath } from "./errors";
 import { instanceHost } from "./instance-url";
-import { projectBaseName } from "./naming";
+import { collisionProblems } from "./collisions";
 import { connectionRegionProblem, REGION_PATTERN } from "./regions";
 import { DeliveryConfig } from "./schema";
 import { stackKey } from "../stacks/partition";
@@ -33,8 +34,6 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
   }
 
   const today = now.toISOString().slice(0, 10);
-  const seenPaths = new Map<string, number>();
-  const seenNames = new Map<string, number>();
   config.projects.forEach((project, i) => {
     const expiresAt = project.deployToken.expiresAt;
     const at = `projects[${i}].deployToken.expiresAt`;
@@ -50,25 +49,25 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
       warnings.push({ path: at, message: `the deploy token expires in under 30 days (${expiresAt}); plan its renewal` });
     }
 
-    const key = project.path.toLowerCase();
-    const earlier = seenPaths.get(key);
-    if (earlier !== undefined) {
-      errors.push({
-        path: `projects[${i}].path`,
-        message: `${show(project.path)} is already listed as projects[${earlier}]; list each project once`,
+    const roleName = project.pipeline.adopt?.roleName;
+    if (roleName?.startsWith("AWSCodePipelineServiceRole-")) {
+      warnings.push({
+        path: `projects[${i}].pipeline.adopt.roleName`,
+        message: `${show(roleName)} has no path, but the console creates its AWSCodePipelineServiceRole-… roles under /service-role/; if the role's ARN ends in ":role/service-role/${roleName}", write "service-role/${roleName}" (or the ARN), or the pipeline would point at a role that does not exist`,
       });
     }
-    seenPaths.set(key, i);
 
-    const name = projectBaseName(project.path, project.name).toLowerCase();
-    const sameName = seenNames.get(name);
-    if (sameName !== undefined && earlier === undefined) {
-      errors.push({
-        path: `projects[${i}].name`,
-        message: `the AWS resource names of ${show(project.path)} would be ${show(name)}, the same as projects[${sameName}]'s; give one of them a distinct \`name\``,
+    // Merge requests no longer inherit the pipeline build's privileged mode: say so to whoever relied on it.
+    if (project.ci && project.ci.privileged === undefined && project.pipeline.build.privileged) {
+      warnings.push({
+        path: `projects[${i}].ci.privileged`,
+        message:
+          "is not set, so merge-request builds run unprivileged although pipeline.build.privileged is true (they no longer inherit it); if they need Docker, set ci.privileged: true with a ci.privilegedReason, otherwise set ci.privileged: false to silence this",
       });
     }
-    seenNames.set(name, i);
+
+    const branch = project.pipeline.branch ?? project.defaultBranch;
+    for (const notice of protonNotices({ ...project, branch })) warnings.push({ path: formatPath(["projects", i, ...notice.path]), message: notice.message });
 
     if (stackKey(project) === "shared") {
       errors.push({
@@ -77,6 +76,7 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
       });
     }
   });
+  errors.push(...collisionProblems(config));
   return { errors, warnings };
 }
 

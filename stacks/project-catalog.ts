@@ -1,14 +1,14 @@
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { catalogProducts, principalType, ProductConfig, ProtonConfig, ServiceCatalogConfig } from "../config/catalog-schema";
 import { awsName } from "../config/naming";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
+import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { ServiceRole } from "../modules/iam/service-role";
 import { PipelineStages, SOURCE_OUTPUT } from "../modules/pipeline/gitlab-pipeline";
-import { ProtonTemplates } from "../modules/proton/proton-templates";
 import { CONNECTION_PARAMETER, logicalId, productDetails, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
 import { LaunchRole } from "../modules/service-catalog/launch-role";
 import { PipelineProduct } from "../modules/service-catalog/pipeline-product";
@@ -26,19 +26,21 @@ export interface ProjectCatalogProps {
   /** Branch Service Catalog sync follows. */
   readonly branch: string;
   readonly connection: GitlabConnection;
+  /** Synced products read the repository through the connection, so they wait for its first handshake. */
+  readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   readonly serviceCatalog?: ServiceCatalogConfig;
   readonly proton?: ProtonConfig;
 }
 
 /**
- * A project's Service Catalog portfolio and products, and its Proton templates: the AWS
- * resources, and the pipeline stage that publishes new versions from each commit.
+ * A project's Service Catalog portfolio and products (the templates of a proton section
+ * among them: AWS ended Proton, so they move here): the AWS resources, and the pipeline
+ * stage that publishes new versions from each commit.
  */
 export class ProjectCatalog extends Construct implements PipelineStages {
   readonly stages: CodepipelineStage[] = [];
   private readonly published: PipelineProduct[] = [];
-  private proton?: ProtonTemplates;
 
   constructor(
     scope: Construct,
@@ -48,19 +50,9 @@ export class ProjectCatalog extends Construct implements PipelineStages {
     super(scope, id);
     const sc = props.serviceCatalog;
     const products = catalogProducts(sc, props.proton);
+    // The config refuses a proton section without a serviceCatalog section to hold its products.
     if (sc) this.serviceCatalog(sc, products);
-    const protonTemplates = props.proton?.templates.filter((t) => t.target === "proton") ?? [];
-    if (protonTemplates.length > 0) {
-      this.proton = new ProtonTemplates(this, "Proton", {
-        name: props.name,
-        accountId: props.accountId,
-        region: props.region,
-        repository: props.repository,
-        artifactStore: props.artifactStore,
-        templates: protonTemplates,
-      });
-    }
-    const actions = [...this.published.map((p) => p.publishAction(SOURCE_OUTPUT)), ...(this.proton ? [this.proton.publishAction(SOURCE_OUTPUT)] : [])];
+    const actions = this.published.map((p) => p.publishAction(SOURCE_OUTPUT));
     if (actions.length > 0) this.stages.push({ name: "Publish", action: actions });
   }
 
@@ -78,6 +70,8 @@ export class ProjectCatalog extends Construct implements PipelineStages {
     }).overrideLogicalId(`${props.outputKey}_portfolio_id`);
 
     let ids: Record<string, string>;
+    // Synced products (and their portfolio links) wait for the handshake; published ones do not read GitLab.
+    const count = sc.publishing === "sync" ? this.props.gate.count : undefined;
     if (sc.publishing === "sync") {
       const logical = Object.fromEntries(products.map((p) => [p.name, logicalId("Product", p.name)]));
       const template = syncedProductsTemplate({
@@ -92,8 +86,11 @@ export class ProjectCatalog extends Construct implements PipelineStages {
           // CloudFormation accepts only the codestar-connections form of a connection ARN.
           [CONNECTION_PARAMETER]: sc.connectionArn ?? Fn.replace(props.connection.arn, ":codeconnections:", ":codestar-connections:"),
         },
+        count,
       });
-      ids = Object.fromEntries(products.map((p) => [p.name, stack.outputs.lookup(`${logical[p.name]}Id`)]));
+      // The stack is counted: its outputs are read through a splat, null while it waits.
+      const address = `${stack.terraformResourceType}.${TerraformStack.of(this).getLogicalId(stack)}`;
+      ids = Object.fromEntries(products.map((p) => [p.name, Token.asString(`\${try(one(${address}[*].outputs)["${logical[p.name]}Id"], null)}`)]));
     } else {
       ids = {};
       for (const p of products) {
@@ -117,7 +114,7 @@ export class ProjectCatalog extends Construct implements PipelineStages {
           region: props.region,
           permissions: p.launchPermissions,
         }).role.arn;
-      portfolio.addProduct(p.name, ids[p.name], launchRoleArn);
+      portfolio.addProduct(p.name, ids[p.name], launchRoleArn, count);
       new TerraformOutput(this, `product_id_${p.name}`, {
         value: ids[p.name],
         description: `Service Catalog product ${p.name} of ${props.repository}`,
@@ -125,7 +122,7 @@ export class ProjectCatalog extends Construct implements PipelineStages {
     }
   }
 
-  /** Publish versions of these products, start the Proton publish build (and nothing else). */
+  /** Publish versions of these products (and nothing else). */
   grantTo(role: ServiceRole): void {
     if (this.published.length > 0) {
       role.addGrant({
@@ -142,6 +139,5 @@ export class ProjectCatalog extends Construct implements PipelineStages {
       });
       role.addGrant({ sid: "ValidateTemplates", actions: ["cloudformation:ValidateTemplate"], resources: ["*"] });
     }
-    this.proton?.grantStart(role);
   }
 }

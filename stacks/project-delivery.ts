@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { awsName, projectBaseName } from "../config/naming";
+import { projectBaseName, projectCiName, projectOutputKey, projectResourceName } from "../config/naming";
 import { AdoptConfig, NOTIFICATION_EVENT_IDS, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { BuildProject } from "../modules/build/build-project";
@@ -38,7 +38,7 @@ export class ProjectDelivery extends Construct {
     const cfg = props.project;
     const base = projectBaseName(cfg.path, cfg.name);
     // The build project and the pipeline share one name.
-    const awsBase = awsName(base, "", 100);
+    const awsBase = projectResourceName(base);
     const gitlab = new GitlabProject(this, "GitlabProject", {
       path: cfg.path,
       mode: cfg.mode,
@@ -96,7 +96,8 @@ export class ProjectDelivery extends Construct {
             })),
           })
         : undefined;
-    const key = id.replace(/[^A-Za-z0-9_]/g, "_");
+    // Unique in the stack: the config refuses two projects that would share it.
+    const key = projectOutputKey(cfg.path, cfg.outputPrefix);
     const catalog =
       cfg.serviceCatalog || cfg.proton
         ? new ProjectCatalog(this, "Catalog", {
@@ -107,6 +108,7 @@ export class ProjectDelivery extends Construct {
             repository: cfg.path,
             branch: pipelineCfg.branch ?? cfg.defaultBranch,
             connection: props.connection,
+            gate: props.gate,
             artifactStore: props.artifactStore,
             serviceCatalog: cfg.serviceCatalog,
             proton: cfg.proton,
@@ -165,7 +167,7 @@ export class ProjectDelivery extends Construct {
     }
     if (cfg.ci) {
       new MergeRequestCi(this, "MergeRequestCi", {
-        name: awsName(base, "ci", 100),
+        name: projectCiName(base),
         accountId: props.accountId,
         artifactStore: props.artifactStore,
         deployToken,
@@ -173,8 +175,9 @@ export class ProjectDelivery extends Construct {
         computeType: pipelineCfg.build.computeType,
         buildspec: cfg.ci.buildspec ?? pipelineCfg.build.buildspec,
         environmentVariables: pipelineCfg.build.environmentVariables,
-        privileged: pipelineCfg.build.privileged,
-        privilegedReason: pipelineCfg.build.privilegedReason,
+        // Code from any merge request: privileged only by the CI's own opt-in, never the build's.
+        privileged: cfg.ci.privileged ?? false,
+        privilegedReason: cfg.ci.privilegedReason,
         timeoutMinutes: pipelineCfg.build.timeoutMinutes,
         gitlabSource: {
           connection: props.connection,

@@ -13,10 +13,10 @@ import { synth } from "../helpers";
 const { engine, describeEngine } = offlineEngine("catalog and delivery plans");
 const example = (name: string) => parse(readFileSync(join(__dirname, "..", "..", "examples", `${name}.yaml`), "utf8"));
 
-function planExample(name: string, sharedName: string, stackName: string) {
+function planExample(name: string, sharedName: string, stackName: string, connectionStatus: "AVAILABLE" | "PENDING" = "AVAILABLE") {
   const { json, shared } = synth(example(name));
   const stacks = { [sharedName]: shared.json, [stackName]: json };
-  const r = runStack(engine, prepareStack(json, engine, { stacks, connectionStatus: "AVAILABLE" }), mkdtempSync(join(tmpdir(), `delivery-${name}-`)));
+  const r = runStack(engine, prepareStack(json, engine, { stacks, connectionStatus }), mkdtempSync(join(tmpdir(), `delivery-${name}-`)));
   expect(r.errors).toBe("");
   return (type: string) => r.plan!.resource_changes.filter((c: any) => c.type === type).map((c: any) => c.change.after);
 }
@@ -28,6 +28,15 @@ describeEngine("plans on the real engine", () => {
     const expected = `arn:aws:codestar-connections:eu-west-1:${FAKE_ACCOUNT_ID}:connection/${FAKE_CONNECTION_ID}`;
     expect(stack.parameters).toEqual({ ConnectionArn: expected });
     expect(new RegExp(JSON.parse(stack.template_body).Parameters.ConnectionArn.AllowedPattern).test(expected)).toBe(true);
+  });
+
+  test("sync while the connection is PENDING: no synced stack, association or constraint; the portfolio and launch role are made", () => {
+    const after = planExample("service-catalog-sync", "acme-sync-shared", "acme-sync-acme", "PENDING");
+    for (const type of ["aws_cloudformation_stack", "aws_servicecatalog_product_portfolio_association", "aws_servicecatalog_constraint"]) {
+      expect([type, after(type)]).toEqual([type, []]);
+    }
+    expect(after("aws_servicecatalog_portfolio")).toHaveLength(1);
+    expect(after("aws_iam_role").map((r: any) => r.name)).toContain("acme-catalog-products-vpc-launch");
   });
 
   test("cross-account prod: the key policy the engine renders names this account and the prod account; the notification rule watches the pipeline", () => {

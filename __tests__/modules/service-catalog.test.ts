@@ -192,11 +192,21 @@ describe("Service Catalog, publishing by sync (examples/service-catalog-sync.yam
   test("associations and the launch constraint read the product id from the stack's outputs; the pipeline publishes nothing", () => {
     const [logical] = Object.keys(template.Resources);
     const association = only(json, "aws_servicecatalog_product_portfolio_association").body;
-    expect(association.product_id).toBe(`\${aws_cloudformation_stack.${stack.name}.outputs["${logical}Id"]}`);
+    expect(association.product_id).toBe(`\${try(one(aws_cloudformation_stack.${stack.name}[*].outputs)["${logical}Id"], null)}`);
     expect(only(json, "aws_servicecatalog_constraint").body.product_id).toBe(association.product_id);
     expect(only(json, "aws_codepipeline").body.stage.map((s: any) => s.name)).toEqual(["Source", "BuildAndTest"]);
     expect(json.resource.aws_servicecatalog_product).toBeUndefined();
     expect(checkStack(json)).toEqual([]);
+  });
+
+  test("the synced stack reads GitLab through the connection, so it and the product's links wait for the first handshake", () => {
+    const status = `data.aws_codestarconnections_connection.${only(json, "aws_codestarconnections_connection", "data").name}.connection_status`;
+    const gate = `\${(${status} != "PENDING") ? 1 : 0}`;
+    expect(stack.body.count).toBe(gate);
+    expect(only(json, "aws_servicecatalog_product_portfolio_association").body.count).toBe(gate);
+    expect(only(json, "aws_servicecatalog_constraint").body.count).toBe(gate);
+    // The portfolio and its principals do not read GitLab: they are made on the first deploy.
+    expect(only(json, "aws_servicecatalog_portfolio").body.count).toBeUndefined();
   });
 
   test("a codestar-connections ARN given in the config is used as it is", () => {
@@ -348,7 +358,7 @@ describe("Service Catalog configuration errors", () => {
     [
       "two products of one name",
       cfg(sc({ products: [0, 1].map(() => ({ name: "b", templatePath: "b.yml", owner: "P", supportEmail: "p@acme.example" })) })),
-      'projects[0].serviceCatalog.products: "b" is used by two products (Proton templates moved with target: service-catalog count too); give each its own name',
+      'projects[0].serviceCatalog.products: "b" is used by two products (the templates of a proton section count too); give each its own name',
     ],
   ])("%s", (_what, raw, expected) => {
     expect(problems(raw)).toEqual([expected]);

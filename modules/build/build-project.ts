@@ -7,7 +7,6 @@ import { ArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { ServiceRole } from "../iam/service-role";
-import { PRIVILEGED_MARK } from "../../policy/rules/codebuild";
 
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
@@ -51,6 +50,14 @@ export interface BuildProjectProps {
     readonly fullRepositoryId: string;
     readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
   };
+  /**
+   * How many of the project to create, as a token of 0 or 1: a project whose source is
+   * GitLab through the connection waits for the connection's first handshake, like the
+   * pipeline (its address then carries the index `[0]`; Terraform moves an earlier
+   * un-indexed object there by itself).
+   * @default - one, unconditionally
+   */
+  readonly count?: number;
   /** First words of the project description. @default "Build and test stage of the GitLab delivery pipeline" */
   readonly purpose?: string;
   /** @default - none beyond the provider's default tags */
@@ -59,6 +66,9 @@ export interface BuildProjectProps {
 
 /** Name of the test report group a buildspec names under `reports:`. */
 export const TEST_REPORT_GROUP = "tests";
+
+/** What a privileged project's description carries before the reason (policy rule GAD-CB-4 looks for it). */
+export const PRIVILEGED_MARK = "Privileged because: ";
 
 /**
  * The build-and-test CodeBuild project of one pipeline: source CODEPIPELINE, artifacts
@@ -133,6 +143,7 @@ export class BuildProject extends Construct {
       },
       logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name } },
       tags: props.tags,
+      count: props.count,
     });
 
     this.role.addGrant({

@@ -3,11 +3,29 @@ import { Construct } from "constructs";
 import { BuildProject, BuildProjectProps } from "./build-project";
 import { ConnectionGate } from "../connection/connection-gate";
 
+/**
+ * First words of the description of a merge-request CI project that runs privileged. Only an
+ * explicit `privileged` here writes them, and policy rule GAD-CB-5 accepts a privileged CI
+ * project only with them: code from any merge request then has root on the build host.
+ */
+export const PRIVILEGED_CI_PURPOSE = "Merge-request CI, privileged by its own opt-in";
+
 export interface MergeRequestCiProps extends Omit<BuildProjectProps, "gitlabSource" | "cloneThrough"> {
   readonly gitlabSource: NonNullable<BuildProjectProps["gitlabSource"]>;
+  /**
+   * Run merge-request builds privileged (Docker daemon access for code from any merge
+   * request). Its own choice: a caller never passes the pipeline build's setting on.
+   * @default false
+   */
+  readonly privileged?: boolean;
+  /** Why merge-request builds are privileged; required with `privileged`, written into the description. */
+  readonly privilegedReason?: string;
   /** GitLab merge-request events that start a build (CodeBuild webhook EVENT filter). */
   readonly events: readonly string[];
-  /** The webhook is made on GitLab through the connection, so it waits for the handshake too. */
+  /**
+   * The project reads GitLab through the connection and its webhook is made on GitLab
+   * through it, so both wait for the connection's first handshake.
+   */
   readonly gate: ConnectionGate;
 }
 
@@ -24,10 +42,14 @@ export class MergeRequestCi extends Construct {
 
   constructor(scope: Construct, id: string, props: MergeRequestCiProps) {
     super(scope, id);
-    const { events, gate, ...buildProps } = props;
-    this.build = new BuildProject(this, "Build", buildProps);
+    const { events, gate, ...ownProps } = props;
+    // A privileged CI project says it is so by its own opt-in (the mark GAD-CB-5 looks for).
+    const buildProps = props.privileged ? { ...ownProps, purpose: PRIVILEGED_CI_PURPOSE } : ownProps;
+    this.build = new BuildProject(this, "Build", { ...buildProps, count: gate.count });
     this.webhook = new CodebuildWebhook(this, "Webhook", {
-      projectName: this.build.project.name,
+      // By name: the project is counted, and both share the gate's count.
+      projectName: buildProps.name,
+      dependsOn: [this.build.project],
       buildType: "BUILD",
       filterGroup: [{ filter: [{ type: "EVENT", pattern: [...events].join(",") }] }],
       count: gate.count,

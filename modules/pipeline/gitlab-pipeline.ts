@@ -34,7 +34,7 @@ export interface GitlabPipelineProps {
   readonly accountId: string;
   readonly project: GitlabProject;
   readonly connection: GitlabConnection;
-  /** Holds the pipeline back (count 0) until the connection is AVAILABLE. */
+  /** Holds the pipeline back (count 0) until the connection's first handshake; never removes it afterwards. */
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   /** The build-and-test stage's project; not used when adopting (the kept stages build). */
@@ -47,7 +47,7 @@ export interface GitlabPipelineProps {
   readonly adopt?: AdoptedPipeline;
   /** V2 pipeline variables. @default - none */
   readonly variables?: ReadonlyArray<{ name: string; default?: string; description?: string }>;
-  /** Stages right after build and test that publish from the source (Service Catalog, Proton). @default - none */
+  /** Stages right after build and test that publish from the source (Service Catalog). @default - none */
   readonly publish?: PipelineStages;
   /** Deploy stages after build and test. @default - none */
   readonly environments?: DeliveryEnvironments;
@@ -73,6 +73,11 @@ export interface GitlabPipelineProps {
 export interface AdoptedPipeline {
   /** Name of the existing pipeline: the import id, and the name it keeps. */
   readonly name: string;
+  /**
+   * Its service role, kept: the name, with the IAM path when that is not "/"
+   * (`service-role/AWSCodePipelineServiceRole-eu-west-1-app` for a role the console made),
+   * or the ARN (of a role in the stack's account).
+   */
   readonly roleName: string;
   readonly artifactBucket: string;
   readonly artifactKmsKeyArn?: string;
@@ -96,7 +101,7 @@ export const SOURCE_NAMESPACE = "SourceVariables";
 /**
  * A CodePipeline V2 whose source is the GitLab project over the connection, then a
  * build-and-test stage. Its FullRepositoryId is a reference to the GitLab project, and the
- * connection gate keeps it from being created until the connection is AVAILABLE: a
+ * connection gate keeps it from being created before the connection's first handshake: a
  * pipeline created on a PENDING connection can miss its GitLab webhook.
  * @see https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html
  */

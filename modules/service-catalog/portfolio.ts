@@ -39,11 +39,16 @@ export class CatalogPortfolio extends Construct {
     }
   }
 
-  /** Put a product in the portfolio, launched as `launchRoleArn`. */
-  addProduct(key: string, productId: string, launchRoleArn: string): void {
+  /**
+   * Put a product in the portfolio, launched as `launchRoleArn`.
+   * @param count a token of 0 or 1 when the product itself may not exist yet (synced products
+   *   wait for the connection's handshake). @default - always
+   */
+  addProduct(key: string, productId: string, launchRoleArn: string, count?: number): void {
     const association = new ServicecatalogProductPortfolioAssociation(this, `Product-${key}`, {
       portfolioId: this.portfolio.id,
       productId,
+      count,
     });
     // A launch constraint needs the product in the portfolio first.
     new ServicecatalogConstraint(this, `Launch-${key}`, {
@@ -53,6 +58,7 @@ export class CatalogPortfolio extends Construct {
       parameters: JSON.stringify({ RoleArn: launchRoleArn }),
       description: `Launch constraint of ${key}`,
       dependsOn: [association],
+      count,
     });
   }
 }
