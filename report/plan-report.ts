@@ -93,6 +93,15 @@ export function risksOf(plan: Json): Risk[] {
         : "";
       risks.push({ level: removal.level, address, message: `${removal.message}${guarded}` });
     }
+    const wide = accountWideRisk(type, action, c.change);
+    if (wide) risks.push({ level: "medium", address, message: wide });
+    if (action === "forget") {
+      risks.push({
+        level: "medium",
+        address,
+        message: "leaves this stack's management without being destroyed: it stays in the account, unmanaged (delete it there on purpose if nothing uses it)",
+      });
+    }
     const attr = POLICY_TYPES[type];
     if (attr && (action === "create" || action === "update" || action === "replace")) {
       const gained = wildcardActions(c.change?.after?.[attr], c.change?.after_sensitive?.[attr]).filter(
@@ -108,6 +117,21 @@ export function risksOf(plan: Json): Risk[] {
     }
   }
   return risks;
+}
+
+/**
+ * CodeBuild keeps one source credential per server type for the whole account and region:
+ * the shared stack adds it with the first merge-request CI project and removes it with the
+ * last, and every CodeBuild project of the account reading that kind of GitLab uses it.
+ */
+function accountWideRisk(type: string, action: Action, change: Json | undefined): string | undefined {
+  if (type !== "aws_codebuild_source_credential" || !["create", "delete", "replace", "update"].includes(action)) return undefined;
+  const server = String(change?.after?.server_type ?? change?.before?.server_type ?? "GitLab");
+  const done = { create: "created", delete: "deleted", replace: "replaced", update: "updated" }[action as "create" | "delete" | "replace" | "update"];
+  return (
+    `the account-wide CodeBuild source credential for ${server} is ${done}: CodeBuild keeps one per server type for the whole account and ` +
+    `region, and every CodeBuild project there that reads ${server} without its own source auth uses it, not only this tool's`
+  );
 }
 
 /** What deleting or replacing a resource of this type costs, if it is one we watch. */
@@ -130,9 +154,10 @@ function removalRisk(type: string, action: Action): { level: Level; message: str
     return { level: "high", message: `an S3 bucket is ${replaced ? "replaced" : "deleted"}: pipeline artifacts (the record of what was deployed) go with it` };
   }
   if (TOKEN_TYPES.includes(type)) {
+    const what = type.includes("deploy_token") ? "deploy token" : "project access token";
     return {
       level: "medium",
-      message: `a GitLab token is ${replaced ? "replaced: the old one stops working and builds read the new one from Secrets Manager" : "deleted: builds that use it fail"}`,
+      message: `a GitLab ${what} is ${replaced ? "replaced (its expiry or scopes changed; GitLab cannot change a token): the new one is made first, builds read it from Secrets Manager, then the old one is revoked" : "deleted: builds that use it fail"}`,
     };
   }
   return undefined;

@@ -53,7 +53,23 @@ export interface PrepareOptions {
   readonly connectionStatus?: "AVAILABLE" | "PENDING" | "ERROR";
   /** The other stacks of the app, by name: their outputs feed the stood-in remote states. */
   readonly stacks?: Record<string, Json>;
+  /**
+   * Stand in for each GitLab resource with a `terraform_data` object that carries its
+   * arguments and lifecycle, so that plans against a prior state show GitLab objects being
+   * created, updated, replaced or deleted (the lifecycle tests). Values that GitLab makes
+   * only on create (a token) are then read from that object, so a replacement reaches the
+   * resources that copy them. @default false (values only, as the example check needs)
+   */
+  readonly gitlabObjects?: boolean;
 }
+
+/**
+ * GitLab resources that GitLab cannot change in place (its API has no update for deploy or
+ * access tokens), so any argument change replaces them. Stood in with triggers_replace.
+ */
+const GITLAB_REPLACE_ONLY = new Set(["gitlab_project_deploy_token", "gitlab_project_access_token"]);
+/** Attributes GitLab makes on create; with gitlabObjects, read from the stand-in object. */
+const GITLAB_MADE_ON_CREATE = new Set(["token"]);
 
 export const FAKE_CONNECTION_ID = "0a1b2c3d-1111-2222-3333-444455556666";
 
@@ -125,6 +141,18 @@ function gitlabProjectPath(stack: Json, project: Json): string {
   return group ? `${group.full_path}/${project.path}` : String(project.path ?? "unknown");
 }
 
+/** A `terraform_data` stand-in for a GitLab resource: its arguments, values and lifecycle. */
+function gitlabObject(id: string, type: string, body: Json): Json {
+  const { lifecycle, depends_on: _depends, count, for_each: forEach, provider: _provider, ...args } = body;
+  const object: Json = { input: { values: `\${local.${id}}`, arguments: args } };
+  if (GITLAB_REPLACE_ONLY.has(type)) object.triggers_replace = args;
+  if (count !== undefined) object.count = count;
+  if (forEach !== undefined) object.for_each = forEach;
+  const kept = Object.fromEntries(Object.entries<unknown>(lifecycle ?? {}).filter(([k]) => k === "prevent_destroy" || k === "create_before_destroy"));
+  if (Object.keys(kept).length > 0) object.lifecycle = kept;
+  return object;
+}
+
 /** A copy of a synthesized stack that terraform can init, validate and plan offline. */
 export function prepareStack(stack: Json, engine: Engine, options: PrepareOptions = {}): Json {
   const copy: Json = JSON.parse(JSON.stringify(stack));
@@ -145,10 +173,12 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
         return `terraform_data.${id}`;
       }
       entry.attrs.add(attr.slice(1));
+      if (options.gitlabObjects && !data && GITLAB_MADE_ON_CREATE.has(attr.slice(1))) return `terraform_data.${id}.output.values${attr}`;
       return `local.${id}${attr}`;
     },
   );
   const out: Json = JSON.parse(text);
+  const objects: Json = {};
   for (const [section, isData] of [
     ["resource", false],
     ["data", true],
@@ -158,6 +188,7 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
         for (const name of Object.keys(out[section][type])) {
           const id = standinName(isData, type, name);
           if (!referenced.has(id)) referenced.set(id, { isData, type, name, attrs: new Set(), bare: false });
+          if (options.gitlabObjects && !isData) objects[id] = gitlabObject(id, type, out[section][type][name]);
         }
         delete out[section][type];
       }
@@ -167,10 +198,10 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
   out.locals ??= {};
   for (const [id, ref] of [...referenced].sort(([a], [b]) => a.localeCompare(b))) {
     out.locals[id] = standinAttributes(stack, ref.isData, ref.type, ref.name, ref.attrs, options);
-    if (ref.bare) {
+    if (ref.bare || objects[id]) {
       out.resource ??= {};
       out.resource.terraform_data ??= {};
-      out.resource.terraform_data[id] = { input: `\${local.${id}}` };
+      out.resource.terraform_data[id] = objects[id] ?? { input: `\${local.${id}}` };
     }
   }
   delete out.provider?.gitlab;
@@ -199,7 +230,7 @@ export interface StackRun {
 }
 
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
-export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json } = {}): StackRun {
+export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean } = {}): StackRun {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
@@ -212,10 +243,9 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const steps: string[][] = [
-    ["init", "-no-color", "-backend=false"],
-    ["validate", "-no-color"],
-  ];
+  const steps: string[][] = [["init", "-no-color", "-backend=false"]];
+  // A plan validates too; a separate validate only adds its clearer messages.
+  if (options.validate ?? true) steps.push(["validate", "-no-color"]);
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });

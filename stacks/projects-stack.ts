@@ -40,9 +40,12 @@ export class ProjectsStack extends TerraformStack {
       accountId: account.accountId,
       deployAccounts: crossAccountReaders(props.projects),
     });
-    const notificationKey = props.projects.some((p) => p.pipeline.notifications)
-      ? new NotificationKey(this, "NotificationKey", { accountId: account.accountId, alias: awsName(id, "notifications", 200) })
-      : undefined;
+    let notificationKey: NotificationKey | undefined;
+    if (props.projects.some((p) => p.pipeline.notifications)) {
+      notificationKey = new NotificationKey(this, "NotificationKey", { accountId: account.accountId, alias: awsName(id, "notifications", 200) });
+    } else {
+      NotificationKey.forget(this, "NotificationKey");
+    }
     const gate = new ConnectionGate(this, "Connection", { connection: shared.connection, projects: props.projects.map((p) => p.path) });
 
     for (const project of props.projects) {

@@ -137,9 +137,9 @@ describe("GitlabPipeline", () => {
     expect(p.stage[0].action[0].configuration.OutputArtifactFormat).toBe("CODEBUILD_CLONE_REF");
   });
 
-  test("is not created until the connection is AVAILABLE: its count comes from the gate", () => {
+  test("is not created before the first handshake and never removed after it: its count opens once the status leaves PENDING", () => {
     const status = `data.aws_codestarconnections_connection.${only(json, "aws_codestarconnections_connection", "data").name}.connection_status`;
-    expect(pipeline.count).toBe(`\${(${status} == "AVAILABLE") ? 1 : 0}`);
+    expect(pipeline.count).toBe(`\${(${status} != "PENDING") ? 1 : 0}`);
     expect(pipeline.lifecycle).toBeUndefined();
   });
 

@@ -44,6 +44,10 @@ describe("DeployToken", () => {
     });
   });
 
+  test("a new expiry makes a new token before the old one is revoked (GitLab cannot change a token)", () => {
+    expect(only(json, "gitlab_project_deploy_token").body.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
   test("its value goes only into a KMS-encrypted Secrets Manager secret", () => {
     const secret = byPath(json, "aws_secretsmanager_secret", `${P}/DeployToken/Secret`);
     expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, {
@@ -54,6 +58,7 @@ describe("DeployToken", () => {
     expect(only(json, "aws_secretsmanager_secret_version").body).toEqual({
       secret_id: `\${aws_secretsmanager_secret.${secret.name}.id}`,
       secret_string: `\${jsonencode({"username" = ${token}.username, "token" = ${token}.token})}`,
+      lifecycle: { create_before_destroy: true },
     });
     const mentions = JSON.stringify(json).match(new RegExp(`${token.replace(/[.]/g, "\\.")}\\.token`, "g"));
     expect(mentions).toHaveLength(1);

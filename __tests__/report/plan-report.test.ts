@@ -120,12 +120,36 @@ describe("risks", () => {
       "gitlab_project_deploy_token",
       ["delete", "create"],
       "medium",
-      "a GitLab token is replaced: the old one stops working and builds read the new one from Secrets Manager",
+      "a GitLab deploy token is replaced (its expiry or scopes changed; GitLab cannot change a token): the new one is made first, builds read it from Secrets Manager, then the old one is revoked",
     ],
+    ["gitlab_project_access_token", ["delete"], "medium", "a GitLab project access token is deleted: builds that use it fail"],
   ])("%s %j is %s risk", (type, actions, level, words) => {
     const [risk] = risksOf(change(type, actions));
     expect(risk.level).toBe(level);
     expect(risk.message.startsWith(words)).toBe(true);
+  });
+
+  test("the account-wide CodeBuild source credential is named whenever the shared stack adds or removes it", () => {
+    const words = (action: string) =>
+      `the account-wide CodeBuild source credential for GITLAB is ${action}: CodeBuild keeps one per server type for the whole account and region, ` +
+      "and every CodeBuild project there that reads GITLAB without its own source auth uses it, not only this tool's";
+    expect(risksOf(change("aws_codebuild_source_credential", ["create"], { after: { server_type: "GITLAB" } }))).toEqual([
+      { level: "medium", address: "aws_codebuild_source_credential.x", message: words("created") },
+    ]);
+    expect(risksOf(change("aws_codebuild_source_credential", ["delete"], { before: { server_type: "GITLAB" } }))).toEqual([
+      { level: "medium", address: "aws_codebuild_source_credential.x", message: words("deleted") },
+    ]);
+    expect(risksOf(change("aws_codebuild_source_credential", ["no-op"], { after: { server_type: "GITLAB" } }))).toEqual([]);
+  });
+
+  test("a resource forgotten (removed block) is named: it stays in the account, unmanaged", () => {
+    expect(risksOf(change("aws_kms_key", ["forget"]))).toEqual([
+      {
+        level: "medium",
+        address: "aws_kms_key.x",
+        message: "leaves this stack's management without being destroyed: it stays in the account, unmanaged (delete it there on purpose if nothing uses it)",
+      },
+    ]);
   });
 
   test("an IAM policy gaining a wildcard action is named; one it already had is not", () => {

@@ -67,17 +67,25 @@ describe("ProjectsStack", () => {
     expect(only(json, "aws_codestarconnections_connection", "data").body).toEqual({ arn: arnRef });
   });
 
-  test("while the connection is not AVAILABLE a check block says where and who completes the handshake", () => {
+  test("while the connection is not AVAILABLE a check block says, for PENDING and for ERROR, what to do and who may do it", () => {
     const status = `data.aws_codestarconnections_connection.${only(json, "aws_codestarconnections_connection", "data").name}.connection_status`;
+    const url = `https://eu-west-1.console.aws.amazon.com/codesuite/settings/\${element(split(":", ${remote}), 4)}/eu-west-1/codeconnections/connections/\${element(split("/", ${remote}), 1)}`;
+    const pending =
+      "The GitLab connection acme-gitlab is PENDING, so the pipelines of acme/platform/payments-api are not created yet " +
+      "(a pipeline created on a pending connection can miss its GitLab webhook). Complete the handshake at " +
+      `${url} ('Update pending connection'), signed in to GitLab as a user with the Owner role on each of these projects; then run cdktf deploy again.`;
+    const error =
+      "The GitLab connection acme-gitlab is in ERROR: GitLab no longer accepts its authorization (revoked, or the user who authorized it " +
+      "lost the Owner role or left the group). The pipelines of acme/platform/payments-api are kept, with their history, and nothing is " +
+      "changed by this plan, but pushes do not start them and their source actions fail until it is repaired: " +
+      `open ${url}, choose 'Update pending connection' and authorize again as a GitLab user with the Owner role on each of these projects.`;
+    const message = `\${(${status} == "ERROR") ? "${error}" : "${pending}"}`;
     const [assertion] = json.check.Connection_handshake.assert;
     expect(assertion.condition).toBe(`\${(${status} == "AVAILABLE")}`);
-    expect(assertion.error_message).toBe(
-      "The GitLab connection acme-gitlab is not AVAILABLE, so the pipelines of acme/platform/payments-api are not created yet " +
-        "(a pipeline created on a pending connection can miss its GitLab webhook). Complete the handshake at " +
-        `https://eu-west-1.console.aws.amazon.com/codesuite/settings/\${element(split(":", ${remote}), 4)}/eu-west-1/codeconnections/connections/\${element(split("/", ${remote}), 1)} ` +
-        "('Update pending connection'), signed in to GitLab as a user with the Owner role on each of these projects; then run cdktf deploy again.",
+    expect(assertion.error_message).toBe(message);
+    expect(json.output.next_step.value).toBe(
+      `\${(${status} == "AVAILABLE") ? "none: the connection is AVAILABLE" : (${status} == "ERROR") ? "${error}" : "${pending}"}`,
     );
-    expect(json.output.next_step.value).toBe(`\${(${status} == "AVAILABLE") ? "none: the connection is AVAILABLE" : "${assertion.error_message}"}`);
   });
 
   test("per-project outputs name the pipeline, the repository and the secret, never the token", () => {

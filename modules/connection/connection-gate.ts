@@ -11,14 +11,21 @@ export interface ConnectionGateProps {
 
 /**
  * Reads the connection's status afresh at every plan (the connection lives in another
- * stack) and turns it into a `count` for resources that must wait for the handshake:
+ * stack) and turns it into a `count` for resources that must wait for the first handshake:
  * a pipeline created on a PENDING connection can miss its GitLab webhook.
- * While it waits, a Terraform check block prints where to complete the handshake.
+ *
+ * The gate is one-way. A connection is PENDING only before its first handshake; afterwards
+ * it is AVAILABLE or, when GitLab's authorization is revoked, ERROR. So the gate opens on
+ * "not PENDING": an ERROR connection keeps every pipeline (and its execution history),
+ * webhook and rule it gated, and the check block says how to repair it. Going back to
+ * PENDING needs a new connection, which the shared stack refuses (prevent_destroy).
  */
 export class ConnectionGate extends Construct {
-  /** Token: 1 when the connection is AVAILABLE, else 0. */
+  /** Token: 1 once the connection has left PENDING, else 0. */
   readonly count: number;
-  /** Expression: whether the connection is AVAILABLE. */
+  /** Expression: whether the connection has left PENDING (AVAILABLE or ERROR). */
+  readonly open: IResolvable;
+  /** Expression: whether the connection is AVAILABLE (what the check block asserts). */
   readonly available: IResolvable;
   /** Token: "AVAILABLE" | "PENDING" | "ERROR" as read at plan time. */
   readonly status: string;
@@ -29,11 +36,12 @@ export class ConnectionGate extends Construct {
     super(scope, id);
     const read = new DataAwsCodestarconnectionsConnection(this, "Status", { arn: props.connection.arn });
     this.status = read.connectionStatus;
-    const available = Op.eq(read.connectionStatus, "AVAILABLE");
-    this.available = available;
-    this.count = Token.asNumber(Fn.conditional(available, 1, 0));
-    const message =
-      `The GitLab connection ${props.connection.name} is not AVAILABLE, so the pipelines of ${listProjects(props.projects)} ` +
+    this.open = Op.neq(read.connectionStatus, "PENDING");
+    this.available = Op.eq(read.connectionStatus, "AVAILABLE");
+    this.count = Token.asNumber(Fn.conditional(this.open, 1, 0));
+    const projects = listProjects(props.projects);
+    const pending =
+      `The GitLab connection ${props.connection.name} is PENDING, so the pipelines of ${projects} ` +
       `are not created yet (a pipeline created on a pending connection can miss its GitLab webhook). ` +
       (props.connection.host
         ? `First set up the host of the GitLab instance: in the console's Settings > Connections > Hosts, choose the host, ` +
@@ -42,10 +50,17 @@ export class ConnectionGate extends Construct {
         : `Complete the handshake at`) +
       ` ${props.connection.consoleUrl} ('Update pending connection'), signed in to GitLab as ` +
       `a user with the Owner role on each of these projects; then run cdktf deploy again.`;
-    this.nextStep = Token.asString(Fn.conditional(available, "none: the connection is AVAILABLE", message));
+    const error =
+      `The GitLab connection ${props.connection.name} is in ERROR: GitLab no longer accepts its authorization (revoked, ` +
+      `or the user who authorized it lost the Owner role or left the group). The pipelines of ${projects} are kept, with ` +
+      `their history, and nothing is changed by this plan, but pushes do not start them and their source actions fail ` +
+      `until it is repaired: open ${props.connection.consoleUrl}, choose 'Update pending connection' and authorize again ` +
+      `as a GitLab user with the Owner role on each of these projects.`;
+    const message = Token.asString(Fn.conditional(Op.eq(read.connectionStatus, "ERROR"), error, pending));
+    this.nextStep = Token.asString(Fn.conditional(this.available, "none: the connection is AVAILABLE", message));
     // Not an error: the first deploy must go on and create everything else.
     TerraformStack.of(this).addOverride(`check.${id.replace(/[^A-Za-z0-9_]/g, "_")}_handshake`, {
-      assert: [{ condition: Token.asString(available), error_message: message }],
+      assert: [{ condition: Token.asString(this.available), error_message: message }],
     });
   }
 }

@@ -41,6 +41,9 @@ export class DeployToken extends Construct {
       username: props.username,
       scopes: [...(props.scopes ?? ["read_repository"])],
       expiresAt: `${props.expiresAt}T00:00:00Z`,
+      // GitLab cannot change a token: a new expiry replaces it. The new token (and the secret
+      // version holding it) comes first, so builds never read a revoked one.
+      lifecycle: { createBeforeDestroy: true },
     });
     this.secret = new SecretsmanagerSecret(this, "Secret", {
       name: props.secretName,
@@ -52,6 +55,7 @@ export class DeployToken extends Construct {
     new SecretsmanagerSecretVersion(this, "SecretValue", {
       secretId: this.secret.id,
       secretString: Fn.jsonencode({ username: this.token.username, token: this.token.token }),
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 

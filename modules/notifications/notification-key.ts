@@ -1,6 +1,7 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { forgetResource } from "../core/forget";
 import { keyPolicy } from "../kms/key-policy";
 
 export const NOTIFICATIONS_PRINCIPAL = "codestar-notifications.amazonaws.com";
@@ -40,5 +41,15 @@ export class NotificationKey extends Construct {
       lifecycle: { preventDestroy: true },
     });
     new KmsAlias(this, "Alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+  }
+
+  /**
+   * For a stack that no longer has notifications: the key it may have made is forgotten, not
+   * deleted (a deleted key leaves whatever it encrypted unreadable, and prevent_destroy cannot
+   * guard a resource whose block is gone). The alias goes with the config, so a key made
+   * later can take its name; the old key stays in the account until someone deletes it.
+   */
+  static forget(scope: Construct, id: string): void {
+    forgetResource(scope, "aws_kms_key", [id, "Resource"]);
   }
 }

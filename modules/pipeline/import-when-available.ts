@@ -5,9 +5,10 @@ import { ConnectionGate } from "../connection/connection-gate";
 const imports = new WeakMap<TerraformStack, Array<Record<string, string>>>();
 
 /**
- * Declares a Terraform import block for an existing pipeline, effective only once the
- * connection is AVAILABLE (Terraform >= 1.7 `for_each` on import): before that the
- * pipeline's count is 0, and importing it would switch its source to a pending connection.
+ * Declares a Terraform import block for an existing pipeline, effective on the same
+ * condition as the pipeline's count: once the connection has left PENDING (Terraform >= 1.7
+ * `for_each` on import). Before that the count is 0, and importing it would switch its
+ * source to a pending connection.
  * Written as a raw block because cdktf's `importFrom` knows neither `for_each` nor counted
  * resources (and adds a check that needs a terraform binary at synth time).
  */
@@ -16,7 +17,7 @@ export function importWhenAvailable(pipeline: Codepipeline, id: string, gate: Co
   const list = imports.get(stack) ?? [];
   imports.set(stack, list);
   list.push({
-    for_each: Token.asString(Fn.conditional(gate.available, Fn.toset([id]), Fn.toset([]))),
+    for_each: Token.asString(Fn.conditional(gate.open, Fn.toset([id]), Fn.toset([]))),
     to: `${pipeline.terraformResourceType}.${stack.getLogicalId(pipeline)}[0]`,
     id: "${each.value}",
   });

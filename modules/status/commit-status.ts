@@ -58,6 +58,8 @@ export class CommitStatus extends Construct {
       scopes: ["api"],
       accessLevel: "developer",
       expiresAt: props.tokenExpiresAt,
+      // A new expiry replaces the token: the new one (and its secret version) comes first.
+      lifecycle: { createBeforeDestroy: true },
     });
     const secret = new SecretsmanagerSecret(this, "Secret", {
       name: props.secretName,
@@ -65,7 +67,7 @@ export class CommitStatus extends Construct {
       kmsKeyId: props.artifactStore.key.arn,
       recoveryWindowInDays: 7,
     });
-    new SecretsmanagerSecretVersion(this, "SecretValue", { secretId: secret.id, secretString: token.token });
+    new SecretsmanagerSecretVersion(this, "SecretValue", { secretId: secret.id, secretString: token.token, lifecycle: { createBeforeDestroy: true } });
 
     const functionName = awsName(props.name, "status", 64);
     const logs = new CloudwatchLogGroup(this, "Logs", { name: `/aws/lambda/${functionName}`, retentionInDays: 90 });
