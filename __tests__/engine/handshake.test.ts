@@ -43,6 +43,24 @@ describeEngine("handshake gate on the real engine", () => {
     expect(r.plan!.planned_values.outputs.next_step.value).toContain(`Complete the handshake at ${URL}`);
   });
 
+  test("while PENDING, merge-request CI (it reads GitLab through the connection) is not planned either; once AVAILABLE it is", () => {
+    const ci = synth(rawConfig({ projects: [rawProject({ ci: {} })] }));
+    const ciStacks = { "acme-delivery-shared": ci.shared.json, "acme-delivery-acme": ci.json };
+    const names = (status: "PENDING" | "AVAILABLE") => {
+      const r = runStack(engine, prepareStack(ci.json, engine, { stacks: ciStacks, connectionStatus: status }), join(dir, `ci-${status}`), { validate: false });
+      expect(r.errors).toBe("");
+      return r
+        .plan!.resource_changes.filter((c: any) => /^aws_codebuild_(project|webhook)$/.test(c.type))
+        .map((c: any) => `${c.type}: ${c.change.after.name ?? c.change.after.project_name}`);
+    };
+    expect(names("PENDING")).toEqual(["aws_codebuild_project: acme-platform-payments-api"]);
+    expect(names("AVAILABLE").sort()).toEqual([
+      "aws_codebuild_project: acme-platform-payments-api",
+      "aws_codebuild_project: acme-platform-payments-api-ci",
+      "aws_codebuild_webhook: acme-platform-payments-api-ci",
+    ]);
+  });
+
   test("once AVAILABLE: the next plan creates the pipeline with the real repository path", () => {
     const r = plan("AVAILABLE");
     expect(r.errors).toBe("");
