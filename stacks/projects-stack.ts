@@ -3,6 +3,7 @@ import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
+import { requireTerraform } from "./terraform-version";
 import { awsName, projectConstructId } from "../config/naming";
 import { accountOf, DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
@@ -29,6 +30,7 @@ export class ProjectsStack extends TerraformStack {
     super(scope, id);
     const { config, shared } = props;
     stateBackend(this, config, props.localRoot);
+    requireTerraform(this);
     awsProvider(this, config);
     // The token comes from GITLAB_TOKEN in the environment, never from the YAML.
     new GitlabProvider(this, "gitlab", { baseUrl: gitlabApiUrl(config) });

@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
+import { requireTerraform } from "./terraform-version";
 import { DeliveryConfig } from "../config/schema";
 import { awsName } from "../config/naming";
 import { instanceHost } from "../config/instance-url";
@@ -49,6 +50,7 @@ export class SharedStack extends TerraformStack {
     const name = sharedStackName(config);
     super(scope, name);
     stateBackend(this, config, options.localRoot);
+    requireTerraform(this);
     awsProvider(this, config);
     if (config.gitlab.kind !== "gitlab.com") {
       const url = config.gitlab.url!;
