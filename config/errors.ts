@@ -1,3 +1,5 @@
+import { show } from "./show";
+
 /** One problem in the user's configuration, located by its YAML key path. */
 export interface ConfigProblem {
   /** Key path as the user wrote it, e.g. `projects[2].path`; empty for the whole file. */
@@ -14,6 +16,21 @@ export class ConfigError extends Error {
   ) {
     super([`${file} is not a valid delivery configuration:`, ...problems.map((p) => `  ${p.path ? `${p.path}: ` : ""}${p.message}`)].join("\n"));
     this.name = "ConfigError";
+  }
+}
+
+/**
+ * A user mistake in an environment variable that sets how the tool runs: printed without a
+ * stack trace, exit code 1, like a ConfigError.
+ */
+export class SettingError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly value: string,
+    problem: string,
+  ) {
+    super(`environment variable ${variable}: ${show(value)} ${problem}`);
+    this.name = "SettingError";
   }
 }
 

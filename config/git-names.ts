@@ -24,6 +24,14 @@ export function branchNameProblem(name: string): string | undefined {
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
+/** GitLab's limit on a group or project path, and on a project name (Namespace::URL_MAX_LENGTH). */
+export const GITLAB_SEGMENT_MAX = 255;
+/**
+ * Segments of a project's full path: a top-level group, at most 20 levels of subgroups
+ * (Namespace::NUMBER_OF_ANCESTORS_ALLOWED), and the project.
+ */
+export const GITLAB_PATH_SEGMENTS_MAX = 22;
+
 /**
  * Checks a GitLab project's full path (`group/subgroup/project`), the form CodePipeline's
  * `FullRepositoryId` expects. Returns [reason, suggested fix] or undefined.
@@ -56,6 +64,19 @@ export function projectPathProblem(path: string): [string, string] | undefined {
   const bad = segments.find((s) => !SEGMENT.test(s) || /\.(git|atom)$/i.test(s));
   if (bad !== undefined) {
     return [`has the segment "${bad}" that GitLab would reject`, "use letters, digits, '_', '-' and '.', not starting with '-' or '.'"];
+  }
+  const long = segments.findIndex((s) => s.length > GITLAB_SEGMENT_MAX);
+  if (long >= 0) {
+    return [
+      `has a segment of ${segments[long].length} characters (segment ${long + 1})`,
+      `GitLab allows at most ${GITLAB_SEGMENT_MAX} in a group or project path (and in a project name, which the stack sets to its path): use the project's real path, or a shorter one for a new project`,
+    ];
+  }
+  if (segments.length > GITLAB_PATH_SEGMENTS_MAX) {
+    return [
+      `has ${segments.length} segments`,
+      `GitLab nests at most 20 levels of subgroups under a top-level group, so a project path has at most ${GITLAB_PATH_SEGMENTS_MAX}: use the project's real path`,
+    ];
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { parseDocument } from "yaml";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Document, isAlias, isCollection, isNode, isPair, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
+import { credentialProblems } from "./credentials";
 import { ConfigError, ConfigProblem, formatPath } from "./errors";
 import { DeliveryConfig, deliveryConfigSchema } from "./schema";
 import { semanticProblems } from "./semantics";
@@ -11,42 +12,139 @@ export interface LoadedConfig {
   readonly warnings: readonly ConfigProblem[];
 }
 
+/**
+ * How many times YAML aliases (`*name`) may repeat anchored values; past it a document is
+ * refused, as a "billion laughs" document would be (the yaml package's maxAliasCount).
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Reads, parses and validates a delivery file; throws ConfigError on any user mistake. */
 export function loadConfigFile(file: string, now: Date = new Date()): LoadedConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [
-      {
-        path: "",
-        message:
-          code === "ENOENT"
-            ? "file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file"
-            : `cannot be read (${code ?? String(e)}); check its permissions`,
-      },
-    ]);
+    throw new ConfigError(file, [{ path: "", message: unreadable(file, e as NodeJS.ErrnoException) }]);
   }
-  return parseConfig(text, file, now);
+  return parseConfig(decodeUtf8(bytes, file), file, now);
+}
+
+function unreadable(file: string, e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case "ENOENT":
+      return "file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file";
+    case "EISDIR": {
+      const yaml = readdirSync(file)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
+      return `is a directory, not a file; point DELIVERY_CONFIG at ${yaml.length > 0 ? `a YAML file in it, such as ${join(file, yaml[0])}` : "your delivery YAML file"}`;
+    }
+    case "EACCES":
+    case "EPERM":
+      return `cannot be read (${e.code}); check its permissions`;
+    default:
+      return `cannot be read (${e.code ?? String(e)})`;
+  }
+}
+
+/** The file's text; a file that is not UTF-8 is refused at its first bad byte, never read with U+FFFD in it. */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    // Below.
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const bom = `0x${bytes[0].toString(16).toUpperCase()} 0x${bytes[1].toString(16).toUpperCase()}`;
+    throw new ConfigError(file, [{ path: `${file}:1:1`, message: `the file is UTF-16 (it starts with the byte-order mark ${bom}); save it as UTF-8` }]);
+  }
+  const offset = firstInvalidUtf8(bytes);
+  const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  const line = bytes.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
+  const column = [...new TextDecoder().decode(bytes.subarray(lineStart, offset))].length + 1;
+  const byte = bytes[offset];
+  const hex = `0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  // What the byte is in the encodings such files usually come in, when it is a printable letter there.
+  const latin = new TextDecoder("windows-1252").decode(bytes.subarray(offset, offset + 1));
+  const guess = /\p{L}/u.test(latin) ? ` (in Latin-1 or Windows-1252 it would be ${JSON.stringify(latin)})` : "";
+  throw new ConfigError(file, [
+    {
+      path: `${file}:${line}:${column}`,
+      message: `byte ${hex} at offset ${offset} is not valid UTF-8, so the file is in another encoding${guess}; save it as UTF-8`,
+    },
+  ]);
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    let length: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [length, min] = [2, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [length, min] = [3, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [length, min] = [4, 0x10000];
+    else return i;
+    let cp = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += length;
+  }
+  return i;
 }
 
 /** Validates YAML text; `file` only names it in messages. */
 export function parseConfig(text: string, file: string, now: Date = new Date()): LoadedConfig {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({ path: "", message: `YAML syntax: ${e.message.split("\n")[0]}; fix the YAML at that line` })),
+      doc.errors.map((e) =>
+        e.code === "MULTIPLE_DOCS"
+          ? {
+              path: at(e.pos[0]),
+              message:
+                "a second YAML document starts here, but a delivery configuration is one document per file: merge them, or move the second into a file of its own",
+            }
+          : { path: at(e.pos[0]), message: `YAML syntax: ${e.message.split("\n")[0]}; fix the YAML there` },
+      ),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const alias = aliasOverLimit(doc, MAX_ALIAS_COUNT);
+    if (!(e instanceof ReferenceError) || alias === undefined) throw e;
+    throw new ConfigError(file, [
+      {
+        path: at(alias.range?.[0] ?? 0),
+        message: `the alias *${alias.source} takes YAML aliases past ${MAX_ALIAS_COUNT} repetitions of anchored values (the limit that guards against "billion laughs" documents); write the repeated values out, or use fewer aliases`,
+      },
+    ]);
+  }
   const cycle = cyclePath(raw);
   if (cycle !== undefined) {
     throw new ConfigError(file, [
       { path: cycle, message: "contains itself through a YAML alias (*name pointing back to an enclosing &name); write the value out instead" },
     ]);
   }
+  // Before anything else reads the values: no later message may quote a credential.
+  const credentials = credentialProblems(raw);
+  if (credentials.length > 0) throw new ConfigError(file, credentials);
   const instances = (raw as { gitlab?: unknown } | null)?.gitlab;
   if (Array.isArray(instances)) {
     const vpcs = instances.map((g) => (g as { vpc?: { vpcId?: unknown } } | null)?.vpc?.vpcId).filter((v) => v !== undefined);
@@ -112,6 +210,41 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
     default:
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
   }
+}
+
+/**
+ * The alias at which the yaml package stops with "Excessive alias count": the same count as
+ * its own (each anchor's uses times the aliases inside it), in document order.
+ */
+function aliasOverLimit(doc: Document, max: number): { source: string; range?: readonly number[] | null } | undefined {
+  const anchors = new Map<unknown, { count: number; aliasCount: number }>();
+  const aliasCount = (node: unknown): number => {
+    if (isAlias(node)) {
+      const data = anchors.get(node.resolve(doc));
+      return data ? data.count * data.aliasCount : 0;
+    }
+    if (isCollection(node)) return Math.max(0, ...node.items.map(aliasCount));
+    if (isPair(node)) return Math.max(aliasCount(node.key), aliasCount(node.value));
+    return 1;
+  };
+  let over: { source: string; range?: readonly number[] | null } | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const data = anchors.get(target);
+      if (!data) return;
+      data.count += 1;
+      if (data.aliasCount === 0) data.aliasCount = aliasCount(target);
+      if (data.count * data.aliasCount > max) {
+        over = node;
+        return visit.BREAK;
+      }
+    } else if (isNode(node) && node.anchor) {
+      anchors.set(node, { count: 1, aliasCount: 0 });
+    }
+    return undefined;
+  });
+  return over;
 }
 
 /** Zod's type names in the words of a YAML author. */

@@ -35,6 +35,17 @@ export function projectOutputKey(path: string, override?: string): string {
   return override ?? projectConstructId(path).replace(/[^A-Za-z0-9_]/g, "_");
 }
 
+/** AWS's limit on a Secrets Manager secret name. */
+export const SECRET_NAME_MAX = 512;
+
+/** What a project's Secrets Manager secrets hold; both suffixes have the same length. */
+export type ProjectSecret = "deploy-token" | "status-token";
+
+/** Name of one of a project's Secrets Manager secrets: `gitlab-aws-delivery/<path>/<what>`. */
+export function projectSecretName(path: string, what: ProjectSecret): string {
+  return `gitlab-aws-delivery/${path}/${what}`;
+}
+
 /** Name of a project's pipeline and of its build project (they share it). */
 export function projectResourceName(base: string): string {
   return awsName(base, "", 100);

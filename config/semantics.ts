@@ -6,6 +6,8 @@ import { protonNotices } from "./catalog-schema";
 import { ConfigProblem, formatPath } from "./errors";
 import { instanceHost } from "./instance-url";
 import { collisionProblems } from "./collisions";
+import { privateKeyHeader } from "./credentials";
+import { projectSecretName, SECRET_NAME_MAX } from "./naming";
 import { connectionRegionProblem, REGION_PATTERN } from "./regions";
 import { DeliveryConfig } from "./schema";
 import { stackKey } from "../stacks/partition";
@@ -35,6 +37,13 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
 
   const today = now.toISOString().slice(0, 10);
   config.projects.forEach((project, i) => {
+    const secretName = projectSecretName(project.path, "deploy-token");
+    if (secretName.length > SECRET_NAME_MAX) {
+      errors.push({
+        path: `projects[${i}].path`,
+        message: `${show(project.path)} is ${project.path.length} characters long; the stack names the project's Secrets Manager secrets ${show(projectSecretName("<path>", "deploy-token"))}, and AWS allows ${SECRET_NAME_MAX} characters there, so the path can have at most ${SECRET_NAME_MAX - (secretName.length - project.path.length)}: choose a shorter path (for an existing project, move or rename it in GitLab)`,
+      });
+    }
     const expiresAt = project.deployToken.expiresAt;
     const at = `projects[${i}].deployToken.expiresAt`;
     const expiry = new Date(`${expiresAt}T00:00:00Z`);
@@ -102,6 +111,15 @@ function gitlabProblems(config: DeliveryConfig, now: Date, baseDir: string, erro
     }
   }
   if (vpc.tlsCertificate === undefined) return;
+  const key = vpc.tlsCertificateFile ? privateKeyHeader(vpc.tlsCertificate) : undefined;
+  if (key) {
+    // An inline key was refused with every other credential; a file's content is read only here.
+    errors.push({
+      path,
+      message: `${show(vpc.tlsCertificateFile)} holds a private key (${key}), which would reach cdk.tf.json (a CI artifact) in plain text; the host needs certificates only: export the certificate (and its CA) without the key, and keep the key in AWS Secrets Manager`,
+    });
+    return;
+  }
   const { errors: bad, warnings: soon } = checkCertificate(vpc.tlsCertificate, instanceHost(config.gitlab.url).hostname, now);
   const what = vpc.tlsCertificateFile ? show(vpc.tlsCertificateFile) : "the certificate";
   for (const message of bad) errors.push({ path, message: `${what}: ${message}` });

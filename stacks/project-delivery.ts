@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { projectBaseName, projectCiName, projectOutputKey, projectResourceName } from "../config/naming";
+import { projectBaseName, projectCiName, projectOutputKey, projectResourceName, projectSecretName } from "../config/naming";
 import { AdoptConfig, NOTIFICATION_EVENT_IDS, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { BuildProject } from "../modules/build/build-project";
@@ -48,7 +48,7 @@ export class ProjectDelivery extends Construct {
     });
     const deployToken = new DeployToken(this, "DeployToken", {
       project: gitlab,
-      secretName: `gitlab-aws-delivery/${cfg.path}/deploy-token`,
+      secretName: projectSecretName(cfg.path, "deploy-token"),
       kmsKeyArn: props.artifactStore.key.arn,
       expiresAt: cfg.deployToken.expiresAt,
       scopes: cfg.deployToken.scopes,
@@ -162,7 +162,7 @@ export class ProjectDelivery extends Construct {
         gitlabApiUrl: props.gitlabApiUrl,
         artifactStore: props.artifactStore,
         tokenExpiresAt: cfg.deployToken.expiresAt,
-        secretName: `gitlab-aws-delivery/${cfg.path}/status-token`,
+        secretName: projectSecretName(cfg.path, "status-token"),
       });
     }
     if (cfg.ci) {

@@ -1,3 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { parseConfig } from "../../config/load";
+import { makeCertificate } from "../certs";
 import { problems, rawConfig, rawProject, synthAll } from "../helpers";
 
 /** Each case: the raw config, and the one problem line expected (path, value, fix). */
@@ -5,7 +12,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "unknown top-level key, with a near-miss suggestion",
     rawConfig({ project: [] }),
-    /^unknown key "project"; remove it or use one of: name, aws, gitlab, state, connection, projects \(did you mean "projects"\?\)$/,
+    /^unknown key "project"; remove it or use one of: name, aws, gitlab, state, connection, projects, ci \(did you mean "projects"\?\)$/,
   ],
   [
     "unknown nested key",
@@ -168,9 +175,11 @@ describe("bad input gives one clear error naming field, value and fix", () => {
     );
   });
 
-  test("YAML syntax errors name the line", () => {
+  test("YAML syntax errors print file:line:column: message, without the library's ':' before the fix", () => {
     const { parseConfig } = jest.requireActual("../../config/load");
-    expect(() => parseConfig("name: [unclosed\n", "delivery.yaml")).toThrow(/YAML syntax: .*line 2/);
+    expect(() => parseConfig("name: acme-delivery\naws: [unclosed\n", "delivery.yaml")).toThrow(
+      "delivery.yaml is not a valid delivery configuration:\n  delivery.yaml:3:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]; fix the YAML there",
+    );
   });
 });
 
@@ -235,6 +244,325 @@ describe("two projects that would share a GitLab project, a construct id, output
     };
     expect(pair({ path: "acme/app" }, { path: "acme/legacy", mode: "adopt", pipeline: { adopt } })).toEqual([
       'projects[1].pipeline.adopt.name: the pipeline name "acme-app" of "acme/legacy" (its adopted pipeline) is also the name of projects[0]\'s pipeline ("acme/app"); give projects[0] a distinct `name`',
+    ]);
+  });
+});
+
+/*
+ * Credentials are assembled at run time (prefix and body apart), so that secret scanners
+ * reading this file find no token-shaped string in it.
+ */
+const BODY = "Zx8Kq2Lm7Np4Rt6Vw9Yb";
+const token = (prefix: string) => [prefix, BODY].join("-");
+const AWS_KEY_ID = ["AKIA", "Z7Q2L4M6N8P3R5T7"].join("");
+const AWS_SECRET = ["wJalrXUtnFEMI/K7MDENG", "bPxRfiCYEXAMPLEKEY"].join("/");
+const PEM_KEY = `${["-----BEGIN", "EC PRIVATE KEY-----"].join(" ")}\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n`;
+
+const LEAK = "values here reach cdk.tf.json (a CI artifact) in plain text: remove it, rotate it if this file was ever committed, and";
+const GITLAB_TOKEN_FIX =
+  "let terraform's GitLab provider read it from GITLAB_TOKEN (a masked CI/CD variable), or a build from AWS Secrets Manager (buildspec env: secrets-manager)";
+const AWS_FIX = "let builds and deploys use their IAM roles (roleArn for another account) and terraform its own AWS credentials (AWS_PROFILE, OIDC)";
+const ELSEWHERE = "keep it in AWS Secrets Manager or a masked GitLab CI/CD variable";
+const RUNNER_FIX = "keep runner tokens in the runner's config.toml only";
+
+describe("credentials anywhere in the config are refused before synthesis, naming where and what, never echoing them", () => {
+  const cases: Array<[string, Record<string, unknown>, string[]]> = [
+    [
+      "a personal access token inside a URL in a build variable",
+      rawConfig({
+        projects: [rawProject({ pipeline: { build: { environmentVariables: { GIT_REMOTE: `https://oauth2:${token("glpat")}@gitlab.com/acme/app.git` } } } })],
+      }),
+      [
+        `projects[0].pipeline.build.environmentVariables.GIT_REMOTE: holds "glpat-…", which looks like a GitLab personal, project or group access token; ${LEAK} ${GITLAB_TOKEN_FIX}`,
+      ],
+    ],
+    [
+      "a deploy token as a pipeline variable's default",
+      rawConfig({ projects: [rawProject({ pipeline: { variables: [{ name: "REGISTRY_AUTH", default: token("gldt") }] } })] }),
+      [
+        `projects[0].pipeline.variables[0].default: holds "gldt-…", which looks like a GitLab deploy token; ${LEAK} let the stack create the project's deploy token (deployToken:), which it keeps in AWS Secrets Manager`,
+      ],
+    ],
+    [
+      "a token behind an instance prefix, in an environment's variable",
+      rawConfig({
+        projects: [
+          rawProject({
+            pipeline: { environments: [{ name: "dev", variables: { API: `acme-${token("glpat")}` }, deploy: { codebuild: { buildspec: "deploy.yml" } } }] },
+          }),
+        ],
+      }),
+      [
+        `projects[0].pipeline.environments[0].variables.API: holds "glpat-…", which looks like a GitLab personal, project or group access token; ${LEAK} ${GITLAB_TOKEN_FIX}`,
+      ],
+    ],
+    [
+      "a legacy runner registration token in a description",
+      rawConfig({ projects: [rawProject({ description: `runner: GR1348941${BODY}` })] }),
+      [`projects[0].description: holds "GR1348941…", which looks like a GitLab runner registration token; ${LEAK} ${RUNNER_FIX}`],
+    ],
+    [
+      "an AWS access key id in a tag",
+      rawConfig({ aws: { region: "eu-west-1", defaultTags: { owner: `ci ${AWS_KEY_ID}` } } }),
+      [`aws.defaultTags.owner: holds "AKIA…", which looks like an AWS access key id; ${LEAK} ${AWS_FIX}`],
+    ],
+    [
+      "a temporary AWS access key id",
+      rawConfig({ projects: [rawProject({ pipeline: { build: { environmentVariables: { KEY: `ASIA${AWS_KEY_ID.slice(4)}` } } } })] }),
+      [`projects[0].pipeline.build.environmentVariables.KEY: holds "ASIA…", which looks like an AWS temporary access key id; ${LEAK} ${AWS_FIX}`],
+    ],
+    [
+      "an AWS secret key beside its name, in a pipeline variable and inline in a description",
+      rawConfig({
+        projects: [
+          rawProject({
+            description: `aws_secret_access_key = ${AWS_SECRET}`,
+            pipeline: { variables: [{ name: "AWS_SECRET_ACCESS_KEY", default: AWS_SECRET }] },
+          }),
+        ],
+      }),
+      [
+        `projects[0].description: holds a 40-character value, which looks like an AWS secret access key; ${LEAK} ${AWS_FIX}`,
+        `projects[0].pipeline.variables[0].default: holds a 40-character value, which looks like an AWS secret access key; ${LEAK} ${AWS_FIX}`,
+      ],
+    ],
+    [
+      "a PEM private key pasted as the host certificate",
+      rawConfig({
+        gitlab: {
+          kind: "self-managed",
+          url: "https://gitlab.internal.acme.example",
+          vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.20.5.10/32"], tlsCertificate: PEM_KEY },
+        },
+      }),
+      [
+        `gitlab.vpc.tlsCertificate: holds "-----BEGIN EC PRIVATE KEY-----", which looks like a PEM private key; ${LEAK} keep the key in AWS Secrets Manager; only certificates belong here (gitlab.vpc.tlsCertificate takes -----BEGIN CERTIFICATE----- blocks)`,
+      ],
+    ],
+    [
+      "a token as a map key: the path shows only its prefix",
+      rawConfig({ aws: { region: "eu-west-1", defaultTags: { [token("glpat")]: "x" } } }),
+      [`aws.defaultTags["glpat-…"]: the key holds "glpat-…", which looks like a GitLab personal, project or group access token; ${LEAK} ${GITLAB_TOKEN_FIX}`],
+    ],
+    [
+      "a token deep under a key the schema does not know (refused as a credential first, so no other message quotes it)",
+      rawConfig({ projects: [rawProject({ notes: { history: ["rotated", { by: token("glft") }] } })] }),
+      [`projects[0].notes.history[1].by: holds "glft-…", which looks like a GitLab feed token; ${LEAK} ${ELSEWHERE}`],
+    ],
+  ];
+
+  test.each(cases)("%s", (_title, raw, expected) => {
+    const found = problems(raw);
+    expect(found).toEqual(expected);
+    for (const secret of [BODY, AWS_KEY_ID.slice(4), AWS_SECRET, "MHcCAQEE"]) expect(found.join("\n")).not.toContain(secret);
+  });
+
+  test.each([
+    ["glrt", "a GitLab runner authentication token", RUNNER_FIX],
+    ["glrtr", "a GitLab runner token", RUNNER_FIX],
+    ["glcbt", "a GitLab CI/CD job token", "let a job use its own CI_JOB_TOKEN"],
+    ["gloas", "a GitLab OAuth application secret", ELSEWHERE],
+    ["glptt", "a GitLab pipeline trigger token", ELSEWHERE],
+    ["glimt", "a GitLab incoming mail token", ELSEWHERE],
+    ["glagent", "a GitLab agent for Kubernetes token", ELSEWHERE],
+    ["glwt", "a GitLab workspace token", ELSEWHERE],
+    ["glsoat", "a GitLab SCIM token", ELSEWHERE],
+    ["glffct", "a GitLab feature flags client token", ELSEWHERE],
+  ])("GitLab's %s- prefix is refused as %s", (prefix, what, fix) => {
+    expect(problems(rawConfig({ projects: [rawProject({ description: `see ${token(prefix)}` })] }))).toEqual([
+      `projects[0].description: holds "${prefix}-…", which looks like ${what}; ${LEAK} ${fix}`,
+    ]);
+  });
+
+  test("hex and base36 token bodies (trigger, incoming mail) are recognized too", () => {
+    const hex = ["glptt", "0123456789abcdef0123456789abcdef01234567"].join("-");
+    const base36 = ["glimt", "3k9x0z7q2m4p8r1t6v5w0y2b"].join("-");
+    expect(problems(rawConfig({ projects: [rawProject({ description: `${hex} ${base36}` })] }))).toEqual([
+      `projects[0].description: holds "glptt-…", which looks like a GitLab pipeline trigger token; ${LEAK} ${ELSEWHERE}`,
+      `projects[0].description: holds "glimt-…", which looks like a GitLab incoming mail token; ${LEAK} ${ELSEWHERE}`,
+    ]);
+  });
+
+  test("legitimate values that resemble credentials are accepted", () => {
+    const ca = makeCertificate({ commonName: "Acme Internal CA", ca: true, days: 3650 });
+    const raw = rawConfig({
+      gitlab: {
+        kind: "self-managed",
+        url: "https://gitlab.internal.acme.example",
+        vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.20.5.10/32"], tlsCertificate: ca },
+      },
+      projects: [
+        rawProject({
+          // A project named like a token prefix, with words only.
+          path: "acme/glrt-runner-configuration-service",
+          description: "Rotate glpat- tokens monthly; the access key rotation is in commit 0123456789abcdef0123456789abcdef01234567",
+          pipeline: {
+            build: {
+              image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/glft-exporter-build-image:2024",
+              environmentVariables: { TARGET: "#{variables.TARGET}", KMS_KEY: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+            },
+            variables: [{ name: "SECRET_COMMIT", default: "0123456789abcdef0123456789abcdef01234567", description: "commit of the secret rotation" }],
+            environments: [
+              {
+                name: "prod",
+                roleArn: "arn:aws:iam::210987654321:role/service-role/AWSCodePipelineServiceRole-eu-west-1-acme",
+                variables: { Stage: "#{variables.STAGE}" },
+                deploy: {
+                  cloudformation: {
+                    stackName: "acme-prod",
+                    templatePath: "template.yml",
+                    executionRoleArn: "arn:aws:iam::210987654321:role/cfn-exec",
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      ],
+    });
+    // The real clock: the certificate was made a moment ago.
+    expect(() => parseConfig(stringify(raw), "delivery.yaml", new Date())).not.toThrow();
+  });
+
+  test("a certificate file that also holds the private key is refused, naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "delivery-key-"));
+    const ca = makeCertificate({ commonName: "Acme Internal CA", ca: true, days: 3650 });
+    writeFileSync(join(dir, "bundle.pem"), `${ca}${PEM_KEY}`);
+    const raw = rawConfig({
+      gitlab: {
+        kind: "self-managed",
+        url: "https://gitlab.internal.acme.example",
+        vpc: { vpcId: "vpc-0a1b2c3d4e5f60718", subnetIds: ["subnet-0a1b2c3d4e5f60719"], instanceCidrs: ["10.20.5.10/32"], tlsCertificateFile: "bundle.pem" },
+      },
+    });
+    expect(() => parseConfig(stringify(raw), join(dir, "delivery.yaml"), new Date())).toThrow(
+      `${join(dir, "delivery.yaml")} is not a valid delivery configuration:\n` +
+        '  gitlab.vpc.tlsCertificateFile: "bundle.pem" holds a private key (-----BEGIN EC PRIVATE KEY-----), which would reach cdk.tf.json (a CI artifact) in plain text; the host needs certificates only: export the certificate (and its CA) without the key, and keep the key in AWS Secrets Manager',
+    );
+  });
+});
+
+describe("GitLab's path limits", () => {
+  const path = (p: string) => problems(rawConfig({ projects: [rawProject({ path: p })] }));
+
+  test("a segment over 255 characters is refused with the limit", () => {
+    expect(path(`acme/${"x".repeat(300)}`)).toEqual([
+      `projects[0].path: "acme/${"x".repeat(71)}... has a segment of 300 characters (segment 2); GitLab allows at most 255 in a group or project path (and in a project name, which the stack sets to its path): use the project's real path, or a shorter one for a new project`,
+    ]);
+    expect(path(`acme/${"x".repeat(255)}`)).toEqual([]);
+  });
+
+  test("more than 20 levels of subgroups are refused", () => {
+    const segments = (n: number) => Array.from({ length: n }, (_, i) => `g${i}`).join("/");
+    expect(path(segments(23))).toEqual([
+      `projects[0].path: "${segments(23).slice(0, 76)}... has 23 segments; GitLab nests at most 20 levels of subgroups under a top-level group, so a project path has at most 22: use the project's real path`,
+    ]);
+    expect(path(segments(22))).toEqual([]);
+  });
+
+  test("a full path too long for the project's Secrets Manager secret names is refused with the limit", () => {
+    const long = `acme/${"g".repeat(250)}/${"x".repeat(255)}`;
+    expect(path(long)).toEqual([
+      `projects[0].path: "${long.slice(0, 76)}... is 511 characters long; the stack names the project's Secrets Manager secrets "gitlab-aws-delivery/<path>/deploy-token", and AWS allows 512 characters there, so the path can have at most 479: choose a shorter path (for an existing project, move or rename it in GitLab)`,
+    ]);
+    expect(path(`acme/${"g".repeat(218)}/${"x".repeat(255)}`)).toEqual([]); // 479 characters
+  });
+});
+
+describe("a bad file or setting ends the app with one clear line, exit 1, no stack trace, nothing written", () => {
+  const app = join(__dirname, "..", "..", "scripts", "run-app.js");
+
+  /** Runs the cdktf app command on `content` (written as given: text or raw bytes). */
+  function runApp(content: string | Buffer | undefined, env: NodeJS.ProcessEnv = {}) {
+    const dir = mkdtempSync(join(tmpdir(), "delivery-bad-"));
+    const file = join(dir, "delivery.yaml");
+    if (content !== undefined) writeFileSync(file, content);
+    const r = spawnSync(process.execPath, [app], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, DELIVERY_CONFIG: file, CDKTF_OUTDIR: join(dir, "cdktf.out"), ...env },
+    });
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+    return { status: r.status, stderr: r.stderr, file, dir };
+  }
+  const valid = stringify(rawConfig());
+
+  test("a file that is not UTF-8 names the byte, its offset and line", () => {
+    const r = runApp(Buffer.concat([Buffer.from(valid), Buffer.from("# caf\xe9\n", "latin1")]));
+    const line = valid.split("\n").length;
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n` +
+        `  ${r.file}:${line}:6: byte 0xE9 at offset ${Buffer.byteLength(valid) + 5} is not valid UTF-8, so the file is in another encoding (in Latin-1 or Windows-1252 it would be "é"); save it as UTF-8\n`,
+    ]);
+  });
+
+  test("a UTF-16 file says so", () => {
+    const r = runApp(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(valid, "utf16le")]));
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n  ${r.file}:1:1: the file is UTF-16 (it starts with the byte-order mark 0xFF 0xFE); save it as UTF-8\n`,
+    ]);
+  });
+
+  test("a directory says it is one, and names a file in it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "delivery-dir-"));
+    mkdirSync(join(dir, "configs"));
+    writeFileSync(join(dir, "configs", "team-b.yaml"), valid);
+    writeFileSync(join(dir, "configs", "team-a.yml"), valid);
+    const r = runApp(undefined, { DELIVERY_CONFIG: join(dir, "configs") });
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${join(dir, "configs")} is not a valid delivery configuration:\n  is a directory, not a file; point DELIVERY_CONFIG at a YAML file in it, such as ${join(dir, "configs", "team-a.yml")}\n`,
+    ]);
+  });
+
+  test("a missing file names the path and DELIVERY_CONFIG", () => {
+    const r = runApp(undefined);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n  file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file\n`,
+    ]);
+  });
+
+  test("a second YAML document is refused at the line it starts, in the user's terms", () => {
+    const r = runApp(`${valid}---\nname: other\n`);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n` +
+        `  ${r.file}:${valid.split("\n").length}:1: a second YAML document starts here, but a delivery configuration is one document per file: merge them, or move the second into a file of its own\n`,
+    ]);
+  });
+
+  test("a YAML syntax error prints file:line:column: message", () => {
+    const r = runApp("name: acme-delivery\naws:\n\tregion: eu-west-1\n");
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n  ${r.file}:3:1: YAML syntax: Tabs are not allowed as indentation; fix the YAML there\n`,
+    ]);
+  });
+
+  test('a "billion laughs" alias bomb is refused at the alias that passes the limit', () => {
+    const levels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    const bomb = [
+      "name: acme-delivery",
+      'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+      ...levels.slice(1).map((l, i) => `${l}: &${l} [${Array(9).fill(`*${levels[i]}`).join(", ")}]`),
+    ].join("\n");
+    const r = runApp(bomb);
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `${r.file} is not a valid delivery configuration:\n` +
+        `  ${r.file}:5:8: the alias *c takes YAML aliases past 100 repetitions of anchored values (the limit that guards against "billion laughs" documents); write the repeated values out, or use fewer aliases\n`,
+    ]);
+  });
+
+  test.each(["abc", "0", "-1", "1.5", "2x"])("DELIVERY_SYNTH_WORKERS=%s names the variable, the value and the range", (value) => {
+    const r = runApp(stringify(rawConfig({ projects: [rawProject(), rawProject({ path: "beta/app" })] })), { DELIVERY_SYNTH_WORKERS: value });
+    expect([r.status, r.stderr]).toEqual([
+      1,
+      `environment variable DELIVERY_SYNTH_WORKERS: ${JSON.stringify(value)} is not a whole number of 1 or more; set the number of synthesis processes (1 to 2 for this config: one per projects stack at most, a larger number is cut to 2), or unset it to choose automatically\n`,
     ]);
   });
 });
