@@ -10,7 +10,7 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const bundle = path.join(root, ".build", "main.js");
-const SOURCE_DIRS = ["config", "stacks", "modules"];
+const SOURCE_DIRS = ["app", "config", "stacks", "modules"];
 
 function newestSource() {
   let newest = fs.statSync(path.join(root, "main.ts")).mtimeMs;

@@ -1,0 +1,148 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { app, leftovers, manifestAndFolders, oneGroupRetagged, runApp, snapshot, synthEnv, twoGroups, workDir } from "./harness";
+
+// Writing cdktf.out/ is all or nothing (issue 12, item 2).
+
+/** A folder with cdktf.out/ from `twoGroups`, and terraform's files in each stack, as `cdktf deploy` leaves them. */
+function deployed(): { dir: string; outdir: string } {
+  const dir = workDir();
+  writeFileSync(join(dir, "delivery.yaml"), twoGroups);
+  const first = runApp(dir);
+  expect([first.status, first.stderr]).toEqual([0, ""]);
+  const outdir = join(dir, "cdktf.out");
+  for (const stack of readdirSync(join(outdir, "stacks"))) {
+    mkdirSync(join(outdir, "stacks", stack, ".terraform", "providers", "registry.terraform.io"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", stack, ".terraform", "terraform.tfstate"), `{"backend":"${stack}"}`);
+    writeFileSync(join(outdir, "stacks", stack, ".terraform.lock.hcl"), `# lock of ${stack}\n`);
+  }
+  return { dir, outdir };
+}
+
+const ONE_LINE = /^[^\n]+\n$/;
+
+describe("cdktf.out is replaced all or nothing", () => {
+  test("an output folder inside a regular file: exit 1, one line naming the path and the fix, nothing written", () => {
+    const dir = workDir();
+    writeFileSync(join(dir, "delivery.yaml"), twoGroups);
+    writeFileSync(join(dir, "build"), "a file, not a folder\n");
+    const outdir = join(dir, "build", "cdktf.out");
+    const r = runApp(dir, { CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `cannot write the synthesized output to ${outdir}: ${join(dir, "build")} is a file, not a folder; nothing was written. ` +
+        `Move that file away, or set CDKTF_OUTDIR (or "output" in cdktf.json) to another folder\n`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["build", "delivery.yaml"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a disk that refuses a file mid-synth (file size limit, which binds root too): exit 1, cdktf.out byte-identical", () => {
+    const { dir, outdir } = deployed();
+    const before = snapshot(outdir);
+    writeFileSync(join(dir, "delivery.yaml"), oneGroupRetagged);
+    // ulimit -f counts 512-byte blocks in sh: 16 is 8 KiB, less than a team stack's cdk.tf.json.
+    const r = spawnSync("sh", ["-c", `ulimit -f 16; exec "${process.execPath}" "${app}"`], { cwd: dir, encoding: "utf8", env: synthEnv(dir), timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(ONE_LINE);
+    expect(r.stderr).toBe(
+      `cannot write the synthesized output to ${outdir}: a file is larger than this process may write (EFBIG: the file size limit, ulimit -f); ` +
+        `${outdir} was left as it was. Raise the file size limit (ulimit -f unlimited) and synthesize again\n`,
+    );
+    expect(snapshot(outdir)).toEqual(before);
+    expect(leftovers(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a write that fails at any point of a re-synth leaves the old tree whole, or else the new one complete", () => {
+    const { dir, outdir } = deployed();
+    const before = snapshot(outdir);
+    writeFileSync(join(dir, "delivery.yaml"), oneGroupRetagged);
+    const preload = ["-r", join(__dirname, "fault-preload.js")];
+    const pristine = join(dir, "pristine");
+    cpSync(outdir, pristine, { recursive: true });
+    // A clean run counts the points where a write could fail, and gives the expected new tree.
+    const countFile = join(dir, "count");
+    const clean = runApp(dir, { FAULT_ROOT: dir, FAULT_AT: "0", FAULT_COUNT_FILE: countFile }, preload);
+    expect([clean.status, clean.stderr]).toEqual([0, ""]);
+    const after = snapshot(outdir);
+    const points = Number(readFileSync(countFile, "utf8"));
+    expect(points).toBeGreaterThan(5);
+    expect(manifestAndFolders(outdir)).toEqual({
+      manifest: ["acme-delivery-acme", "acme-delivery-shared"],
+      folders: ["acme-delivery-acme", "acme-delivery-shared"],
+    });
+    expect(after["stacks/acme-delivery-acme/.terraform.lock.hcl"]).toBe("# lock of acme-delivery-acme\n");
+    const outcomes: string[] = [];
+    for (let k = 1; k <= points; k++) {
+      rmSync(outdir, { recursive: true, force: true });
+      cpSync(pristine, outdir, { recursive: true });
+      const r = runApp(dir, { FAULT_ROOT: dir, FAULT_AT: String(k) }, preload);
+      const now = snapshot(outdir);
+      if (r.status === 0) {
+        expect([k, now]).toEqual([k, after]);
+      } else {
+        expect([k, r.status, now]).toEqual([k, 1, before]);
+        expect(r.stderr).toMatch(ONE_LINE);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^cannot write the synthesized output to ${outdir}: no space left on the device of \\S+ \\(ENOSPC\\); ${outdir} was left as it was\\. Free some space`,
+          ),
+        );
+      }
+      expect([k, leftovers(dir)]).toEqual([k, []]);
+      outcomes.push(r.status === 0 ? "new" : "old");
+    }
+    expect(outcomes).toContain("old");
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  test("terraform's .terraform/ and lock file of each stack survive a re-synth; a stack gone from the config is gone from stacks/ and the manifest", () => {
+    const { dir, outdir } = deployed();
+    writeFileSync(join(outdir, "notes.txt"), "kept: cdktf does not write it\n");
+    const terraform = (stack: string) =>
+      Object.fromEntries(Object.entries(snapshot(join(outdir, "stacks", stack))).filter(([k]) => k.startsWith(".terraform")));
+    const kept = terraform("acme-delivery-acme");
+    expect(Object.keys(kept).sort()).toEqual([
+      ".terraform.lock.hcl",
+      ".terraform/",
+      ".terraform/providers/",
+      ".terraform/providers/registry.terraform.io/",
+      ".terraform/terraform.tfstate",
+    ]);
+    const oldText = readFileSync(join(outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
+    writeFileSync(join(dir, "delivery.yaml"), oneGroupRetagged);
+    const r = runApp(dir);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(terraform("acme-delivery-acme")).toEqual(kept);
+    expect(readFileSync(join(outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8")).not.toBe(oldText);
+    expect(manifestAndFolders(outdir)).toEqual({
+      manifest: ["acme-delivery-acme", "acme-delivery-shared"],
+      folders: ["acme-delivery-acme", "acme-delivery-shared"],
+    });
+    expect(readFileSync(join(outdir, "notes.txt"), "utf8")).toBe("kept: cdktf does not write it\n");
+    expect(leftovers(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("what a killed synth left beside cdktf.out is removed by the next one, and a swap cut between its renames is finished", () => {
+    const { dir, outdir } = deployed();
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    // An older version's worker folder, and a scratch folder whose swap stopped after moving cdktf.out away.
+    mkdirSync(join(dir, `.cdktf.out.workers-${dead}`, "0", "stacks"), { recursive: true });
+    const scratch = join(dir, `.cdktf.out.staging-${dead}`);
+    mkdirSync(scratch);
+    cpSync(outdir, join(scratch, "tree"), { recursive: true });
+    const before = snapshot(outdir);
+    rmSync(outdir, { recursive: true });
+    mkdirSync(join(scratch, "old"));
+    // cdktf.out is missing; the complete new tree is restored, then synthesized over as usual.
+    const r = runApp(dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`warning: ${outdir} was missing after an interrupted synth (pid ${dead}); restored it from ${join(scratch, "tree")}\n`);
+    expect(snapshot(outdir)).toEqual(before);
+    expect(leftovers(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
