@@ -1,22 +1,18 @@
+import { runSynth } from "./app/run-synth";
+import { userOutput } from "./app/user-output";
 import { exitOnError } from "./config/exit";
-import { loadConfigFile } from "./config/load";
-import { synthesizeConfig } from "./stacks/app";
-import { parseShard, synthesizeParallel, workerCount } from "./stacks/parallel-synth";
 
-// Reads and validates the configuration, then builds the stacks; nothing else happens here.
-async function main(): Promise<void> {
-  const file = process.env.DELIVERY_CONFIG || "delivery.yaml";
-  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
-  const { config, warnings } = loadConfigFile(file);
-  const shard = process.env.DELIVERY_SYNTH_SHARD;
-  if (shard) {
-    // One of several synthesis processes of a large fleet (see synthesizeParallel).
-    synthesizeConfig(config, outdir, parseShard(shard), process.env.DELIVERY_FINAL_OUTDIR || outdir);
-    return;
-  }
-  for (const w of warnings) process.stderr.write(`warning: ${file}: ${w.path}: ${w.message}\n`);
-  const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
-  await synthesizeParallel(config, outdir, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], workerCount(config), warn);
-}
-
-main().catch(exitOnError);
+// The cdktf app (cdktf.json): the configuration DELIVERY_CONFIG names, into the folder cdktf
+// gives. Reading, validating and synthesizing are app/run-synth.ts, as for
+// `gitlab-aws-delivery synth`; under `cdktf synth`, app/user-output.ts says each thing once.
+const output = userOutput();
+runSynth({
+  configFile: process.env.DELIVERY_CONFIG || "delivery.yaml",
+  outdir: process.env.CDKTF_OUTDIR || "cdktf.out",
+  command: [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+  warn: (line) => output.warn(line),
+  progress: (done, total) => output.progress(done, total),
+}).then(
+  () => output.finish(),
+  (e) => exitOnError(e, (text) => output.fail(text)),
+);

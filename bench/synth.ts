@@ -1,16 +1,23 @@
 /*
- * npm run bench: wall time and peak memory of synthesizing the example (the cdktf app
- * command, as `cdktf synth` runs it), next to the floor `node -e 'require("cdktf")'`
- * measured in the same run, then a fleet series. Targets: the example <= 2.5x the floor and
+ * `gitlab-aws-delivery bench` (cli/bench.ts): wall time and peak memory of synthesizing the
+ * example (the cdktf app command, as `cdktf synth` runs it), next to the floor
+ * `node -e 'require("cdktf")'` measured in the same run, then a fleet series, then the plan
+ * report command on 10,000 changes. Targets: the example <= 2.5x the floor and
  * <= 150 MiB; 500 projects <= 5 s and <= 800 MiB, growing about linearly.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
-const root = join(__dirname, "..");
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** The project root (where package.json is), from the sources or from a bundle in .build/. */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const root = projectRoot();
 
 interface Sample {
   seconds: number;
@@ -23,7 +30,7 @@ function measure(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const rssFile = join(dir, "rss");
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--require", join(__dirname, "peak-rss.js"), ...args], {
+  const r = spawnSync(process.execPath, ["--require", join(root, "bench", "peak-rss.js"), ...args], {
     cwd: root,
     env: { ...process.env, BENCH_RSS_FILE: rssFile, CDKTF_OUTDIR: join(dir, "out"), ...env },
     encoding: "utf8",
@@ -47,7 +54,7 @@ function measure(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
   return { seconds, peakMiB: peakKiB / 1024, largestStack };
 }
 
-function series(label: string, args: string[], env: NodeJS.ProcessEnv = {}, runs = RUNS): Sample {
+function series(label: string, args: string[], env: NodeJS.ProcessEnv, runs: number): Sample {
   measure(args, env); // warm the file cache (and the app's bundle) before timing
   const samples = Array.from({ length: runs }, () => measure(args, env));
   const times = samples.map((s) => s.seconds).sort((a, b) => a - b);
@@ -66,65 +73,67 @@ function fleetConfig(n: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-const floor = series(`floor: node -e 'require("cdktf")'`, ["-e", 'require("cdktf")']);
-const synth = series("synth delivery.yaml: node scripts/run-app.js", [join(root, "scripts", "run-app.js")]);
-const ratio = synth.seconds / floor.seconds;
-const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
-console.log(`time ratio ${ratio.toFixed(2)}x the floor (target <= 2.5x: ${verdict(ratio <= 2.5)})`);
-console.log(`peak memory ${synth.peakMiB.toFixed(0)} MiB (target <= 150 MiB: ${verdict(synth.peakMiB <= 150)})`);
-
-console.log("\nfleet series (10 top-level groups; processes used: min(cores, projects/100 + 1))");
-const fleetDir = mkdtempSync(join(tmpdir(), "bench-fleet-"));
-const fleet: Array<[number, Sample]> = [];
-for (const n of (process.env.BENCH_FLEET ?? "1,50,200,500").split(",").map(Number)) {
-  const file = join(fleetDir, `fleet-${n}.yaml`);
-  writeFileSync(file, fleetConfig(n));
-  const sample = series(`fleet of ${n} projects`, [join(root, "scripts", "run-app.js")], { DELIVERY_CONFIG: file }, 3);
-  fleet.push([n, sample]);
-}
-rmSync(fleetDir, { recursive: true, force: true });
-for (const [n, s] of fleet) {
-  console.log(
-    `  ${String(n).padStart(4)} projects: ${s.seconds.toFixed(2)} s, ${s.peakMiB.toFixed(0)} MiB, largest stack ${s.largestStack} resources, ${((s.seconds * 1000) / n).toFixed(1)} ms/project`,
-  );
-}
-const last = fleet[fleet.length - 1];
-if (last[0] === 500) {
-  console.log(
-    `500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`,
-  );
+export interface BenchOptions {
+  /** Timed runs per measurement of the example (the fleet series uses 3). @default 7 */
+  readonly runs: number;
+  /** Fleet sizes, in projects. @default [1, 50, 200, 500] */
+  readonly fleet: readonly number[];
 }
 
-// The plan report on a generated plan of 10,000 changes (target <= 1 s for the command).
-{
-  const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
-  const plan = {
-    format_version: "1.2",
-    resource_changes: Array.from({ length: 10_000 }, (_, i) => ({
-      address: `module.team${i % 50}.aws_codebuild_project.p${i}`,
-      type: ["aws_codebuild_project", "aws_s3_bucket", "gitlab_project_deploy_token", "aws_iam_role_policy"][i % 4],
-      provider_name: i % 4 === 2 ? "registry.terraform.io/gitlabhq/gitlab" : "registry.terraform.io/hashicorp/aws",
-      change: {
-        actions: [["create"], ["update"], ["delete", "create"], ["delete"], ["no-op"]][i % 5],
-        before: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }] }) },
-        after: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject", i % 7 ? "s3:PutObject" : "s3:*"], Resource: "*" }] }) },
-      },
-    })),
-  };
-  const file = join(dir, "plan.json");
-  writeFileSync(file, JSON.stringify(plan));
-  const args = [
-    join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-    join(root, "scripts", "plan-report.ts"),
-    file,
-    "--report",
-    join(dir, "r.json"),
-    "--markdown",
-    join(dir, "r.md"),
-  ];
-  const report = series("plan-report on 10,000 changes", args, {}, 5);
-  console.log(
-    `plan report: ${report.seconds.toFixed(2)} s for 10,000 changes (target <= 1 s: ${verdict(report.seconds <= 1)}), peak ${report.peakMiB.toFixed(0)} MiB`,
-  );
-  rmSync(dir, { recursive: true, force: true });
+/** Measures and prints; throws when a measured command fails. */
+export function runBench(options: BenchOptions): void {
+  const floor = series(`floor: node -e 'require("cdktf")'`, ["-e", 'require("cdktf")'], {}, options.runs);
+  const synth = series("synth delivery.yaml: node scripts/run-app.js", [join(root, "scripts", "run-app.js")], {}, options.runs);
+  const ratio = synth.seconds / floor.seconds;
+  const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+  console.log(`time ratio ${ratio.toFixed(2)}x the floor (target <= 2.5x: ${verdict(ratio <= 2.5)})`);
+  console.log(`peak memory ${synth.peakMiB.toFixed(0)} MiB (target <= 150 MiB: ${verdict(synth.peakMiB <= 150)})`);
+
+  console.log("\nfleet series (10 top-level groups; processes used: min(cores, projects/100 + 1))");
+  const fleetDir = mkdtempSync(join(tmpdir(), "bench-fleet-"));
+  const fleet: Array<[number, Sample]> = [];
+  for (const n of options.fleet) {
+    const file = join(fleetDir, `fleet-${n}.yaml`);
+    writeFileSync(file, fleetConfig(n));
+    const sample = series(`fleet of ${n} projects`, [join(root, "scripts", "run-app.js")], { DELIVERY_CONFIG: file }, 3);
+    fleet.push([n, sample]);
+  }
+  rmSync(fleetDir, { recursive: true, force: true });
+  for (const [n, s] of fleet) {
+    console.log(
+      `  ${String(n).padStart(4)} projects: ${s.seconds.toFixed(2)} s, ${s.peakMiB.toFixed(0)} MiB, largest stack ${s.largestStack} resources, ${((s.seconds * 1000) / n).toFixed(1)} ms/project`,
+    );
+  }
+  const last = fleet.at(-1);
+  if (last?.[0] === 500) {
+    console.log(
+      `500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`,
+    );
+  }
+
+  // The plan report on a generated plan of 10,000 changes (target <= 1 s for the command).
+  {
+    const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
+    const plan = {
+      format_version: "1.2",
+      resource_changes: Array.from({ length: 10_000 }, (_, i) => ({
+        address: `module.team${i % 50}.aws_codebuild_project.p${i}`,
+        type: ["aws_codebuild_project", "aws_s3_bucket", "gitlab_project_deploy_token", "aws_iam_role_policy"][i % 4],
+        provider_name: i % 4 === 2 ? "registry.terraform.io/gitlabhq/gitlab" : "registry.terraform.io/hashicorp/aws",
+        change: {
+          actions: [["create"], ["update"], ["delete", "create"], ["delete"], ["no-op"]][i % 5],
+          before: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }] }) },
+          after: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:GetObject", i % 7 ? "s3:PutObject" : "s3:*"], Resource: "*" }] }) },
+        },
+      })),
+    };
+    const file = join(dir, "plan.json");
+    writeFileSync(file, JSON.stringify(plan));
+    const args = [join(root, "bin", "gitlab-aws-delivery.js"), "plan-report", file, "--report", join(dir, "r.json"), "--markdown", join(dir, "r.md")];
+    const report = series("plan-report on 10,000 changes", args, {}, 5);
+    console.log(
+      `plan report: ${report.seconds.toFixed(2)} s for 10,000 changes (target <= 1 s: ${verdict(report.seconds <= 1)}), peak ${report.peakMiB.toFixed(0)} MiB`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

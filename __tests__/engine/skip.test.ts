@@ -5,7 +5,7 @@ import { findEngine } from "../../scripts/tf-check";
 const root = join(__dirname, "..", "..");
 
 function tfCheck(env: NodeJS.ProcessEnv) {
-  return spawnSync(join(root, "node_modules", ".bin", "tsx"), [join(root, "scripts", "tf-check.ts")], {
+  return spawnSync(process.execPath, [join(root, "bin", "gitlab-aws-delivery.js"), "tf-check"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, DELIVERY_TF_REQUIRED: "", ...env },

@@ -1,0 +1,132 @@
+/*
+ * The app under the real `cdktf synth` (cdktf-cli 0.21), which relays the app's stdout and
+ * stderr as they come and, when the app fails, prints them all again (app/user-output.ts):
+ * each line the app means for the user must appear once, and a warning never as an error.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { rawConfig, rawProject } from "../helpers";
+
+const root = join(__dirname, "..", "..");
+
+interface Run {
+  readonly code: number;
+  /** stdout then stderr. */
+  readonly output: string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command` with pipes for stdout and stderr, as CI does. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr }));
+  });
+}
+
+/** A config file, and where its synthesis goes. */
+function fixture(raw: Record<string, unknown>): { file: string; outdir: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(join(tmpdir(), "cdktf-output-"));
+  const file = join(dir, "delivery.yaml");
+  writeFileSync(file, stringify(raw));
+  // An empty terraform CLI config: cdktf runs `terraform version`, which would otherwise warn about this machine's.
+  writeFileSync(join(dir, "terraform.rc"), "");
+  const env = { CHECKPOINT_DISABLE: "1", CI: "true", DELIVERY_CONFIG: file, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc") };
+  return { file, outdir: join(dir, "cdktf.out"), env };
+}
+
+/** The app alone (no cdktf): what it says, on stderr. */
+function app(f: ReturnType<typeof fixture>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return run(process.execPath, [join(root, "scripts", "run-app.js")], { ...f.env, CDKTF_OUTDIR: f.outdir, ...env });
+}
+
+/**
+ * `npx cdktf synth`, its output through a pipe as in a CI job log (where it reads it at all,
+ * the app says a failure on cdktf's own stderr; see CdktfOutput). stdout and stderr merged.
+ */
+async function cdktfSynth(f: ReturnType<typeof fixture>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const status = join(f.outdir, "..", "status");
+  const r = await run("sh", ["-c", '{ npx cdktf synth --output "$0"; echo $? > "$1"; } 2>&1 | cat', f.outdir, status], { ...f.env, ...env });
+  return { ...r, code: Number(readFileSync(status, "utf8")) };
+}
+
+/** How often each of `lines` occurs in `text`. */
+function occurrences(text: string, lines: readonly string[]): Record<string, number> {
+  return Object.fromEntries(lines.map((line) => [line, text.split(line).length - 1]));
+}
+
+/** The non-empty lines of what the app said alone, trimmed. */
+function linesOf(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** A deploy token expiring in 10 days: the config warns about it. */
+function soon(): string {
+  return new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe("under cdktf synth", () => {
+  test("a bad config: each line of the message once, exit 1", async () => {
+    const f = fixture(rawConfig({ projects: [rawProject({ path: "https://gitlab.com/acme/app.git" })] }));
+    const alone = await app(f);
+    expect(alone.code).toBe(1);
+    const lines = linesOf(alone.stderr);
+    expect(lines).toEqual([
+      `${f.file} is not a valid delivery configuration:`,
+      `projects[0].path: "https://gitlab.com/acme/app.git" is a URL; use the project path "acme/app"`,
+    ]);
+
+    const r = await cdktfSynth(f);
+    expect(r.code).toBe(1);
+    expect(occurrences(r.output, lines)).toEqual(Object.fromEntries(lines.map((l) => [l, 1])));
+  });
+
+  test("warnings: each once, none labelled as an error, exit 0", async () => {
+    const f = fixture(
+      rawConfig({
+        projects: [rawProject({ deployToken: { expiresAt: soon() } }), rawProject({ path: "acme/platform/billing", deployToken: { expiresAt: soon() } })],
+      }),
+    );
+    const alone = await app(f);
+    expect(alone.code).toBe(0);
+    const lines = linesOf(alone.stderr);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.startsWith(`warning: ${f.file}: projects[`) && l.includes("the deploy token expires in under 30 days"))).toBe(true);
+
+    const r = await cdktfSynth(f);
+    expect(r.code).toBe(0);
+    expect(occurrences(r.output, lines)).toEqual(Object.fromEntries(lines.map((l) => [l, 1])));
+    const shown = r.output.split("\n").filter((l) => lines.some((w) => l.includes(w)));
+    expect(shown.filter((l) => /ERROR/i.test(l))).toEqual([]);
+    expect(r.output).toContain("Generated Terraform code for the stacks: acme-delivery-acme");
+  });
+
+  test("a warning, then an error: each once", async () => {
+    const f = fixture(rawConfig({ projects: [rawProject({ deployToken: { expiresAt: soon() } })] }));
+    const env = { DELIVERY_SYNTH_WORKERS: "many" };
+    const alone = await app(f, env);
+    expect(alone.code).toBe(1);
+    const lines = linesOf(alone.stderr);
+    expect(lines).toEqual([
+      expect.stringMatching(/^warning: .*the deploy token expires in under 30 days/),
+      expect.stringMatching(/^environment variable DELIVERY_SYNTH_WORKERS: "many" is not a whole number/),
+    ]);
+
+    const r = await cdktfSynth(f, env);
+    expect(r.code).toBe(1);
+    expect(occurrences(r.output, lines)).toEqual(Object.fromEntries(lines.map((l) => [l, 1])));
+    expect(r.output.split("\n").filter((l) => l.includes("warning:") && /ERROR/.test(l))).toEqual([]);
+  });
+});

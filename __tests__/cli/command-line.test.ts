@@ -1,0 +1,91 @@
+/* The command line: help for every subcommand, unknown flags and commands refused (cli/). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, COMMANDS, root } from "./run";
+
+describe("gitlab-aws-delivery", () => {
+  test("package.json installs it as the gitlab-aws-delivery command", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    expect(pkg.bin).toEqual({ "gitlab-aws-delivery": "bin/gitlab-aws-delivery.js" });
+  });
+
+  test("--help lists every subcommand and the exit codes", () => {
+    const r = cli(["--help"]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const listed = r.stdout
+      .split("Commands:\n")[1]
+      .split("\n")
+      .map((l) => /^ {2}([a-z-]+)/.exec(l)?.[1])
+      .filter(Boolean);
+    expect(listed).toEqual([...COMMANDS, "help"]);
+    expect(r.stdout).toContain("Exit codes: 0 success, 1 user error or findings, 2 internal error");
+  });
+
+  test.each(COMMANDS)("%s --help prints its usage, options and exit codes, and runs nothing", (command) => {
+    const r = cli([command, "--help"]);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: gitlab-aws-delivery ${command} \\[options\\]`));
+    expect(r.stdout).toContain("\nOptions:\n");
+    expect(r.stdout).toContain("  -h, --help ");
+    expect(r.stdout).toMatch(/\nExit codes:\n {2}0 {2}success\n {2}1 {2}\S.*\n {2}2 {2}internal error/);
+  });
+
+  test.each(COMMANDS)("%s refuses an unknown flag: exit 1, one line naming it, nothing on stdout", (command) => {
+    const r = cli([command, "--bogus-flag"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${command}: unknown option '--bogus-flag'; see gitlab-aws-delivery ${command} --help\n`);
+  });
+
+  test("a mistyped flag is named, with the flag it resembles: deployer-policy --acount", () => {
+    const r = cli(["deployer-policy", "--acount", "123456789012"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("deployer-policy: unknown option '--acount' (did you mean --account?); see gitlab-aws-delivery deployer-policy --help\n");
+  });
+
+  test("an unknown command is refused with the command it resembles", () => {
+    const r = cli(["polcy"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("gitlab-aws-delivery: unknown command 'polcy' (did you mean policy?); see gitlab-aws-delivery --help\n");
+  });
+
+  test("no command prints the usage on stderr, exit 1", () => {
+    const r = cli([]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^Usage: gitlab-aws-delivery \[options\] \[command\]/);
+  });
+
+  test("a value that is not an account id is refused before anything runs", () => {
+    const r = cli(["deployer-policy", "--account", "12345"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `deployer-policy: option '--account <id>' argument '12345' is invalid. It must be a 12-digit AWS account id, or "*" for any account; see gitlab-aws-delivery deployer-policy --help\n`,
+    );
+  });
+
+  test("extra arguments are refused", () => {
+    const r = cli(["policy", "cdktf.out", "more"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("policy: too many arguments for 'policy'. Expected 1 argument but got 2; see gitlab-aws-delivery policy --help\n");
+  });
+
+  test("policy on a folder with no synthesized output says so in one line, exit 1", () => {
+    const r = cli(["policy", "/nonexistent-out"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "policy: /nonexistent-out/manifest.json not found; synthesize first (gitlab-aws-delivery synth, or cdktf synth), or name the output folder\n",
+    );
+  });
+
+  test("tf-check --only with a name that is no config is refused before checking", () => {
+    const r = cli(["tf-check", "--only", "delivery,nope"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^tf-check: --only names no config nope; the configs are delivery, adopt-pipeline, /);
+  });
+});

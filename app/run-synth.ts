@@ -1,0 +1,59 @@
+import { writeSync } from "node:fs";
+import { loadConfigFile } from "../config/load";
+import { partition } from "../stacks/partition";
+import { parseShard, workerCount } from "../stacks/parallel-synth";
+import { synthesize, synthesizeShare } from "./synth";
+
+export interface RunSynthOptions {
+  /** The delivery configuration file. */
+  readonly configFile: string;
+  /** The output folder (cdktf's CDKTF_OUTDIR). */
+  readonly outdir: string;
+  /** The command that runs this same synthesis again, as a worker process of a large fleet. */
+  readonly command: readonly string[];
+  /** Warnings and notes for the user, one line each, without the `warning: ` prefix. */
+  readonly warn: (line: string) => void;
+  /** Called as stacks are written: how many of how many. @default - nothing */
+  readonly progress?: (done: number, total: number) => void;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * One synthesis, as `cdktf synth` (main.ts) and `gitlab-aws-delivery synth` run it: reads and
+ * validates the configuration, then synthesizes it into the output folder (app/synth.ts), or,
+ * in a worker process of a large fleet (DELIVERY_SYNTH_SHARD), its share of the stacks.
+ */
+export async function runSynth(options: RunSynthOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const { config, warnings } = loadConfigFile(options.configFile);
+  const shard = env.DELIVERY_SYNTH_SHARD;
+  if (shard) {
+    // One of several synthesis processes of a large fleet (see app/parallel-synth.ts): each
+    // stack it writes is named to the parent on the progress pipe.
+    const fd = env.DELIVERY_SYNTH_PROGRESS_FD ? Number(env.DELIVERY_SYNTH_PROGRESS_FD) : undefined;
+    const onStack = fd === undefined ? undefined : (name: string) => void writeSync(fd, `${name}\n`);
+    synthesizeShare(config, options.outdir, parseShard(shard), env.DELIVERY_FINAL_OUTDIR || options.outdir, onStack);
+    return;
+  }
+  for (const w of warnings) options.warn(`${options.configFile}: ${w.path}: ${w.message}`);
+  // The shared stack and one stack per group of projects (stacks/partition.ts); every worker
+  // process writes its own copy of the shared stack, counted once.
+  const total = partition(config).length + 1;
+  const done = new Set<string>();
+  const progress = options.progress;
+  progress?.(0, total);
+  // Staged, swapped in whole, under a lock; cleaned up on Ctrl-C (see app/synth.ts).
+  await synthesize(config, options.outdir, {
+    command: options.command,
+    workers: workerCount(config, env),
+    warn: options.warn,
+    onStack:
+      progress &&
+      ((name) => {
+        if (done.has(name)) return;
+        done.add(name);
+        progress(done.size, total);
+      }),
+  });
+}

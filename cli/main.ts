@@ -1,0 +1,49 @@
+/*
+ * gitlab-aws-delivery: the one command line of this project. Parses arguments, prints help
+ * and sets the exit code; each subcommand's work is loaded only when that subcommand runs,
+ * so `--help` and a mistyped flag answer at once. Run through bin/gitlab-aws-delivery.js.
+ */
+import { Command, CommanderError } from "commander";
+import { version } from "../package.json";
+import { registerBench } from "./bench";
+import { EXIT, oneLineError, PROGRAM } from "./command";
+import { registerDeployerPolicy } from "./deployer-policy";
+import { registerPlanReport } from "./plan-report";
+import { registerPolicy } from "./policy";
+import { registerSchema } from "./schema";
+import { registerSynth } from "./synth";
+import { registerTfCheck } from "./tf-check";
+
+export function buildProgram(): Command {
+  const program = new Command(PROGRAM)
+    .description("GitLab projects and AWS CodePipeline delivery from one YAML file: synthesize, check and report")
+    .version(version)
+    .configureOutput({ outputError: (text, write) => write(oneLineError(PROGRAM, text)) })
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      `
+Run '${PROGRAM} <command> --help' for a command's options and exit codes.
+Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3 and 4).`,
+    );
+  registerSynth(program);
+  registerPlanReport(program);
+  registerPolicy(program);
+  registerDeployerPolicy(program);
+  registerTfCheck(program);
+  registerSchema(program);
+  registerBench(program);
+  return program;
+}
+
+/** Runs the command line `argv` (without node and the script); the exit code is left in process.exitCode. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+  } catch (e) {
+    // Help, version and argument errors: commander has printed what is needed.
+    if (e instanceof CommanderError) process.exitCode = e.exitCode;
+    else throw e;
+  }
+}

@@ -1,0 +1,45 @@
+import { Command, Option } from "commander";
+import { action, exitCodesHelp, subcommand } from "./command";
+
+interface Options {
+  readonly only?: string;
+  readonly job?: string;
+}
+
+export function registerTfCheck(program: Command): void {
+  subcommand(
+    program,
+    "tf-check",
+    "validate and plan every example stack with terraform, offline",
+    "synthesize every config (delivery.yaml, examples/*.yaml) and run terraform init, validate and plan on each stack, offline",
+  )
+    .option("--only <names>", "check only these configs, by file name without .yaml, comma-separated (e.g. delivery,fleet)")
+    // One stack's check, in a process of its own: how the command runs its stacks in parallel.
+    .addOption(new Option("--job <dir>").hideHelp())
+    .addHelpText(
+      "after",
+      `
+Environment:
+  DELIVERY_TF_MIRROR              provider mirror folder (default /opt/tf-plugins)
+  DELIVERY_TF_REQUIRED=1          fail instead of skipping when terraform or the mirror is missing (CI)
+  DELIVERY_TF_PROVIDERS=registry  use the registry's providers (needs network): init and validate only
+  DELIVERY_TF_BINARY              the terraform binary (default terraform on PATH)
+${exitCodesHelp("a stack fails to validate or plan, or the check cannot run and DELIVERY_TF_REQUIRED=1, or --only names no config")}`,
+    )
+    .action(
+      action("tf-check", async (opts: Options) => {
+        const { runJob, tfCheck } = await import("../scripts/tf-check");
+        if (opts.job !== undefined) {
+          runJob(opts.job);
+          return 0;
+        }
+        const only = opts.only
+          ?.split(",")
+          .map((name) => name.trim())
+          .filter(Boolean);
+        // Each stack is checked by this same command, in a process of its own.
+        const jobCommand = [process.execPath, ...process.execArgv, process.argv[1], "tf-check", "--job"];
+        return tfCheck({ only, jobCommand });
+      }),
+    );
+}
