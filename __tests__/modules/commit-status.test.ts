@@ -63,7 +63,13 @@ describe("commit statuses back on GitLab", () => {
     const s = statements(json, `${P}/CommitStatus/Role/PolicyDocument`);
     expect(Object.keys(s)).toEqual(["WriteLogs", "ReadToken", "DecryptToken", "ReadExecutions"]);
     expect(s.ReadToken.resources).toEqual([`\${aws_secretsmanager_secret.${secret.name}.arn}`]);
-    expect(s.ReadExecutions.resources).toEqual(["arn:aws:codepipeline:eu-west-1:${data.aws_caller_identity.Account.account_id}:acme-platform-payments-api"]);
+    // The execution's state and commit, and its source action's BranchName: nothing else, on this pipeline only.
+    expect(s.ReadExecutions).toEqual({
+      sid: "ReadExecutions",
+      effect: "Allow",
+      actions: ["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
+      resources: ["arn:aws:codepipeline:eu-west-1:${data.aws_caller_identity.Account.account_id}:acme-platform-payments-api"],
+    });
   });
 
   test("off by default", () => {

@@ -41,10 +41,13 @@ function projectRoot(): string {
 
 /**
  * Commit statuses back on GitLab: an EventBridge rule on the pipeline's execution state
- * changes invokes a small Node.js Lambda that sets pending/running/success/failed on the
- * commit it built, linking to the execution. Its GitLab token is a project access token
- * (the commit status API needs the api scope, Developer role), expiring, kept in Secrets
- * Manager; the function may read only that secret and that pipeline's executions.
+ * changes invokes a small Node.js Lambda that reads the execution and sets running, then
+ * success, failed or canceled, on the commit and branch it built, linking to the execution
+ * (the state table is in lambda/commit-status/index.js). Its GitLab token is a project access
+ * token (the commit status API needs the api scope, Developer role), expiring, kept in Secrets
+ * Manager; the function may read only that secret and that pipeline's executions: the
+ * execution itself (its state and commit) and its action executions (the source action's
+ * BranchName).
  */
 export class CommitStatus extends Construct {
   readonly function: LambdaFunction;
@@ -77,7 +80,7 @@ export class CommitStatus extends Construct {
     role.addGrant({ sid: "DecryptToken", actions: ["kms:Decrypt"], resources: [props.artifactStore.key.arn] });
     role.addGrant({
       sid: "ReadExecutions",
-      actions: ["codepipeline:GetPipelineExecution"],
+      actions: ["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
       resources: [`arn:aws:codepipeline:${props.region}:${props.accountId}:${props.pipelineName}`],
     });
 
@@ -90,6 +93,7 @@ export class CommitStatus extends Construct {
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: code.assetHash,
+      // Above the handler's own bound: it asks the context for the time left and keeps 5 s.
       timeout: 60,
       memorySize: 128,
       environment: {
