@@ -5,6 +5,7 @@ import { branchNameProblem, projectPathProblem } from "./git-names";
 import { instanceUrlProblem } from "./instance-url";
 import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-schema";
 import { stateSchema } from "./state-schema";
+import { ciSchema } from "./ci-schema";
 import { parseRoleReference } from "../modules/iam/role-reference";
 
 /*
@@ -540,6 +541,7 @@ export const deliveryConfigSchema = z.strictObject({
       .describe("Name of the CodeConnections connection"),
   }),
   projects: z.array(project).min(1),
+  ci: ciSchema.optional().describe("How the GitLab pipeline running this tool reaches AWS (opt-in)"),
 });
 
 export type DeliveryConfig = z.output<typeof deliveryConfigSchema>;

@@ -25,6 +25,7 @@ export const names = (stacks: Json[], type: string, attr: string): string[] =>
 
 export function extraStatements(stacks: Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
   const out: PolicyStatement[] = [];
+  out.push(...ciOidcStatements(stacks, account));
   if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
     out.push({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [arn("kms", "key/*")] });
   }
@@ -186,6 +187,63 @@ export function retiredProtonStatements(config: DeliveryConfig, arn: (service: s
         `arn:aws:iam::${account}:role/${awsName(build, "build", 64)}`,
         arn("logs", `log-group:/aws/codebuild/${build}`),
       ]),
+    },
+  ];
+}
+
+/**
+ * The CI OIDC provider, the CI roles' managed policies and their attachments (ci.oidc): for
+ * whoever applies the shared stack. Sids start with "CiOidc": the CI apply role never gets
+ * them (report/ci-policies.ts), so it cannot widen its own rights.
+ */
+function ciOidcStatements(stacks: Json[], account: string): PolicyStatement[] {
+  const providers = names(stacks, "aws_iam_openid_connect_provider", "url").map((u) => u.replace(/^https:\/\//, ""));
+  if (providers.length === 0) return [];
+  // Their names end in the document they hold (`…-ci-apply-${…}`): matched by prefix.
+  const policyNames = all(stacks, "aws_iam_policy")
+    .map((p) => p.name)
+    .filter((n): n is string => typeof n === "string")
+    .map((n) => n.replace(/\$\{.*$/, "*"));
+  const roles = names(stacks, "aws_iam_role", "name").filter((n) => /-ci-(plan|apply)$/.test(n));
+  const policies = [...new Set(policyNames)].sort().map((n) => `arn:aws:iam::${account}:policy/${n}`);
+  return [
+    {
+      Sid: "CiOidcProvider",
+      Effect: "Allow",
+      Action: [
+        "iam:AddClientIDToOpenIDConnectProvider",
+        "iam:CreateOpenIDConnectProvider",
+        "iam:DeleteOpenIDConnectProvider",
+        "iam:GetOpenIDConnectProvider",
+        "iam:RemoveClientIDFromOpenIDConnectProvider",
+        "iam:TagOpenIDConnectProvider",
+        "iam:UntagOpenIDConnectProvider",
+        "iam:UpdateOpenIDConnectProviderThumbprint",
+      ],
+      Resource: providers.map((p) => `arn:aws:iam::${account}:oidc-provider/${p}`),
+    },
+    {
+      Sid: "CiOidcPolicies",
+      Effect: "Allow",
+      Action: [
+        "iam:CreatePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:DeletePolicyVersion",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:ListPolicyVersions",
+        "iam:TagPolicy",
+        "iam:UntagPolicy",
+      ],
+      Resource: policies,
+    },
+    {
+      Sid: "CiOidcAttachments",
+      Effect: "Allow",
+      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      Resource: roles.map((r) => `arn:aws:iam::${account}:role/${r}`),
+      Condition: { ArnLike: { "iam:PolicyARN": policies } },
     },
   ];
 }

@@ -1,85 +1,91 @@
 /*
- * npm run plan-report -- <plan.json> [options]
- *   --report <file>     write GitLab's terraform report {"create","update","delete"} (default: plan-report.json)
- *   --markdown <file>   write the Markdown summary (default: plan-report.md)
- *   --title <text>      heading of the summary (e.g. the stack name)
- *   --post              create or update one marked note on the merge request (CI_API_V4_URL,
- *                       CI_PROJECT_ID, CI_MERGE_REQUEST_IID; token from GITLAB_TOKEN)
- *   --key <text>        which marked note, when one MR gets several reports (default: plan)
- *   --fail-on <level>   none | high | medium | change: exit 3 when the plan has such a change
+ * `gitlab-aws-delivery plan-report`: reads `terraform show -json` of a plan, writes GitLab's
+ * terraform report and the Markdown summary, optionally posts the summary on the merge
+ * request. Options are parsed in cli/plan-report.ts.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { checkPlanFormat, gitlabReport, markdownSummary, shouldFail } from "../report/plan-report";
 import { postNote } from "../report/post-note";
+import { CommandError } from "./command-error";
 
-const USAGE = "usage: plan-report <plan.json> [--report file] [--markdown file] [--title text] [--post] [--key text] [--fail-on none|high|medium|change]";
+export const FAIL_ON_LEVELS = ["none", "high", "medium", "change"] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`plan-report: ${message}\n`);
-  process.exit(code);
+/** Exit codes of plan-report beyond 0/1/2. */
+export const PLAN_REPORT_EXIT = {
+  /** The plan has changes at or above --fail-on. */
+  failOn: 3,
+  /** Posting the note on the merge request failed. */
+  post: 4,
+} as const;
+
+export interface PlanReportOptions {
+  /** The `terraform show -json <planfile>` output. */
+  readonly plan: string;
+  /** GitLab's terraform report {"create","update","delete"}. */
+  readonly report: string;
+  /** The Markdown summary. */
+  readonly markdown: string;
+  /** Heading of the summary (e.g. the stack name). @default "Terraform plan" */
+  readonly title?: string;
+  /** Create or update one marked note on the merge request. @default false */
+  readonly post?: boolean;
+  /** Which marked note, when one merge request gets several reports. @default "plan" */
+  readonly key?: string;
+  readonly failOn: FailOn;
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const args = [...argv];
-  const opts: Record<string, string | boolean> = {};
-  let planFile: string | undefined;
-  while (args.length > 0) {
-    const a = args.shift()!;
-    if (a === "--post") opts.post = true;
-    else if (["--report", "--markdown", "--title", "--key", "--fail-on"].includes(a)) {
-      const v = args.shift();
-      if (v === undefined) fail(`${a} needs a value; ${USAGE}`);
-      opts[a.slice(2)] = v;
-    } else if (a.startsWith("--")) fail(`unknown option ${a}; ${USAGE}`);
-    else if (planFile) fail(`one plan file only (got ${planFile} and ${a}); ${USAGE}`);
-    else planFile = a;
-  }
-  if (!planFile) fail(USAGE);
-  const failOn = (opts["fail-on"] as string | undefined) ?? "none";
-  if (!["none", "high", "medium", "change"].includes(failOn)) fail(`--fail-on "${failOn}" is not one of none, high, medium, change`);
-
+/** Writes the report and the summary (and posts it); returns 0, or 3 when --fail-on is reached. */
+export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let plan: Record<string, unknown>;
   try {
-    plan = JSON.parse(readFileSync(planFile, "utf8"));
+    plan = JSON.parse(readFileSync(opts.plan, "utf8"));
   } catch (e) {
-    fail(`${planFile} cannot be read as JSON (${(e as Error).message.split("\n")[0]}); give the output of \`terraform show -json <planfile>\``);
+    throw new CommandError(
+      `${opts.plan} cannot be read as JSON (${(e as Error).message.split("\n")[0]}); give the output of \`terraform show -json <planfile>\``,
+    );
   }
   const problem = checkPlanFormat(plan);
-  if (problem) fail(`${planFile} ${problem}`);
+  if (problem) throw new CommandError(`${opts.plan} ${problem}`);
 
   const report = gitlabReport(plan);
-  writeFileSync((opts.report as string) ?? "plan-report.json", `${JSON.stringify(report)}\n`);
-  const markdown = markdownSummary(plan, { title: opts.title as string | undefined });
-  writeFileSync((opts.markdown as string) ?? "plan-report.md", markdown);
+  writeFileSync(opts.report, `${JSON.stringify(report)}\n`);
+  const markdown = markdownSummary(plan, { title: opts.title });
+  writeFileSync(opts.markdown, markdown);
   process.stdout.write(`plan-report: ${report.create} to create, ${report.update} to update, ${report.delete} to delete\n`);
 
   if (opts.post) {
     const missing = ["CI_API_V4_URL", "CI_PROJECT_ID", "CI_MERGE_REQUEST_IID", "GITLAB_TOKEN"].filter((k) => !env[k]);
-    if (missing.length > 0)
-      fail(`--post needs ${missing.join(", ")} in the environment (a merge-request pipeline sets the CI_ ones; GITLAB_TOKEN is a token with api scope)`);
+    if (missing.length > 0) {
+      throw new CommandError(
+        `--post needs ${missing.join(", ")} in the environment (a merge-request pipeline sets the CI_ ones; GITLAB_TOKEN is a token with api scope)`,
+      );
+    }
+    let posted: Awaited<ReturnType<typeof postNote>>;
     try {
-      const r = await postNote(markdown, {
+      posted = await postNote(markdown, {
         apiUrl: env.CI_API_V4_URL!,
         projectId: env.CI_PROJECT_ID!,
         mergeRequestIid: env.CI_MERGE_REQUEST_IID!,
         token: env.GITLAB_TOKEN!,
-        key: opts.key as string | undefined,
+        key: opts.key,
+        madeFrom:
+          env.CI_PIPELINE_ID && /^\d+$/.test(env.CI_PIPELINE_ID) && env.CI_COMMIT_SHA && /^[0-9a-f]{7,64}$/.test(env.CI_COMMIT_SHA)
+            ? { pipelineId: Number(env.CI_PIPELINE_ID), commitSha: env.CI_COMMIT_SHA }
+            : undefined,
       });
-      process.stdout.write(`plan-report: note ${r.noteId} ${r.action}\n`);
     } catch (e) {
-      fail(`posting to the merge request failed: ${(e as Error).message}`, 4);
+      throw new CommandError(`posting to the merge request failed: ${(e as Error).message}`, PLAN_REPORT_EXIT.post);
     }
+    process.stdout.write(
+      posted.action === "kept"
+        ? `plan-report: note ${posted.noteId} kept: it was made by a newer pipeline (${posted.newer.pipelineId}, commit ${posted.newer.commitSha.slice(0, 12)}) than this one\n`
+        : `plan-report: note ${posted.noteId} ${posted.action}\n`,
+    );
   }
-  if (shouldFail(plan, failOn as "none" | "high" | "medium" | "change")) {
-    process.stderr.write(`plan-report: the plan has changes at or above --fail-on ${failOn}; see ${(opts.markdown as string) ?? "plan-report.md"}\n`);
-    return 3;
+  if (shouldFail(plan, opts.failOn)) {
+    process.stderr.write(`plan-report: the plan has changes at or above --fail-on ${opts.failOn}; see ${opts.markdown}\n`);
+    return PLAN_REPORT_EXIT.failOn;
   }
   return 0;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => fail(String(e instanceof Error ? e.stack : e), 2),
-  );
 }

@@ -4,6 +4,7 @@
  * remote API (GitLab resources and data sources, aws_caller_identity) with local values
  * (known at plan time, so the plan shows the real repository path), and runs terraform
  * init, validate, plan and show -json. Plans are kept in .tf-check/ for later tools.
+ * `gitlab-aws-delivery tf-check` (cli/tf-check.ts) runs it.
  *
  * Environment:
  *   DELIVERY_TF_MIRROR      provider mirror folder (default /opt/tf-plugins)
@@ -17,6 +18,9 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { basename, join, resolve } from "node:path";
 import { loadConfigFile } from "../config/load";
 import { synthesizeConfig } from "../stacks/app";
+import { writeCiPolicies } from "../app/ci-policies";
+import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
+import { CommandError } from "./command-error";
 
 type Json = Record<string, any>;
 
@@ -288,21 +292,22 @@ interface Job {
   readonly note: string;
 }
 
-/** One stack in a process of its own, so that stacks are checked on every core at once. */
-function runJob(dir: string): void {
+/** One stack, in a process of its own (started by runPool) so that stacks are checked on every core at once. */
+export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
   const result = runStack(engine, prepared, dir, { priorState });
   writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, changes: result.plan?.resource_changes?.length }));
 }
 
-function runPool(jobs: Job[], width: number): Promise<void> {
+/** Runs `jobCommand <dir>` for each job, `width` at a time. */
+function runPool(jobs: Job[], width: number, jobCommand: readonly string[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
       const job = jobs[next++];
       await new Promise<void>((done) => {
-        const child = spawn(process.execPath, [...process.execArgv, process.argv[1], "--job", job.dir], { stdio: "inherit" });
+        const child = spawn(jobCommand[0], [...jobCommand.slice(1), job.dir], { stdio: "inherit" });
         child.on("close", () => done());
       });
     }
@@ -310,17 +315,30 @@ function runPool(jobs: Job[], width: number): Promise<void> {
   return Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker)).then(() => undefined);
 }
 
-async function main(): Promise<void> {
-  const jobIndex = process.argv.indexOf("--job");
-  if (jobIndex >= 0) return runJob(process.argv[jobIndex + 1]);
+export interface TfCheckOptions {
+  /** Config files to check, by file name without .yaml. @default every one (exampleConfigs) */
+  readonly only?: readonly string[];
+  /** The command that runs one job when given its folder (runJob in a new process). */
+  readonly jobCommand: readonly string[];
+}
+
+/** Checks every config; returns 0 when all stacks validate and plan (or the check is skipped), 1 otherwise. */
+export async function tfCheck(options: TfCheckOptions): Promise<number> {
+  const only = options.only ? new Set(options.only) : undefined;
+  const configs = exampleConfigs();
+  const unknown = [...(only ?? [])].filter((name) => !configs.some((file) => basename(file).replace(/\.ya?ml$/, "") === name));
+  if (unknown.length > 0) {
+    const known = configs.map((file) => basename(file).replace(/\.ya?ml$/, "")).join(", ");
+    throw new CommandError(`--only names no config ${unknown.join(", ")}; the configs are ${known}`);
+  }
   const engine = findEngine();
   if ("skip" in engine) {
     if (process.env.DELIVERY_TF_REQUIRED === "1") {
       console.error(`tf-check: FAILED: ${engine.skip}, and DELIVERY_TF_REQUIRED=1 forbids skipping`);
-      process.exit(1);
+      return 1;
     }
     console.log(`tf-check: skipped: ${engine.skip}`);
-    return;
+    return 0;
   }
   const version = execFileSync(engine.terraform, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
   const providers = engine.mode === "mirror" ? `hashicorp/aws ${engine.awsVersion} from ${engine.mirror}, stand-ins for GitLab` : "registry providers";
@@ -328,15 +346,14 @@ async function main(): Promise<void> {
   console.log(`tf-check: ${version}, ${providers}, ${width} at a time`);
   const root = resolve(".tf-check");
   const jobs: Job[] = [];
-  // `--only a,b` checks just those configs (by file name without .yaml), for a quick look at one.
-  const onlyIndex = process.argv.indexOf("--only");
-  const only = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1].split(",")) : undefined;
-  for (const file of exampleConfigs()) {
+  for (const file of configs) {
     const name = basename(file).replace(/\.ya?ml$/, "");
     if (only && !only.has(name)) continue;
     const outdir = join(root, name, "cdktf.out");
     rmSync(join(root, name), { recursive: true, force: true });
-    const names = synthesizeConfig(loadConfigFile(file).config, outdir);
+    const config = loadConfigFile(file).config;
+    const names = synthesizeConfig(config, outdir);
+    writeCiPolicies(config, outdir, names);
     const stacks = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(join(outdir, "stacks", n, "cdk.tf.json"), "utf8"))]));
     for (const stackName of names) {
       // An import block reads the existing object from AWS, which is out of reach here: plan
@@ -348,12 +365,15 @@ async function main(): Promise<void> {
       // Assets (the commit-status Lambda's zip) are referenced relative to the stack folder.
       const assets = join(outdir, "stacks", stackName, "assets");
       if (existsSync(assets)) cpSync(assets, join(dir, "assets"), { recursive: true });
+      // The CI roles' policy documents, read by templatefile beside the shared stack.
+      const policies = join(outdir, "stacks", stackName, CI_POLICY_FOLDER);
+      if (existsSync(policies)) cpSync(policies, join(dir, CI_POLICY_FOLDER), { recursive: true });
       writeFileSync(join(dir, "job.json"), JSON.stringify({ prepared: prepareStack(stacks[stackName], engine, { stacks, connectionStatus }) }));
       jobs.push({ label: `${name}/${stackName}`, dir, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
     }
   }
   const started = Date.now();
-  await runPool(jobs, width);
+  await runPool(jobs, width, options.jobCommand);
   let failed = 0;
   for (const job of jobs) {
     const result = existsSync(join(job.dir, "result.json"))
@@ -367,12 +387,5 @@ async function main(): Promise<void> {
     }
   }
   console.log(`tf-check: ${jobs.length - failed} stack(s) validated and planned, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  if (failed > 0) process.exit(1);
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(`tf-check: internal error: ${e instanceof Error ? e.stack : e}`);
-    process.exit(2);
-  });
+  return failed > 0 ? 1 : 0;
 }

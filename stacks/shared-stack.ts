@@ -9,6 +9,8 @@ import { awsName } from "../config/naming";
 import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";
+import { GitlabCiOidc } from "../modules/oidc/gitlab-ci-oidc";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 
 export interface StackOptions {
   /** The project root as seen from a stack's synthesized folder (for local state paths). */
@@ -80,6 +82,24 @@ export class SharedStack extends TerraformStack {
       });
     }
 
+    const oidc = config.ci?.oidc;
+    if (oidc) {
+      const ci = new GitlabCiOidc(this, "CiOidc", {
+        issuerUrl: config.gitlab.kind === "gitlab.com" ? "https://gitlab.com" : config.gitlab.url!,
+        project: oidc.project,
+        applyBranch: oidc.applyBranch,
+        namePrefix: config.name,
+        accountId: new DataAwsCallerIdentity(this, "Account").accountId,
+      });
+      new TerraformOutput(this, "ci_plan_role_arn", {
+        value: ci.planRole.arn,
+        description: `Role the plan jobs of ${oidc.project} assume (AWS_ROLE_ARN with an id_tokens token, any branch or merge request)`,
+      });
+      new TerraformOutput(this, "ci_apply_role_arn", {
+        value: ci.applyRole.arn,
+        description: `Role the apply job of ${oidc.project} assumes (branch ${oidc.applyBranch} only)`,
+      });
+    }
     new TerraformOutput(this, "connection_arn", { value: this.connection.arn, description: "ARN of the GitLab connection" });
     new TerraformOutput(this, "connection_status", {
       value: this.connection.status,

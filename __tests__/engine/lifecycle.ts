@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Engine, FAKE_ACCOUNT_ID, prepareStack, runStack, StackRun } from "../../scripts/tf-check";
 
 type Json = Record<string, any>;
@@ -68,6 +68,8 @@ export interface PlanOptions {
   readonly connectionStatus?: "AVAILABLE" | "PENDING" | "ERROR";
   /** The app's stacks by name (for remote-state outputs). */
   readonly stacks?: Record<string, Json>;
+  /** Files the app writes beside the stack (path relative to its folder → text), e.g. the CI policies. */
+  readonly files?: Record<string, string>;
 }
 
 /** One scenario's working folders; plans of one stack reuse a folder (init is cheap there). */
@@ -92,6 +94,10 @@ export class Lifecycle {
   /** Like plan, but returns a failed run instead of throwing (for plans that must fail). */
   tryPlan(stack: Json, state: Json | undefined, folder: string, options: PlanOptions = {}): StackRun {
     const prepared = prepareStack(stack, this.engine, { stacks: options.stacks, connectionStatus: options.connectionStatus, gitlabObjects: true });
+    for (const [path, text] of Object.entries(options.files ?? {})) {
+      mkdirSync(dirname(join(this.root, folder, path)), { recursive: true });
+      writeFileSync(join(this.root, folder, path), text);
+    }
     return runStack(this.engine, prepared, join(this.root, folder), { priorState: state, validate: false });
   }
 

@@ -1,52 +1,102 @@
+/*
+ * .gitlab-ci.yml read as a security reviewer would: who may plan and apply with which
+ * identity, that apply applies the reviewed plan, and what the artifacts expose.
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 
-const ci = parse(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8"));
+const text = readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8");
+const ci = parse(text);
 const script = (job: string) => (ci[job].script as string[]).join("\n");
+/** A job with its `extends` templates merged in, as GitLab does (hashes deep-merged, the job last). */
+function resolved(job: string): Record<string, any> {
+  const own = ci[job];
+  const bases = ([] as string[]).concat(own.extends ?? []).map(resolved);
+  const merge = (a: any, b: any): any =>
+    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)
+      ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge(a[k], b[k]) : a[k]]))
+      : (b ?? a);
+  return [...bases, own].reduce((acc, x) => merge(acc, x), {});
+}
+const jobs = Object.keys(ci).filter((k) => !k.startsWith(".") && !["stages", "variables", "workflow", "default"].includes(k));
 
-describe(".gitlab-ci.yml (plan review in merge requests)", () => {
-  test("stages run test, synth, plan, apply, in merge-request pipelines and on the default branch only", () => {
+describe(".gitlab-ci.yml", () => {
+  test("stages and pipelines: merge requests and the default branch only; a new push cancels the older pipeline's plans", () => {
     expect(ci.stages).toEqual(["test", "synth", "plan", "apply"]);
     expect(ci.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
+    expect(ci.workflow.auto_cancel).toEqual({ on_new_commit: "interruptible" });
+    expect(ci.default.interruptible).toBe(true);
+    expect(jobs.sort()).toEqual(["apply", "plan", "plan-for-apply", "synth", "test"]);
+    expect(jobs.filter((j) => resolved(j).interruptible === false)).toEqual(["apply"]);
   });
 
-  test("every job installs from the lock file on an image with terraform and node", () => {
-    for (const job of ["test", "synth", "plan", "apply"]) expect(ci[job].extends).toBe(".node-and-terraform");
-    expect(ci[".node-and-terraform"].before_script).toEqual(["apk add --no-cache nodejs npm", "npm ci --no-audit --no-fund"]);
-    expect(ci[".node-and-terraform"].image.name).toMatch(/^hashicorp\/terraform:1\.(1[0-9])$/);
-    expect(script("test")).toBe("npm test");
-    expect(script("synth")).toBe("npx cdktf synth");
-    expect(ci.synth.artifacts.paths).toEqual(["cdktf.out/"]);
+  test("plan and apply assume different roles through the job's OIDC token; no AWS key anywhere", () => {
+    for (const job of ["plan", "plan-for-apply", "apply"]) {
+      const j = resolved(job);
+      expect([job, j.id_tokens]).toEqual([job, { AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } }]);
+      expect(j.variables.AWS_WEB_IDENTITY_TOKEN_FILE).toBe("${CI_PROJECT_DIR}/.aws-id-token");
+    }
+    expect(resolved("plan").variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
+    expect(resolved("plan-for-apply").variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
+    expect(resolved("apply").variables.AWS_ROLE_ARN).toBe("${CI_APPLY_ROLE_ARN}");
+    expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|glpat-|AKIA[0-9A-Z]{16}/);
   });
 
-  test("plan: per stack init, plan -out, show -json, then the report as the MR widget and a note", () => {
-    const s = script("plan");
-    expect(s).toContain('terraform -chdir="$dir" init -input=false');
+  test("GitLab tokens by least scope: plans read with a read_api token, the note is posted with its own token, only apply gets GITLAB_TOKEN", () => {
+    expect(resolved("plan").variables.GITLAB_TOKEN).toBe("${GITLAB_READ_TOKEN}");
+    expect((ci[".plan"].script as string[]).join("\n")).toContain('GITLAB_TOKEN="$GITLAB_NOTE_TOKEN" npx gitlab-aws-delivery plan-report');
+    expect(resolved("apply").variables.GITLAB_TOKEN).toBeUndefined(); // a protected variable of the production environment
+    expect(ci.variables.TF_HTTP_PASSWORD).toBe("${CI_JOB_TOKEN}");
+  });
+
+  test("plan: per stack init, plan -out, show -json, the report; a failed post does not skip the other stacks, the job still fails", () => {
+    const s = (ci[".plan"].script as string[]).join("\n");
     expect(s).toContain('terraform -chdir="$dir" plan -input=false -lock=false -out=plan.cache');
     expect(s).toContain('terraform -chdir="$dir" show -json plan.cache > "$dir/plan.json"');
-    expect(s).toContain(
-      'npm run --silent plan-report -- "$dir/plan.json" --report "reports/$stack.json" --markdown "reports/$stack.md" --title "$stack" --key "$stack" $post',
-    );
-    expect(s).toContain('if [ "$CI_PIPELINE_SOURCE" = "merge_request_event" ]; then post="--post"; fi');
-    expect(ci.plan.needs).toEqual(["synth"]);
-    expect(ci.plan.artifacts.reports).toEqual({ terraform: "reports/*.json" });
+    expect(s).toContain('$post --fail-on none || failed="$failed $stack"');
+    expect(s).toContain('if [ -n "$failed" ]; then echo "plan-report failed for:$failed"; exit 1; fi');
+    expect(ci.plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(ci["plan-for-apply"].rules).toEqual([{ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
   });
 
-  test("raw plans are never published: removed after the report, and not among the artifacts", () => {
-    expect(script("plan")).toContain('rm -f "$dir/plan.json" "$dir/plan.cache"');
-    expect(ci.plan.artifacts.paths).toEqual(["reports/"]);
-    expect(JSON.stringify(ci.synth.artifacts)).not.toMatch(/plan\.(json|cache)/);
+  test("apply applies the saved plan of its own pipeline with the lock files it was made with, and says why terraform refuses a stale one", () => {
+    const j = resolved("apply");
+    expect(j.needs).toEqual(["synth", "plan-for-apply"]);
+    expect(ci["plan-for-apply"].artifacts.paths).toEqual(["reports/", "cdktf.out/stacks/*/plan.cache", "cdktf.out/stacks/*/.terraform.lock.hcl"]);
+    expect(ci["plan-for-apply"].variables.KEEP_SAVED_PLANS).toBe("true");
+    const s = script("apply");
+    expect(s).toContain('terraform -chdir="$dir" init -input=false -lockfile=readonly');
+    expect(s).toContain('terraform -chdir="$dir" apply -input=false plan.cache');
+    expect(s).toContain("refuses it once the state has moved on");
+    expect(s).not.toMatch(/cdktf deploy|auto-approve/);
   });
 
-  test("apply is manual, on the default branch only, one at a time", () => {
+  test("apply is manual, on the default branch, in the protected production environment, one at a time", () => {
     expect(ci.apply.rules).toEqual([{ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "manual" }]);
+    expect(ci.apply.environment).toEqual({ name: "production", deployment_tier: "production", action: "start" });
     expect(ci.apply.resource_group).toBe("terraform-apply");
-    expect(script("apply")).toBe("npx cdktf deploy '*' --auto-approve");
   });
 
-  test("no credential is written in the file; the HTTP state backend uses the job token", () => {
-    expect(ci.variables.TF_HTTP_PASSWORD).toBe("${CI_JOB_TOKEN}");
-    expect(readFileSync(join(__dirname, "..", "..", ".gitlab-ci.yml"), "utf8")).not.toMatch(/glpat-|AKIA[0-9A-Z]{16}/);
+  test("artifacts: no one downloads saved plans; synthesized stacks and reports only for members; raw plans and tokens removed even when a step fails", () => {
+    expect(ci["plan-for-apply"].artifacts.access).toBe("none");
+    expect(ci.plan.artifacts.access).toBe("developer");
+    expect(ci.synth.artifacts.access).toBe("developer");
+    expect(ci.plan.artifacts.paths).toEqual(["reports/"]);
+    expect(ci.plan.artifacts.reports).toEqual({ terraform: "reports/*.json" });
+    expect(ci[".plan"].after_script).toContain('rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/plan.json');
+    expect(ci.apply.after_script).toEqual(['rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/plan.cache']);
+  });
+
+  test("npm and terraform providers are cached; every job installs from the lock file", () => {
+    const base = ci[".node-and-terraform"];
+    expect(base.cache).toEqual([
+      { key: { files: ["package-lock.json"] }, paths: [".npm/"] },
+      { key: "terraform-plugins", paths: [".terraform-plugins/"] },
+    ]);
+    expect(ci.variables.TF_PLUGIN_CACHE_DIR).toBe("${CI_PROJECT_DIR}/.terraform-plugins");
+    expect(base.before_script).toContain("npm ci --no-audit --no-fund --prefer-offline");
+    expect(base.image.name).toMatch(/^hashicorp\/terraform:1\.(1[0-9])$/);
+    expect(script("synth")).toBe("npx gitlab-aws-delivery synth");
   });
 });

@@ -6,13 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
-const tsx = join(root, "node_modules", ".bin", "tsx");
+const bin = join(root, "bin", "gitlab-aws-delivery.js");
 const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "plan-report-"));
   return new Promise((resolve) => {
-    const child = spawn(tsx, [join(root, "scripts", "plan-report.ts"), ...args], { cwd: dir, env: { ...process.env, GITLAB_TOKEN: "", ...env } });
+    const child = spawn(process.execPath, [bin, "plan-report", ...args], {
+      cwd: dir,
+      env: { ...process.env, GITLAB_TOKEN: "", CI_PIPELINE_ID: "", CI_COMMIT_SHA: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -88,6 +91,35 @@ describe("plan-report command", () => {
       expect(gitlab.notes).toHaveLength(2);
       expect(gitlab.notes[1].body.startsWith("<!-- gitlab-aws-delivery:plan-report:acme-delivery-acme -->\n### Terraform plan\n")).toBe(true);
       expect(gitlab.notes[0]).toEqual({ id: 7, body: "LGTM", system: false });
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("the note says which pipeline and commit made it, and an older pipeline never overwrites a newer one's note", async () => {
+    const gitlab = await fakeGitlab();
+    try {
+      const env = (pipeline: string, sha: string) => ({
+        CI_API_V4_URL: gitlab.url,
+        CI_PROJECT_ID: "acme/infra",
+        CI_MERGE_REQUEST_IID: "42",
+        GITLAB_TOKEN: "glpat-test-token-0123456789",
+        CI_PIPELINE_ID: pipeline,
+        CI_COMMIT_SHA: sha,
+      });
+      const newer = await run([PLAN, "--post", "--key", "acme"], env("2002", "b".repeat(40)));
+      expect(newer.stdout).toContain("plan-report: note 101 created");
+      const older = await run([PLAN, "--post", "--key", "acme"], env("1999", "a".repeat(40)));
+      expect([older.code, older.stderr]).toEqual([0, ""]);
+      expect(older.stdout).toContain("plan-report: note 101 kept: it was made by a newer pipeline (2002, commit bbbbbbbbbbbb) than this one");
+      expect(gitlab.seen.filter((s) => s.method !== "GET")).toHaveLength(1);
+      expect(gitlab.notes[1].body.split("\n").slice(0, 2)).toEqual([
+        "<!-- gitlab-aws-delivery:plan-report:acme -->",
+        `<!-- made-from: pipeline=2002 commit=${"b".repeat(40)} -->`,
+      ]);
+      const latest = await run([PLAN, "--post", "--key", "acme"], env("2010", "c".repeat(40)));
+      expect(latest.stdout).toContain("plan-report: note 101 updated");
+      expect(gitlab.notes[1].body).toContain(`<!-- made-from: pipeline=2010 commit=${"c".repeat(40)} -->`);
     } finally {
       gitlab.server.close();
     }
