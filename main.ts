@@ -1,6 +1,6 @@
 import { runSynth } from "./app/run-synth";
 import { userOutput } from "./app/user-output";
-import { exitOnError } from "./config/exit";
+import { exitOnError } from "./app/exit";
 
 // The cdktf app (cdktf.json): the configuration DELIVERY_CONFIG names, into the folder cdktf
 // gives. Reading, validating and synthesizing are app/run-synth.ts, as for

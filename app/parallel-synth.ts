@@ -3,10 +3,9 @@ import { ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { DeliveryConfig } from "../config/schema";
-import { synthesizeInto } from "../stacks/app";
-import { WorkerError } from "../stacks/parallel-synth";
-import { Shard } from "../stacks/partition";
+import { Shard } from "./shards";
 import { checkpoint, interrupt } from "./signals";
+import { synthesizeInto } from "./synth-tree";
 
 export interface SharesOptions {
   /** The command that runs this app again (as a worker: DELIVERY_SYNTH_SHARD is set). */
@@ -67,6 +66,17 @@ function mergeShares(dirs: readonly string[], tree: string): string[] {
   // Written last: a tree with a manifest is complete (see sweepLeftovers).
   merged.writeToFile();
   return Object.keys(merged.stacks);
+}
+
+/** A synthesis process failed; its own message (already user-facing) is passed on as it is. */
+export class WorkerError extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    super(stderr.trim());
+    this.name = "WorkerError";
+  }
 }
 
 const running = new Set<ChildProcess>();

@@ -1,7 +1,7 @@
 import { writeSync } from "node:fs";
 import { loadConfigFile } from "../config/load";
 import { partition } from "../stacks/partition";
-import { parseShard, workerCount } from "../stacks/parallel-synth";
+import { parseShard, workerCount } from "./shards";
 import { synthesize, synthesizeShare } from "./synth";
 
 export interface RunSynthOptions {

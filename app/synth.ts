@@ -2,13 +2,13 @@ import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from "node:f
 import { join, resolve } from "node:path";
 import { SettingError } from "../config/errors";
 import { DeliveryConfig } from "../config/schema";
-import { synthesizeInto } from "../stacks/app";
-import { Shard } from "../stacks/partition";
 import { writeCiPolicies } from "./ci-policies";
 import { describeHolder, OutputLock } from "./lock";
 import { asOutputError, removeQuietly, scratchDir, swapIn, sweepLeftovers } from "./output-swap";
 import { stopWorkers, synthesizeShares } from "./parallel-synth";
+import { Shard } from "./shards";
 import { checkpoint, interrupted, onInterrupt } from "./signals";
+import { synthesizeInto } from "./synth-tree";
 
 export interface SynthOptions {
   /** The command that runs this app again, as a worker process. */

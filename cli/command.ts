@@ -69,8 +69,8 @@ export function action<A extends unknown[]>(name: string, work: (...args: A) => 
         process.exitCode = e.exitCode;
         return;
       }
-      // Loaded here: config/exit.ts reaches cdktf, which --help and argument errors do not need.
-      const { exitOnError } = await import("../config/exit");
+      // Loaded here: app/exit.ts reaches cdktf, which --help and argument errors do not need.
+      const { exitOnError } = await import("../app/exit");
       exitOnError(e);
     }
   };

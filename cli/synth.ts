@@ -31,7 +31,7 @@ ${exitCodesHelp("bad option or configuration, or the output folder cannot be wri
       const [{ runSynth }, { userOutput }, { exitOnError }] = await Promise.all([
         import("../app/run-synth"),
         import("../app/user-output"),
-        import("../config/exit"),
+        import("../app/exit"),
       ]);
       const configFile = opts.config || "delivery.yaml";
       const output = userOutput();

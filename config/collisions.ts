@@ -1,8 +1,7 @@
 import { ConfigProblem } from "./errors";
-import { projectBaseName, projectCiName, projectConstructId, projectOutputKey, projectResourceName } from "./naming";
+import { projectBaseName, projectCiName, projectConstructId, projectOutputKey, projectResourceName, stackKey } from "./naming";
 import { DeliveryConfig, ProjectConfig } from "./schema";
 import { show } from "./show";
-import { stackKey } from "../stacks/partition";
 
 /** A name one project takes in an AWS namespace (an account and region). */
 interface AwsName {

@@ -1,10 +1,18 @@
 import { createHash } from "node:crypto";
 
+/*
+ * The names a project's stack gives it, which the config checks (collisions.ts,
+ * semantics.ts) before anything is built: stacks/ passes these very names to the modules.
+ */
+
 /**
  * A deterministic AWS name of at most `max` characters: `${base}-${suffix}` when it fits,
  * otherwise the base is cut and an 8-character hash of the full name keeps it unique.
+ * The modules' awsName (modules/core/naming.ts) is the same function: the config may not
+ * import modules/, so it keeps this copy, which __tests__/config/module-rules.test.ts holds
+ * equal to it.
  */
-export function awsName(base: string, suffix: string, max: number): string {
+function awsName(base: string, suffix: string, max: number): string {
   const full = suffix ? `${base}-${suffix}` : base;
   if (full.length <= max) return full;
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
@@ -54,4 +62,18 @@ export function projectResourceName(base: string): string {
 /** Name of a project's merge-request CI project. */
 export function projectCiName(base: string): string {
   return awsName(base, "ci", 100);
+}
+
+/**
+ * The stack key of a project: its `stack` override, else its top-level GitLab group. Its
+ * stack is `<name>-<key>` (stacks/partition.ts groups the projects so).
+ */
+export function stackKey(project: { readonly path: string; readonly stack?: string }): string {
+  return (
+    project.stack ??
+    project.path
+      .split("/")[0]
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+  );
 }

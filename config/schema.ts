@@ -6,7 +6,7 @@ import { instanceUrlProblem } from "./instance-url";
 import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-schema";
 import { stateSchema } from "./state-schema";
 import { ciSchema } from "./ci-schema";
-import { parseRoleReference } from "../modules/iam/role-reference";
+import { parseRoleReference } from "./role-reference";
 
 /*
  * The one place the configuration's shape is defined. `schema/delivery.schema.json` is

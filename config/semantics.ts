@@ -7,10 +7,9 @@ import { ConfigProblem, formatPath } from "./errors";
 import { instanceHost } from "./instance-url";
 import { collisionProblems } from "./collisions";
 import { privateKeyHeader } from "./credentials";
-import { projectSecretName, SECRET_NAME_MAX } from "./naming";
+import { projectSecretName, SECRET_NAME_MAX, stackKey } from "./naming";
 import { connectionRegionProblem, REGION_PATTERN } from "./regions";
 import { DeliveryConfig } from "./schema";
-import { stackKey } from "../stacks/partition";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

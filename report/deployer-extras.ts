@@ -4,7 +4,8 @@
  * products). Each appears only when the synthesized stacks contain it; the statements that
  * delete what AWS Proton templates left behind appear while a project has a proton section.
  */
-import { awsName, projectBaseName } from "../config/naming";
+import { projectBaseName } from "../config/naming";
+import { awsName } from "../modules/core/naming";
 import type { DeliveryConfig } from "../config/schema";
 import type { PolicyStatement } from "./deployer-policy";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile } from "../config/load";
 import { deployerPolicy } from "../report/deployer-policy";
-import { synthesizeConfig } from "../stacks/app";
+import { synthesizeConfig } from "../app/synth-tree";
 
 /** `account` is a 12-digit AWS account id, or "*" for any account. */
 export function deployerPolicyFor(configFile: string, account: string): ReturnType<typeof deployerPolicy> {

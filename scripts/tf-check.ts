@@ -17,7 +17,7 @@ import { availableParallelism } from "node:os";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { loadConfigFile } from "../config/load";
-import { synthesizeConfig } from "../stacks/app";
+import { synthesizeConfig } from "../app/synth-tree";
 import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";

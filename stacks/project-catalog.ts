@@ -3,7 +3,7 @@ import { CodepipelineStage } from "@cdktf/provider-aws/lib/codepipeline";
 import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { catalogProducts, principalType, ProductConfig, ProtonConfig, ServiceCatalogConfig } from "../config/catalog-schema";
-import { awsName } from "../config/naming";
+import { awsName } from "../modules/core/naming";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";

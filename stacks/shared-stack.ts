@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
 import { requireTerraform } from "./terraform-version";
 import { DeliveryConfig } from "../config/schema";
-import { awsName } from "../config/naming";
+import { awsName } from "../modules/core/naming";
 import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";

@@ -12,7 +12,8 @@ import { parse, stringify } from "yaml";
 import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 import { exampleConfigs } from "../../scripts/tf-check";
-import { synthesizeConfig, ValidationError } from "../../stacks/app";
+import { synthesizeConfig } from "../../app/synth-tree";
+import { ValidationError } from "../../stacks/app";
 import { NOW } from "../helpers";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);

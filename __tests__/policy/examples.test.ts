@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { loadConfigFile } from "../../config/load";
 import { checkStack, formatFinding } from "../../policy";
 import { exampleConfigs } from "../../scripts/tf-check";
-import { synthesizeConfig } from "../../stacks/app";
+import { synthesizeConfig } from "../../app/synth-tree";
 import { NOW } from "../helpers";
 
 const files = exampleConfigs();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { ciPolicyDocuments, ciPolicyFiles, MANAGED_POLICY_MAX, pack } from "../../report/ci-policies";
-import { synthesizeConfig } from "../../stacks/app";
+import { synthesizeConfig } from "../../app/synth-tree";
 import { config, rawConfig, rawProject } from "../helpers";
 
 const READ = /^[a-z0-9-]+:(Describe|Get|List|BatchGet)[A-Za-z]*$/;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { deployerPolicy, PolicyStatement } from "../../report/deployer-policy";
-import { synthesizeConfig } from "../../stacks/app";
+import { synthesizeConfig } from "../../app/synth-tree";
 import { config, rawConfig, rawProject } from "../helpers";
 
 const ACCOUNT = "123456789012";

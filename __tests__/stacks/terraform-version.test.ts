@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile } from "../../config/load";
-import { synthesizeConfig } from "../../stacks/app";
+import { synthesizeConfig } from "../../app/synth-tree";
 import { exampleConfigs } from "../../scripts/tf-check";
 import { MIN_TERRAFORM } from "../../stacks/terraform-version";
 

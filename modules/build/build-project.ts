@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildReportGroup } from "@cdktf/provider-aws/lib/codebuild-report-group";
 import { Construct } from "constructs";
-import { awsName } from "../../config/naming";
+import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";

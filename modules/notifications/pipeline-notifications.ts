@@ -6,7 +6,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { ITerraformDependable } from "cdktf";
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { awsName } from "../../config/naming";
+import { awsName } from "../core/naming";
 import { ConnectionGate } from "../connection/connection-gate";
 import { NotificationKey, NOTIFICATIONS_PRINCIPAL } from "./notification-key";
 

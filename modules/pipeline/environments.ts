@@ -1,7 +1,7 @@
 import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { awsName } from "../../config/naming";
+import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../build/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";

@@ -1,6 +1,6 @@
 import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
-import { awsName } from "../../config/naming";
+import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../build/build-project";
 import { ConnectionGate } from "../connection/connection-gate";

@@ -10,7 +10,7 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { awsName } from "../../config/naming";
+import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";

@@ -1,7 +1,7 @@
-import { UserError } from "../app/errors";
+import { ConfigError, SettingError } from "../config/errors";
 import { ValidationError } from "../stacks/app";
-import { WorkerError } from "../stacks/parallel-synth";
-import { ConfigError, SettingError } from "./errors";
+import { UserError } from "./errors";
+import { WorkerError } from "./parallel-synth";
 
 /**
  * Ends the process for an error. A user mistake prints its message only (exit 1); anything

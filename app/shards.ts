@@ -1,7 +1,29 @@
 import { availableParallelism } from "node:os";
 import { SettingError } from "../config/errors";
 import { DeliveryConfig } from "../config/schema";
-import { partition, Shard } from "./partition";
+import { Partition, partition } from "../stacks/partition";
+
+/** Which share of the projects stacks one synthesis process builds (the shared stack is in every share). */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * Splits projects stacks into `count` shares of about equal project counts (largest first,
+ * each to the lightest share; ties by name), the same way on every machine.
+ */
+export function assignShards(partitions: readonly Partition[], count: number): Partition[][] {
+  const shares: Partition[][] = Array.from({ length: count }, () => []);
+  const load = new Array<number>(count).fill(0);
+  const bySize = [...partitions].sort((a, b) => b.projects.length - a.projects.length || (a.stack < b.stack ? -1 : 1));
+  for (const p of bySize) {
+    const lightest = load.indexOf(Math.min(...load));
+    shares[lightest].push(p);
+    load[lightest] += p.projects.length;
+  }
+  return shares.map((share) => share.sort((a, b) => (a.stack < b.stack ? -1 : 1)));
+}
 
 /** How many processes synthesize a config: one for small configs, up to a core per share of ~100 projects. */
 export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = process.env): number {
@@ -16,19 +38,6 @@ export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = pro
   }
   const wanted = setting ? Number(setting) : Math.min(availableParallelism(), Math.floor(config.projects.length / 100) + 1);
   return Math.max(1, Math.min(wanted, stacks));
-}
-
-// The worker processes themselves are run by app/parallel-synth.ts (synthesizeShares).
-
-/** A synthesis process failed; its own message (already user-facing) is passed on as it is. */
-export class WorkerError extends Error {
-  constructor(
-    readonly exitCode: number,
-    readonly stderr: string,
-  ) {
-    super(stderr.trim());
-    this.name = "WorkerError";
-  }
 }
 
 /** `"1/4"` → { index: 1, count: 4 } */
