@@ -3,7 +3,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
-import { BuildProject } from "../build/build-project";
+import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { ServiceRole } from "../iam/service-role";
 import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";

@@ -2,7 +2,7 @@ import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, Codepipelin
 import { Construct } from "constructs";
 import { awsName } from "../core/naming";
 import { ArtifactStore } from "../artifact-store/artifact-store";
-import { BuildProject } from "../build/build-project";
+import { BuildProject } from "../codebuild/build-project";
 import { ConnectionGate } from "../connection/connection-gate";
 import { GitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";

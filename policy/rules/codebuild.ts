@@ -1,5 +1,5 @@
-import { PRIVILEGED_MARK } from "../../modules/build/build-project";
-import { PRIVILEGED_CI_PURPOSE } from "../../modules/build/merge-request-ci";
+import { PRIVILEGED_MARK } from "../../modules/codebuild/build-project";
+import { PRIVILEGED_CI_PURPOSE } from "../../modules/codebuild/merge-request-ci";
 import { blocks } from "../refs";
 import { Rule, StackJson } from "../types";
 
