@@ -7,9 +7,10 @@
  * the shared stack reads with templatefile (the account id is filled in there).
  */
 import type { DeliveryConfig } from "../config/schema";
-import { deployerPolicy, PolicyStatement } from "./deployer-policy";
-
-type Json = Record<string, any>;
+import { ciIdentities } from "./deployer-extras";
+import { deployerPolicy } from "./deployer-policy";
+import { PolicyStatement } from "./policy-statement";
+import { Json } from "./synthesized";
 
 /** IAM's limit for one managed policy document, white space not counted. */
 export const MANAGED_POLICY_MAX = 6144;
@@ -35,14 +36,15 @@ const NOT_FOR_PLANS = new Set([
 
 export class CiPolicyError extends Error {}
 
-export function ciPolicyDocuments(config: DeliveryConfig, stacks: Json[]): { plan: PolicyDocument[]; apply: PolicyDocument[] } {
+export function ciPolicyDocuments(config: DeliveryConfig, stacks: readonly Json[]): { plan: PolicyDocument[]; apply: PolicyDocument[] } {
   const oidc = config.ci?.oidc;
   if (!oidc) return { plan: [], apply: [] };
-  const ciNames = new RegExp(`:(role|policy)/${config.name}-ci-(plan|apply)(-[^/]*)?$`);
+  const { roles, policies } = ciIdentities(stacks, ACCOUNT_PLACEHOLDER);
+  const ci = new Set([...roles, ...policies]);
   const statements = deployerPolicy(config, stacks, ACCOUNT_PLACEHOLDER)
     // The console handshake is a person's job, never CI's.
     .Statement.filter((s) => !s.Sid.startsWith("CiOidc") && s.Sid !== "ConnectionHandshakeInConsole")
-    .map((s) => ({ ...s, Resource: s.Resource.filter((r) => !ciNames.test(r)) }))
+    .map((s) => ({ ...s, Resource: s.Resource.filter((r) => !ci.has(r)) }))
     .filter((s) => s.Resource.length > 0)
     // A policy document is a template: anything but the account placeholder stays literal.
     .map(
@@ -94,7 +96,7 @@ function split(statement: PolicyStatement): PolicyStatement[] {
 }
 
 /** The files the shared stack reads, by name (`plan-1.json`, `apply-1.json`, …), pretty-printed for review. */
-export function ciPolicyFiles(config: DeliveryConfig, stacks: Json[]): Record<string, string> {
+export function ciPolicyFiles(config: DeliveryConfig, stacks: readonly Json[]): Record<string, string> {
   const { plan, apply } = ciPolicyDocuments(config, stacks);
   const files: Record<string, string> = {};
   plan.forEach((d, i) => (files[`plan-${i + 1}.json`] = `${JSON.stringify(d, null, 2)}\n`));

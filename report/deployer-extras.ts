@@ -5,26 +5,12 @@
  * delete what AWS Proton templates left behind appear while a project has a proton section.
  */
 import { projectBaseName } from "../config/naming";
-import { awsName } from "../modules/core/naming";
 import type { DeliveryConfig } from "../config/schema";
-import type { PolicyStatement } from "./deployer-policy";
+import { awsName } from "../modules/core/naming";
+import type { PolicyStatement } from "./policy-statement";
+import { all, Json, literal, names, referenced } from "./synthesized";
 
-type Json = Record<string, any>;
-
-const all = (stacks: Json[], type: string): Json[] => stacks.flatMap((s) => Object.values<Json>(s.resource?.[type] ?? {}));
-const literal = (v: unknown): v is string => typeof v === "string" && !v.includes("${");
-
-/** The distinct literal values (no Terraform references) of one attribute of a resource type, sorted. */
-export const names = (stacks: Json[], type: string, attr: string): string[] =>
-  [
-    ...new Set(
-      all(stacks, type)
-        .map((r) => r[attr])
-        .filter(literal),
-    ),
-  ].sort();
-
-export function extraStatements(stacks: Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
+export function extraStatements(stacks: readonly Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   out.push(...ciOidcStatements(stacks, account));
   if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
@@ -92,17 +78,7 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
       ],
       Resource: ["*"],
     });
-    const givenLaunchRoles = all(stacks, "aws_servicecatalog_constraint")
-      .map((c) => JSON.parse(c.parameters).RoleArn)
-      .filter(literal);
-    const launchRoles = [
-      ...new Set([
-        ...givenLaunchRoles,
-        ...names(stacks, "aws_iam_role", "name")
-          .filter((n) => n.endsWith("-launch"))
-          .map((n) => `arn:aws:iam::${account}:role/${n}`),
-      ]),
-    ].sort();
+    const launchRoles = [...new Set(launchRoleArns(stacks, account))].sort();
     if (launchRoles.length > 0) {
       out.push({
         Sid: "PassLaunchRoles",
@@ -145,6 +121,42 @@ export function extraStatements(stacks: Json[], arn: (service: string, resource:
     });
   }
   return out;
+}
+
+/**
+ * The roles the Service Catalog launch constraints name: an ARN as given, or a role of the
+ * constraint's own stack (`${aws_iam_role.<name>.arn}`) by its name.
+ */
+function launchRoleArns(stacks: readonly Json[], account: string): string[] {
+  return stacks.flatMap((stack) =>
+    Object.values<Json>(stack.resource?.aws_servicecatalog_constraint ?? {}).flatMap((constraint) => {
+      const role: unknown = JSON.parse(constraint.parameters).RoleArn;
+      if (literal(role)) return [role];
+      const name = referenced(stack, role, "aws_iam_role", "arn")?.name;
+      return literal(name) ? [`arn:aws:iam::${account}:role/${name}`] : [];
+    }),
+  );
+}
+
+/**
+ * The CI roles and their managed policies (ci.oidc), as ARNs in `account`: the roles are
+ * those the stacks attach managed policies to, the policies are the managed policies the
+ * stacks create (the CI roles' only ones). Whoever applies the shared stack manages them;
+ * the CI apply role never may (report/ci-policies.ts).
+ */
+export function ciIdentities(stacks: readonly Json[], account: string): { roles: string[]; policies: string[] } {
+  const roles = stacks.flatMap((stack) =>
+    Object.values<Json>(stack.resource?.aws_iam_role_policy_attachment ?? {}).map((a) => referenced(stack, a.role, "aws_iam_role", "name")?.name),
+  );
+  // Their names end in the document they hold (`…-ci-apply-${…}`): matched by prefix.
+  const policies = all(stacks, "aws_iam_policy")
+    .map((p) => p.name)
+    .filter((n): n is string => typeof n === "string")
+    .map((n) => n.replace(/\$\{.*$/, "*"));
+  return {
+    roles: [...new Set(roles.filter(literal))].sort().map((r) => `arn:aws:iam::${account}:role/${r}`),
+    policies: [...new Set(policies)].sort().map((n) => `arn:aws:iam::${account}:policy/${n}`),
+  };
 }
 
 /**
@@ -197,16 +209,10 @@ export function retiredProtonStatements(config: DeliveryConfig, arn: (service: s
  * whoever applies the shared stack. Sids start with "CiOidc": the CI apply role never gets
  * them (report/ci-policies.ts), so it cannot widen its own rights.
  */
-function ciOidcStatements(stacks: Json[], account: string): PolicyStatement[] {
+function ciOidcStatements(stacks: readonly Json[], account: string): PolicyStatement[] {
   const providers = names(stacks, "aws_iam_openid_connect_provider", "url").map((u) => u.replace(/^https:\/\//, ""));
   if (providers.length === 0) return [];
-  // Their names end in the document they hold (`…-ci-apply-${…}`): matched by prefix.
-  const policyNames = all(stacks, "aws_iam_policy")
-    .map((p) => p.name)
-    .filter((n): n is string => typeof n === "string")
-    .map((n) => n.replace(/\$\{.*$/, "*"));
-  const roles = names(stacks, "aws_iam_role", "name").filter((n) => /-ci-(plan|apply)$/.test(n));
-  const policies = [...new Set(policyNames)].sort().map((n) => `arn:aws:iam::${account}:policy/${n}`);
+  const { roles, policies } = ciIdentities(stacks, account);
   return [
     {
       Sid: "CiOidcProvider",
@@ -243,7 +249,7 @@ function ciOidcStatements(stacks: Json[], account: string): PolicyStatement[] {
       Sid: "CiOidcAttachments",
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-      Resource: roles.map((r) => `arn:aws:iam::${account}:role/${r}`),
+      Resource: roles,
       Condition: { ArnLike: { "iam:PolicyARN": policies } },
     },
   ];

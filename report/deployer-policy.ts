@@ -4,19 +4,13 @@
  * names this config produces, `*` only where AWS authorizes nothing narrower.
  */
 import { DeliveryConfig } from "../config/schema";
-import { extraStatements, names, retiredProtonStatements } from "./deployer-extras";
+import { extraStatements, retiredProtonStatements } from "./deployer-extras";
+import { PolicyStatement } from "./policy-statement";
+import { Json, names } from "./synthesized";
 
-type Json = Record<string, any>;
+export type { PolicyStatement } from "./policy-statement";
 
-export interface PolicyStatement {
-  Sid: string;
-  Effect: "Allow";
-  Action: string[];
-  Resource: string[];
-  Condition?: Record<string, Record<string, string[]>>;
-}
-
-export function deployerPolicy(config: DeliveryConfig, stacks: Json[], account = "*"): { Version: string; Statement: PolicyStatement[] } {
+export function deployerPolicy(config: DeliveryConfig, stacks: readonly Json[], account = "*"): { Version: string; Statement: PolicyStatement[] } {
   const region = config.aws.region;
   const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
   const roles = names(stacks, "aws_iam_role", "name");

@@ -136,6 +136,36 @@ describe("deployer policy", () => {
     expect(p.RetiredProtonStacks).toBeUndefined();
   });
 
+  test("the launch roles to pass are those the launch constraints name, read from the stacks, whatever their names", () => {
+    const constraint = (roleArn: string) => ({ type: "LAUNCH", parameters: JSON.stringify({ RoleArn: roleArn }) });
+    const stack = {
+      resource: {
+        aws_servicecatalog_portfolio: { Portfolio: { name: "p" } },
+        aws_servicecatalog_constraint: {
+          Made: constraint("${aws_iam_role.Made.arn}"),
+          Given: constraint("arn:aws:iam::123456789012:role/given"),
+        },
+        aws_iam_role: { Made: { name: "catalog-products" }, Other: { name: "web-launch" } },
+      },
+    };
+    const policy = deployerPolicy(config(rawConfig()), [stack], ACCOUNT).Statement.find((s) => s.Sid === "PassLaunchRoles");
+    expect(policy?.Resource).toEqual([`arn:aws:iam::${ACCOUNT}:role/catalog-products`, "arn:aws:iam::123456789012:role/given"]);
+  });
+
+  test("the CI roles are those the stacks attach managed policies to, read from the stacks, whatever their names", () => {
+    const stack = {
+      resource: {
+        aws_iam_openid_connect_provider: { Provider: { url: "https://gitlab.com" } },
+        aws_iam_policy: { Apply: { name: 'ops-apply-${trimsuffix(each.key, ".json")}' } },
+        aws_iam_role: { Deployer: { name: "deployer" }, Lookalike: { name: "acme-ci-apply" } },
+        aws_iam_role_policy_attachment: { Apply: { for_each: "${aws_iam_policy.Apply}", role: "${aws_iam_role.Deployer.name}" } },
+      },
+    };
+    const byId = Object.fromEntries(deployerPolicy(config(rawConfig()), [stack], ACCOUNT).Statement.map((s) => [s.Sid, s]));
+    expect(byId.CiOidcAttachments.Resource).toEqual([`arn:aws:iam::${ACCOUNT}:role/deployer`]);
+    expect(byId.CiOidcPolicies.Resource).toEqual([`arn:aws:iam::${ACCOUNT}:policy/ops-apply-*`]);
+  });
+
   test("a proton section adds no Proton permission, only deleting what the Proton templates left: their stack and publish build", () => {
     const proton = policyFor(parse(readFileSync(join(__dirname, "..", "..", "examples", "proton.yaml"), "utf8")));
     expect(JSON.stringify(proton)).not.toMatch(/"proton:/);
