@@ -1,0 +1,68 @@
+/*
+ * Layers point down only, and no import cycle (npm run layers, part of npm run lint).
+ * Each folder may import itself and the folders listed for it; node's modules and packages
+ * are not restricted here. Type-only imports count: a type from a layer above is a
+ * dependency on it. Tests (__tests__/) may import anything.
+ *
+ *   cli, scripts, bench  the commands and developer tools: anything below them
+ *   main.ts              app, config
+ *   app                  stacks, config; report (the CI role policies it writes beside the
+ *                        stacks) and module constants (the folder they go in)
+ *   stacks               modules, config
+ *   modules              modules only (a module that needs a constant owns it)
+ *   policy               modules (constants)
+ *   report               modules (constants), policy (its reading of synthesized stacks),
+ *                        config (the configuration a report is for)
+ *   config               nothing of ours
+ *   lambda               nothing of ours (deployed on its own)
+ */
+"use strict";
+
+/** Files matching `from` may import, among our sources, only the folders `allowed`. */
+function layer(name, from, allowed, comment) {
+  return {
+    name,
+    comment,
+    severity: "error",
+    from: { path: from },
+    to: { dependencyTypes: ["local"], pathNot: `^(${allowed.map((f) => `${f}/`).join("|")}|node_modules/|package\\.json$)` },
+  };
+}
+
+module.exports = {
+  forbidden: [
+    layer("config-imports-nothing-above", "^config/", ["config"], "config/ is read by the layers above it and imports none of them (LAYOUT.md)"),
+    layer(
+      "modules-import-modules-only",
+      "^modules/",
+      ["modules"],
+      "a module imports modules and provider bindings only: never config/, policy/, stacks/, report/ or app/",
+    ),
+    layer("stacks-compose-modules-and-config", "^stacks/", ["stacks", "modules", "config"], "stacks/ is composition: modules wired from the config"),
+    layer("app-below-cli", "^app/", ["app", "stacks", "config", "report", "modules"], "app/ is process plumbing under the commands"),
+    layer("policy-reads-synthesized-json", "^policy/", ["policy", "modules"], "policy rules read synthesized JSON and may import module constants"),
+    layer("report-reads-synthesized-json", "^report/", ["report", "modules", "policy", "config"], "reports read synthesized JSON and the configuration"),
+    layer("main-hands-over-to-app", "^main\\.ts$", ["app", "config"], "main.ts reads the configuration and hands over to app/"),
+    layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),
+    {
+      name: "no-upward-into-commands",
+      comment: "cli/, scripts/ and bench/ are the top: nothing below imports them",
+      severity: "error",
+      from: { pathNot: "^(cli|scripts|bench|__tests__)/" },
+      to: { dependencyTypes: ["local"], path: "^(cli|scripts|bench)/" },
+    },
+    {
+      name: "no-circular",
+      comment: "no import cycle, type-only imports included",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(node_modules|__tests__|examples|schema|\\.build|\\.tf-check|cdktf\\.out|\\.cdktf\\.out)" },
+  },
+};
