@@ -4,7 +4,8 @@
  * are not restricted here. Type-only imports count: a type from a layer above is a
  * dependency on it. Tests (__tests__/) may import anything.
  *
- *   cli, scripts, bench  the commands and developer tools: anything below them
+ *   bin, cli, scripts,   the commands and developer tools (bin/ starts the command line
+ *   bench                with scripts/bundle.js): anything below them
  *   main.ts              app, config
  *   app                  stacks, config; report (the CI role policies it writes beside the
  *                        stacks) and module constants (the folder they go in)
@@ -46,9 +47,9 @@ module.exports = {
     layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),
     {
       name: "no-upward-into-commands",
-      comment: "cli/, scripts/ and bench/ are the top: nothing below imports them",
+      comment: "bin/, cli/, scripts/ and bench/ are the top: nothing below imports them",
       severity: "error",
-      from: { pathNot: "^(cli|scripts|bench|__tests__)/" },
+      from: { pathNot: "^(bin|cli|scripts|bench|__tests__)/" },
       to: { dependencyTypes: ["local"], path: "^(cli|scripts|bench)/" },
     },
     {
