@@ -202,6 +202,8 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
   const risks = risksOf(plan);
   const report = gitlabReport(plan);
   const lines = [`### ${options.title ?? "Terraform plan"}`, ""];
+  const incomplete = incompleteReason(plan);
+  if (incomplete) lines.push(`> **⛔ Do not apply: ${incomplete}.**`, "");
   lines.push(
     `**${report.create} to create, ${report.update} to update, ${report.delete} to delete** (GitLab's count: a replacement is one create and one delete)`,
     "",
@@ -217,8 +219,9 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
   } else {
     lines.push("No risky change found.", "");
   }
-  if (changes.length === 0) {
-    lines.push("No changes.");
+  const outputs = outputChangesOf(plan);
+  if (changes.length === 0 && outputs.length === 0) {
+    lines.push(incomplete ? "No resource changes in this partial plan." : "No changes.");
     return `${lines.join("\n")}\n`;
   }
   for (const side of ["GitLab", "AWS", "Other"] as Side[]) {
@@ -234,12 +237,23 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
       lines.push("", "</details>", "");
     }
   }
+  if (outputs.length > 0) {
+    // Names only: an output's value can be a secret.
+    lines.push(`#### Outputs (${outputs.length})`, "");
+    for (const action of ORDER) {
+      const group = outputs.filter((o) => o.action === action);
+      if (group.length > 0) lines.push(`- ${WORDS[action]}: ${group.map((o) => `\`${o.name}\``).join(", ")}`);
+    }
+    lines.push("");
+  }
   return `${lines.join("\n")}\n`;
 }
 
-/** `--fail-on`: high fails on high risks; medium on any risk; change on any counted change. */
+/** `--fail-on`: high fails on high risks; medium on any risk; change on any counted change; an errored or incomplete plan fails them all. */
 export function shouldFail(plan: Json, failOn: "none" | "high" | "medium" | "change"): boolean {
   if (failOn === "none") return false;
+  // A plan terraform could not finish cannot be judged: it fails every gate.
+  if (incompleteReason(plan)) return true;
   if (failOn === "change") {
     const r = gitlabReport(plan);
     return r.create + r.update + r.delete > 0;
@@ -255,5 +269,25 @@ export function checkPlanFormat(plan: Json): string | undefined {
   if (!/^\d+\.\d+$/.test(version)) return "has no format_version; give the output of `terraform show -json <planfile>`";
   const major = Number(version.split(".")[0]);
   if (major > 1) return `has format_version ${version}, a major version this tool does not know; update gitlab-aws-delivery`;
+  if (!("planned_values" in plan) && !("resource_changes" in plan)) {
+    // `terraform show -json` without a plan file prints the state: reporting it would say "No changes".
+    return "is not a plan but a state (it has no planned_values or resource_changes): run `terraform plan -out=plan.cache`, then `terraform show -json plan.cache`";
+  }
   return undefined;
+}
+
+/** Why a plan must not be applied as it is, or undefined: terraform stopped while planning. */
+export function incompleteReason(plan: Json): string | undefined {
+  if (plan.errored === true)
+    return "terraform stopped with an error while planning (errored): the changes below are only part of what it would do; fix the error and plan again";
+  if (plan.complete === false) return "the plan is incomplete (complete: false, e.g. deferred changes): another plan and apply are needed after this one";
+  return undefined;
+}
+
+/** Output changes by action, names only: values may be sensitive. */
+function outputChangesOf(plan: Json): Array<{ name: string; action: Action }> {
+  return Object.entries<Json>(plan.output_changes ?? {})
+    .map(([name, c]) => ({ name, action: classify(c.actions ?? []) }))
+    .filter((o) => o.action !== "no-op")
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -3,8 +3,9 @@
  * terraform report and the Markdown summary, optionally posts the summary on the merge
  * request. Options are parsed in cli/plan-report.ts.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { checkPlanFormat, gitlabReport, markdownSummary, shouldFail } from "../report/plan-report";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { checkPlanFormat, gitlabReport, incompleteReason, markdownSummary, shouldFail } from "../report/plan-report";
 import { postNote } from "../report/post-note";
 import { CommandError } from "./command-error";
 
@@ -35,6 +36,26 @@ export interface PlanReportOptions {
   readonly failOn: FailOn;
 }
 
+/** Writes a report file, creating its folder; a file that cannot be written is one line naming it. */
+function writeOutput(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why: Record<string, string> = {
+      EEXIST: "a file is in the way of its folder",
+      ENOTDIR: "a file is in the way of its folder",
+      EISDIR: "it is a folder",
+      EACCES: "permission denied",
+      EROFS: "read-only file system",
+      ENOSPC: "no space left on the device",
+    };
+    const cause = err.code && why[err.code] ? `${why[err.code]} (${err.code})` : (err.code ?? err.message.split("\n")[0]);
+    throw new CommandError(`cannot write ${file}: ${cause}; choose a writable path with --report / --markdown`);
+  }
+}
+
 /** Writes the report and the summary (and posts it); returns 0, or 3 when --fail-on is reached. */
 export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let plan: Record<string, unknown>;
@@ -49,9 +70,11 @@ export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv
   if (problem) throw new CommandError(`${opts.plan} ${problem}`);
 
   const report = gitlabReport(plan);
-  writeFileSync(opts.report, `${JSON.stringify(report)}\n`);
+  writeOutput(opts.report, `${JSON.stringify(report)}\n`);
   const markdown = markdownSummary(plan, { title: opts.title });
-  writeFileSync(opts.markdown, markdown);
+  writeOutput(opts.markdown, markdown);
+  const incomplete = incompleteReason(plan);
+  if (incomplete) process.stderr.write(`plan-report: ${opts.plan}: do not apply: ${incomplete}\n`);
   process.stdout.write(`plan-report: ${report.create} to create, ${report.update} to update, ${report.delete} to delete\n`);
 
   if (opts.post) {

@@ -181,3 +181,44 @@ describe("risks", () => {
     for (const f of files) expect([f, checkPlanFormat(load(f))]).toEqual([f, undefined]);
   });
 });
+
+describe("what a plan cannot show (issue 13, item 1)", () => {
+  const base = { format_version: "1.2", resource_changes: [], planned_values: { root_module: {} } };
+
+  test("a state (show -json without a plan file) is refused, never reported as 'No changes'", () => {
+    expect(checkPlanFormat({ format_version: "1.0", terraform_version: "1.11.4", values: { root_module: { resources: [] } } })).toBe(
+      "is not a plan but a state (it has no planned_values or resource_changes): run `terraform plan -out=plan.cache`, then `terraform show -json plan.cache`",
+    );
+    expect(checkPlanFormat(base)).toBeUndefined();
+  });
+
+  test("an errored or incomplete plan says so at the top and fails every --fail-on level", () => {
+    for (const [flag, words] of [
+      [{ errored: true }, "terraform stopped with an error while planning (errored)"],
+      [{ complete: false }, "the plan is incomplete (complete: false, e.g. deferred changes)"],
+    ] as const) {
+      const plan = { ...base, ...flag };
+      const md = markdownSummary(plan, { title: "acme" });
+      expect(md.split("\n").slice(0, 3)).toEqual([
+        "### acme",
+        "",
+        expect.stringMatching(new RegExp(`^> \\*\\*⛔ Do not apply: ${words.replace(/[()]/g, "\\$&")}`)),
+      ]);
+      expect(md).toContain("No resource changes in this partial plan.");
+      for (const level of ["high", "medium", "change"] as const) expect([level, shouldFail(plan, level)]).toEqual([level, true]);
+      expect(shouldFail(plan, "none")).toBe(false);
+    }
+    expect(shouldFail(base, "high")).toBe(false);
+  });
+
+  test("output changes are listed by name, never with their values", () => {
+    const plan = load("terraform-json/120_basic.json");
+    const md = markdownSummary(plan);
+    expect(md).toContain(
+      "#### Outputs (8)\n\n- created: `foo`, `interpolated`, `interpolated_deep`, `list`, `map`, `referenced`, `referenced_deep`, `string`\n",
+    );
+    for (const o of Object.values<any>(plan.output_changes)) {
+      if (typeof o.after === "string" && o.after.length > 3) expect(md).not.toContain(o.after);
+    }
+  });
+});

@@ -125,6 +125,19 @@ describe("plan-report command", () => {
     }
   });
 
+  test("report folders are created; a path that cannot be written is one line (issue 13, item 3)", async () => {
+    const r = await run([PLAN, "--report", "reports/deep/acme.json", "--markdown", "reports/deep/acme.md"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(readFileSync(join(r.dir, "reports", "deep", "acme.json"), "utf8")).toBe('{"create":1,"update":0,"delete":1}\n');
+    const dir = mkdtempSync(join(tmpdir(), "plan-file-"));
+    writeFileSync(join(dir, "afile"), "x");
+    const bad = await run([PLAN, "--report", join(dir, "afile", "x.json")]);
+    expect([bad.code, bad.stdout]).toEqual([1, ""]);
+    expect(bad.stderr).toBe(
+      `plan-report: cannot write ${join(dir, "afile", "x.json")}: a file is in the way of its folder (EEXIST); choose a writable path with --report / --markdown\n`,
+    );
+  });
+
   test("--post with a bad token fails with the API's answer (exit 4)", async () => {
     const gitlab = await fakeGitlab();
     try {
