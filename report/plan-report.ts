@@ -34,6 +34,8 @@ export interface Change {
   readonly type: string;
   readonly side: Side;
   readonly action: Action;
+  /** Why it is planned, in a few words (see whyOf). */
+  readonly why?: string;
 }
 
 export interface Risk {
@@ -64,6 +66,7 @@ export function changesOf(plan: Json): Change[] {
     type: String(c.type),
     side: sideOf(c),
     action: classify(c.change?.actions ?? []),
+    why: whyOf(c),
   }));
 }
 
@@ -178,6 +181,58 @@ function wildcardActions(policy: unknown, sensitive: unknown): string[] {
   }
 }
 
+const REASONS: Record<string, string> = {
+  replace_because_cannot_update: "cannot be updated in place",
+  replace_because_tainted: "it is tainted",
+  replace_by_request: "replacement was requested (-replace)",
+  replace_by_triggers: "replace_triggered_by fired",
+  delete_because_no_resource_config: "removed from the configuration",
+  delete_because_no_module: "its module was removed",
+  delete_because_wrong_repetition: "count or for_each was added or removed",
+  delete_because_count_index: "count shrank",
+  delete_because_each_key: "its for_each key is gone",
+  delete_because_no_move_target: "the target of its moved block is gone",
+  read_because_config_unknown: "its arguments are known only at apply",
+  read_because_dependency_pending: "a dependency changes first",
+};
+
+const path = (p: unknown[]) => p.map((x) => (typeof x === "number" ? `[${x}]` : String(x))).join(".");
+
+/** In a few words, why a change is planned: the attribute that forces a replacement, the changed attribute names, terraform's reason. Never a value. */
+export function whyOf(c: Json): string | undefined {
+  const action = classify(c.change?.actions ?? []);
+  const type = String(c.type ?? "");
+  const forced: string[] = (c.change?.replace_paths ?? []).map((p: unknown[]) => path(p));
+  const reason = c.action_reason ? REASONS[c.action_reason] : undefined;
+  const words: string[] = [];
+  if (action === "replace" && CONNECTION_TYPES.includes(type) && forced.includes("name")) words.push("renaming the connection forces a new one");
+  else if (action === "replace" && TOKEN_TYPES.includes(type) && forced.includes("expires_at"))
+    words.push("its expiry (`expires_at`) moved: GitLab cannot change a token");
+  else if (forced.length > 0) words.push(`forced by ${forced.map((f) => `\`${f}\``).join(", ")}`);
+  if (reason && !(action === "replace" && forced.length > 0 && c.action_reason === "replace_because_cannot_update")) words.push(reason);
+  if (action === "update") {
+    const changed = changedAttributes(c.change);
+    if (changed.length > 0) words.push(`changes ${changed.map((a) => `\`${a}\``).join(", ")}`);
+  }
+  return words.length > 0 ? words.join("; ") : undefined;
+}
+
+/** Top-level attribute names whose value differs or becomes known only at apply. */
+function changedAttributes(change: Json | undefined): string[] {
+  const before = change?.before ?? {};
+  const after = change?.after ?? {};
+  const unknown = change?.after_unknown ?? {};
+  const names = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
+  return [...names]
+    .filter(
+      (k) =>
+        k !== "tags_all" &&
+        (JSON.stringify(before[k]) !== JSON.stringify(after[k]) ||
+          (unknown[k] !== undefined && unknown[k] !== false && JSON.stringify(unknown[k]) !== "{}" && JSON.stringify(unknown[k]) !== "[]")),
+    )
+    .sort();
+}
+
 export interface MarkdownOptions {
   /** Title line, e.g. the stack name. @default "Terraform plan" */
   readonly title?: string;
@@ -232,7 +287,7 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
       const group = mine.filter((c) => c.action === action);
       if (group.length === 0) continue;
       lines.push(`<details><summary>${group.length} ${WORDS[action]}</summary>`, "");
-      for (const c of group.slice(0, max)) lines.push(`- \`${c.address}\``);
+      for (const c of group.slice(0, max)) lines.push(c.why ? `- \`${c.address}\`: ${c.why}` : `- \`${c.address}\``);
       if (group.length > max) lines.push(`- … and ${group.length - max} more`);
       lines.push("", "</details>", "");
     }

@@ -108,9 +108,10 @@ describeEngine("plan report on real plans of our stacks", () => {
     ]);
     const md = markdownSummary(run.plan!, { title: "acme-delivery-acme" });
     expect(md).toContain("- **high** `aws_s3_bucket.old_artifacts`: an S3 bucket is deleted");
-    expect(md).toMatch(/<details><summary>1 replaced<\/summary>\n\n- `aws_codebuild_report_group\.[^`]+`/);
+    // Why: the attribute that forces the replacement (replace_paths), terraform's reason for a delete.
+    expect(md).toMatch(/<details><summary>1 replaced<\/summary>\n\n- `aws_codebuild_report_group\.[^`]+`: forced by `name`\n/);
     expect(md).toMatch(
-      /<details><summary>2 deleted<\/summary>\n\n- `aws_s3_bucket\.old_artifacts`\n- `aws_cloudwatch_log_group\.old_logs`|<details><summary>2 deleted<\/summary>\n\n- `aws_cloudwatch_log_group\.old_logs`\n- `aws_s3_bucket\.old_artifacts`/,
+      /<details><summary>2 deleted<\/summary>\n\n- `aws_s3_bucket\.old_artifacts`: removed from the configuration\n- `aws_cloudwatch_log_group\.old_logs`: removed from the configuration|<details><summary>2 deleted<\/summary>\n\n- `aws_cloudwatch_log_group\.old_logs`: removed from the configuration\n- `aws_s3_bucket\.old_artifacts`: removed from the configuration/,
     );
     expect(md).toContain(`- \`aws_kms_key.${key}\``);
     expect(md).not.toContain("1234abcd-12ab-34cd-56ef-1234567890ab");

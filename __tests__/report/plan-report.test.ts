@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkPlanFormat, gitlabReport, markdownSummary, risksOf, shouldFail } from "../../report/plan-report";
+import { checkPlanFormat, gitlabReport, markdownSummary, risksOf, shouldFail, whyOf } from "../../report/plan-report";
 
 // Real plans made by OpenTofu's and terraform-json's own test suites (and others), with
 // GitLab's counts worked out independently in their SOURCES.md.
@@ -66,8 +66,8 @@ describe("Markdown summary", () => {
         "",
         "<details><summary>2 replaced</summary>",
         "",
-        "- `local_file.test`",
-        "- `local_file.test3`",
+        "- `local_file.test`: forced by `content`",
+        "- `local_file.test3`: forced by `content`",
         "",
         "</details>",
         "",
@@ -220,5 +220,46 @@ describe("what a plan cannot show (issue 13, item 1)", () => {
     for (const o of Object.values<any>(plan.output_changes)) {
       if (typeof o.after === "string" && o.after.length > 3) expect(md).not.toContain(o.after);
     }
+  });
+});
+
+describe("why each change is planned (issue 13, item 4)", () => {
+  const c = (type: string, actions: string[], change: Record<string, unknown> = {}, reason?: string) => ({
+    address: `${type}.x`,
+    type,
+    provider_name: type.startsWith("gitlab_") ? "registry.terraform.io/gitlabhq/gitlab" : "registry.terraform.io/hashicorp/aws",
+    change: { actions, ...change },
+    ...(reason ? { action_reason: reason } : {}),
+  });
+
+  test("a connection replaced by a rename, a deploy token by a new expiry", () => {
+    expect(whyOf(c("aws_codeconnections_connection", ["delete", "create"], { replace_paths: [["name"]] }, "replace_because_cannot_update"))).toBe(
+      "renaming the connection forces a new one",
+    );
+    expect(whyOf(c("gitlab_project_deploy_token", ["create", "delete"], { replace_paths: [["expires_at"]] }, "replace_because_cannot_update"))).toBe(
+      "its expiry (`expires_at`) moved: GitLab cannot change a token",
+    );
+  });
+
+  test("other replacements name the forcing attributes (nested paths too) and any other reason", () => {
+    expect(whyOf(c("aws_codebuild_project", ["delete", "create"], { replace_paths: [["name"], ["source", 0, "type"]] }, "replace_because_cannot_update"))).toBe(
+      "forced by `name`, `source.[0].type`",
+    );
+    expect(whyOf(c("aws_kms_key", ["delete", "create"], {}, "replace_because_tainted"))).toBe("it is tainted");
+    expect(whyOf(c("aws_codepipeline", ["delete"], {}, "delete_because_wrong_repetition"))).toBe("count or for_each was added or removed");
+  });
+
+  test("updates name the attributes that change, never their values (sensitive ones included)", () => {
+    const update = c("aws_secretsmanager_secret_version", ["update"], {
+      before: { secret_string: "old-secret-value", version_stages: ["AWSCURRENT"], tags_all: {} },
+      after: { secret_string: "new-secret-value", version_stages: ["AWSCURRENT"], tags_all: { a: "b" } },
+      after_unknown: { version_id: true },
+      before_sensitive: { secret_string: true },
+      after_sensitive: { secret_string: true },
+    });
+    expect(whyOf(update)).toBe("changes `secret_string`, `version_id`");
+    const md = markdownSummary({ format_version: "1.2", resource_changes: [update] });
+    expect(md).toContain("- `aws_secretsmanager_secret_version.x`: changes `secret_string`, `version_id`");
+    expect(md).not.toContain("secret-value");
   });
 });
