@@ -82,12 +82,16 @@ const POLICY_TYPES: Record<string, string> = {
 /** The risky changes, in words a reviewer understands. */
 export function risksOf(plan: Json): Risk[] {
   const risks: Risk[] = [];
+  // A token replaced while no secret version changes: builds keep reading the revoked token.
+  const secretUpdated = (plan.resource_changes ?? []).some(
+    (c: Json) => c.type === "aws_secretsmanager_secret_version" && classify(c.change?.actions ?? []) !== "no-op",
+  );
   for (const c of plan.resource_changes ?? []) {
     const action = classify(c.change?.actions ?? []);
     const address = String(c.address);
     const type = String(c.type);
     const removes = action === "delete" || action === "replace";
-    const removal = removalRisk(type, action);
+    const removal = removalRisk(type, action, secretUpdated);
     if (removes && removal) {
       // Terraform refuses to plan the destruction of a prevent_destroy resource, so a plan
       // that removes one means its guard was lifted or it left the configuration.
@@ -105,8 +109,21 @@ export function risksOf(plan: Json): Risk[] {
         message: "leaves this stack's management without being destroyed: it stays in the account, unmanaged (delete it there on purpose if nothing uses it)",
       });
     }
-    const attr = POLICY_TYPES[type];
-    if (attr && (action === "create" || action === "update" || action === "replace")) {
+    const attr = POLICY_TYPES[type] ?? (type === "aws_kms_key" ? "policy" : undefined);
+    const writes = action === "create" || action === "update" || action === "replace";
+    if (attr && writes && isUnknown(c.change?.after_unknown?.[attr])) {
+      risks.push({ level: "high", address, message: "a policy document is known only at apply: this plan cannot show what it allows; review it after apply" });
+    }
+    if (attr && writes) {
+      const notAction = allowNotAction(c.change?.after?.[attr], c.change?.after_sensitive?.[attr]);
+      if (notAction) risks.push({ level: "high", address, message: "a policy has an Allow with NotAction: it allows every action but the listed ones" });
+    }
+    if (type === "aws_kms_key" && action === "update") {
+      const opened = openedPrincipals(c.change?.before?.policy, c.change?.after?.policy);
+      if (opened.length > 0)
+        risks.push({ level: "high", address, message: `a KMS key policy now lets ${opened.map((p) => `\`${p}\``).join(", ")} use the key` });
+    }
+    if (POLICY_TYPES[type] && writes) {
       const gained = wildcardActions(c.change?.after?.[attr], c.change?.after_sensitive?.[attr]).filter(
         (a) => !wildcardActions(c.change?.before?.[attr], c.change?.before_sensitive?.[attr]).includes(a),
       );
@@ -137,9 +154,55 @@ function accountWideRisk(type: string, action: Action, change: Json | undefined)
   );
 }
 
+const isUnknown = (u: unknown) => u === true;
+
+/** Whether a policy JSON has an Allow statement with NotAction. */
+function allowNotAction(policy: unknown, sensitive: unknown): boolean {
+  if (typeof policy !== "string" || sensitive === true) return false;
+  try {
+    const doc = JSON.parse(policy);
+    return [doc.Statement].flat().some((st: Json) => st && (st.Effect ?? "Allow") === "Allow" && st.NotAction !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+/** AWS principals allowed by the new key policy and not by the old one. */
+function openedPrincipals(before: unknown, after: unknown): string[] {
+  const principals = (policy: unknown): Set<string> => {
+    if (typeof policy !== "string") return new Set();
+    try {
+      const doc = JSON.parse(policy);
+      return new Set(
+        [doc.Statement]
+          .flat()
+          .filter((st: Json) => st && (st.Effect ?? "Allow") === "Allow")
+          .flatMap((st: Json) => (st.Principal === "*" ? ["*"] : [st.Principal?.AWS ?? [], st.Principal?.Service ?? []].flat()))
+          .map(String),
+      );
+    } catch {
+      return new Set();
+    }
+  };
+  const old = principals(before);
+  return [...principals(after)].filter((p) => !old.has(p)).sort();
+}
+
 /** What deleting or replacing a resource of this type costs, if it is one we watch. */
-function removalRisk(type: string, action: Action): { level: Level; message: string } | undefined {
+function removalRisk(type: string, action: Action, secretUpdated = true): { level: Level; message: string } | undefined {
   const replaced = action === "replace";
+  if (type === "aws_codepipeline") {
+    return { level: "high", message: `a pipeline is ${replaced ? "replaced" : "deleted"}: its execution history is lost` };
+  }
+  if (type === "aws_s3_bucket_public_access_block" && !replaced) {
+    return { level: "high", message: "a bucket's public-access block is removed: nothing stops a public bucket policy or ACL any more" };
+  }
+  if (type === "aws_s3_bucket_policy" && !replaced) {
+    return { level: "high", message: "a bucket policy is removed: its TLS-only and cross-account rules go with it" };
+  }
+  if (type === "aws_secretsmanager_secret") {
+    return { level: "high", message: `a secret is ${replaced ? "replaced" : "deleted"}: builds that read it fail (recoverable during its recovery window)` };
+  }
   if (CONNECTION_TYPES.includes(type)) {
     const what = type.endsWith("_host") ? "host" : "connection";
     return {
@@ -158,6 +221,12 @@ function removalRisk(type: string, action: Action): { level: Level; message: str
   }
   if (TOKEN_TYPES.includes(type)) {
     const what = type.includes("deploy_token") ? "deploy token" : "project access token";
+    if (replaced && !secretUpdated) {
+      return {
+        level: "high",
+        message: `a GitLab ${what} is replaced and no secret version changes in this plan: builds keep reading the revoked token`,
+      };
+    }
     return {
       level: "medium",
       message: `a GitLab ${what} is ${replaced ? "replaced (its expiry or scopes changed; GitLab cannot change a token): the new one is made first, builds read it from Secrets Manager, then the old one is revoked" : "deleted: builds that use it fail"}`,

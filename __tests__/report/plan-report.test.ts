@@ -119,9 +119,14 @@ describe("risks", () => {
     [
       "gitlab_project_deploy_token",
       ["delete", "create"],
-      "medium",
-      "a GitLab deploy token is replaced (its expiry or scopes changed; GitLab cannot change a token): the new one is made first, builds read it from Secrets Manager, then the old one is revoked",
+      "high",
+      "a GitLab deploy token is replaced and no secret version changes in this plan: builds keep reading the revoked token",
     ],
+    ["aws_codepipeline", ["delete"], "high", "a pipeline is deleted: its execution history is lost"],
+    ["aws_codepipeline", ["delete", "create"], "high", "a pipeline is replaced: its execution history is lost"],
+    ["aws_s3_bucket_public_access_block", ["delete"], "high", "a bucket's public-access block is removed"],
+    ["aws_s3_bucket_policy", ["delete"], "high", "a bucket policy is removed: its TLS-only and cross-account rules go with it"],
+    ["aws_secretsmanager_secret", ["delete"], "high", "a secret is deleted: builds that read it fail"],
     ["gitlab_project_access_token", ["delete"], "medium", "a GitLab project access token is deleted: builds that use it fail"],
   ])("%s %j is %s risk", (type, actions, level, words) => {
     const [risk] = risksOf(change(type, actions));
@@ -152,6 +157,32 @@ describe("risks", () => {
     ]);
   });
 
+  test("a policy known only at apply, an Allow with NotAction, a key policy opened to a new principal are high", () => {
+    const policy = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+    expect(risksOf(change("aws_iam_role_policy", ["create"], { after: {}, after_unknown: { policy: true } }))).toEqual([
+      {
+        level: "high",
+        address: "aws_iam_role_policy.x",
+        message: "a policy document is known only at apply: this plan cannot show what it allows; review it after apply",
+      },
+    ]);
+    expect(
+      risksOf(change("aws_iam_role_policy", ["update"], { before: {}, after: { policy: policy({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }) } })),
+    ).toEqual([
+      { level: "high", address: "aws_iam_role_policy.x", message: "a policy has an Allow with NotAction: it allows every action but the listed ones" },
+    ]);
+    const key = (principals: string[]) => policy({ Effect: "Allow", Principal: { AWS: principals }, Action: "kms:Decrypt", Resource: "*" });
+    expect(
+      risksOf(
+        change("aws_kms_key", ["update"], {
+          before: { policy: key(["arn:aws:iam::111111111111:root"]) },
+          after: { policy: key(["arn:aws:iam::111111111111:root", "*"]) },
+        }),
+      ),
+    ).toEqual([{ level: "high", address: "aws_kms_key.x", message: "a KMS key policy now lets `*` use the key" }]);
+    expect(risksOf(change("aws_kms_key", ["update"], { before: { policy: key(["a"]) }, after: { policy: key(["a"]) } }))).toEqual([]);
+  });
+
   test("an IAM policy gaining a wildcard action is named; one it already had is not", () => {
     const policy = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
     const gained = change("aws_iam_role_policy", ["update"], {
@@ -167,8 +198,12 @@ describe("risks", () => {
     expect(risksOf(change("aws_s3_bucket", ["update"]))).toEqual([]);
     const bucketGone = change("aws_s3_bucket", ["delete"]);
     expect(shouldFail(bucketGone, "high")).toBe(true);
-    expect(shouldFail(change("gitlab_project_deploy_token", ["delete", "create"]), "high")).toBe(false);
-    expect(shouldFail(change("gitlab_project_deploy_token", ["delete", "create"]), "medium")).toBe(true);
+    // A rotation that also writes the new token into the secret is medium.
+    const rotation = change("gitlab_project_deploy_token", ["create", "delete"]);
+    rotation.resource_changes.push({ ...change("aws_secretsmanager_secret_version", ["create", "delete"]).resource_changes[0] });
+    expect(risksOf(rotation).map((r) => r.level)).toEqual(["medium"]);
+    expect(shouldFail(rotation, "high")).toBe(false);
+    expect(shouldFail(rotation, "medium")).toBe(true);
     expect(shouldFail(change("aws_s3_object", ["update"]), "change")).toBe(true);
     expect(shouldFail(change("aws_s3_object", ["no-op"]), "change")).toBe(false);
     expect(shouldFail(bucketGone, "none")).toBe(false);
