@@ -1,3 +1,5 @@
+import { gitlabApi } from "./gitlab-api";
+
 /**
  * Keeps one plan-report note per merge request (and per key, e.g. per stack) up to date
  * through the GitLab API: the note carries a hidden marker, found and updated on each push
@@ -19,6 +21,8 @@ export interface PostOptions {
    * by a later pipeline (a newer push) is never overwritten by this one. @default - not recorded
    */
   readonly madeFrom?: { readonly pipelineId: number; readonly commitSha: string };
+  /** Per request attempt. @default 10000 */
+  readonly timeoutMs?: number;
 }
 
 /** The hidden line saying which pipeline and commit a note was made from. */
@@ -40,29 +44,22 @@ export async function postNote(
   body: string,
   options: PostOptions,
 ): Promise<{ action: "created" | "updated"; noteId: number } | { action: "kept"; noteId: number; newer: { pipelineId: number; commitSha: string } }> {
+  const api = gitlabApi({ token: options.token, timeoutMs: options.timeoutMs });
   const base = `${options.apiUrl.replace(/\/+$/, "")}/projects/${encodeURIComponent(options.projectId)}/merge_requests/${encodeURIComponent(options.mergeRequestIid)}/notes`;
-  const headers = { "PRIVATE-TOKEN": options.token, "Content-Type": "application/json" };
   const tag = marker(options.key);
   const text = `${tag}\n${origin(options.madeFrom)}${body}`;
-  let existing: { id: number; body: string } | undefined;
-  for (let page = 1; page <= 20 && !existing; page++) {
-    const res = await fetch(`${base}?per_page=100&page=${page}&sort=asc&order_by=created_at`, { headers });
-    if (!res.ok) throw new Error(`listing notes failed: HTTP ${res.status} ${await res.text()}`);
-    const notes = (await res.json()) as Array<{ id: number; body: string; system?: boolean }>;
-    existing = notes.find((n) => !n.system && typeof n.body === "string" && n.body.startsWith(tag));
-    if (notes.length < 100) break;
-  }
+  type Note = { id: number; body: string; system?: boolean };
+  const isOurs = (n: Note) => !n.system && typeof n.body === "string" && n.body.startsWith(tag);
+  // However many notes the merge request has: every page, until ours is found.
+  const notes = await api.pages<Note>(`${base}?sort=asc&order_by=created_at`, (page) => page.some(isOurs));
+  const existing = notes.find(isOurs);
   const theirs = existing && originOf(existing.body);
   if (existing && theirs && options.madeFrom && theirs.pipelineId > options.madeFrom.pipelineId) {
     // A newer push's pipeline already reported: this older plan must not replace it.
     return { action: "kept", noteId: existing.id, newer: theirs };
   }
-  const res = await fetch(existing ? `${base}/${existing.id}` : base, {
-    method: existing ? "PUT" : "POST",
-    headers,
-    body: JSON.stringify({ body: text }),
-  });
-  if (!res.ok) throw new Error(`${existing ? "updating" : "creating"} the note failed: HTTP ${res.status} ${await res.text()}`);
-  const note = (await res.json()) as { id: number };
+  const { data: note } = existing
+    ? await api.json<{ id: number }>("PUT", `${base}/${existing.id}`, { body: text })
+    : await api.json<{ id: number }>("POST", base, { body: text });
   return { action: existing ? "updated" : "created", noteId: note.id };
 }

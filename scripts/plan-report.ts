@@ -92,6 +92,7 @@ export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv
         mergeRequestIid: env.CI_MERGE_REQUEST_IID!,
         token: env.GITLAB_TOKEN!,
         key: opts.key,
+        timeoutMs: env.DELIVERY_HTTP_TIMEOUT_MS && /^\d+$/.test(env.DELIVERY_HTTP_TIMEOUT_MS) ? Number(env.DELIVERY_HTTP_TIMEOUT_MS) : undefined,
         madeFrom:
           env.CI_PIPELINE_ID && /^\d+$/.test(env.CI_PIPELINE_ID) && env.CI_COMMIT_SHA && /^[0-9a-f]{7,64}$/.test(env.CI_COMMIT_SHA)
             ? { pipelineId: Number(env.CI_PIPELINE_ID), commitSha: env.CI_COMMIT_SHA }

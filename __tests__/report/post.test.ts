@@ -143,7 +143,9 @@ describe("plan-report command", () => {
     try {
       const r = await run([PLAN, "--post"], { CI_API_V4_URL: gitlab.url, CI_PROJECT_ID: "acme/infra", CI_MERGE_REQUEST_IID: "42", GITLAB_TOKEN: "wrong" });
       expect(r.code).toBe(4);
-      expect(r.stderr).toBe('plan-report: posting to the merge request failed: listing notes failed: HTTP 401 {"message":"401 Unauthorized"}\n');
+      expect(r.stderr).toBe(
+        `plan-report: posting to the merge request failed: GET ${gitlab.url}/projects/acme%2Finfra/merge_requests/42/notes?sort=asc&order_by=created_at&per_page=100&page=1: HTTP 401 Unauthorized: {"message":"401 Unauthorized"}\n`,
+      );
     } finally {
       gitlab.server.close();
     }
@@ -170,5 +172,125 @@ describe("plan-report command", () => {
     writeFileSync(plan, "[1,2]");
     const bad = await run([plan]);
     expect([bad.code, bad.stderr]).toEqual([1, `plan-report: ${plan} is not a JSON object; give the output of \`terraform show -json <planfile>\`\n`]);
+  });
+});
+
+/** A GitLab notes API that misbehaves as told: a busy merge request, errors, slowness. */
+function unreliableGitlab(behave: { notes?: number; failFirst?: number; status?: number; retryAfter?: string; html?: boolean; silent?: boolean }) {
+  let failures = 0;
+  const seen: string[] = [];
+  const notes = Array.from({ length: behave.notes ?? 1 }, (_, i) => ({ id: i + 1, body: `note ${i + 1}`, system: false }));
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url}`);
+      if (behave.silent) return; // never answers
+      if (failures < (behave.failFirst ?? 0)) {
+        failures++;
+        const headers: Record<string, string> = behave.retryAfter ? { "Retry-After": behave.retryAfter } : {};
+        if (behave.html)
+          res
+            .writeHead(behave.status ?? 502, { ...headers, "Content-Type": "text/html" })
+            .end("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>");
+        else res.writeHead(behave.status ?? 502, headers).end("{}");
+        return;
+      }
+      const url = new URL(req.url!, "http://x");
+      if (req.method === "GET") {
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const per = Number(url.searchParams.get("per_page") ?? 20);
+        const slice = notes.slice((page - 1) * per, page * per);
+        const next = page * per < notes.length ? String(page + 1) : "";
+        res.writeHead(200, { "Content-Type": "application/json", "x-next-page": next }).end(JSON.stringify(slice));
+      } else if (req.method === "PUT") {
+        const note = notes.find((n) => n.id === Number(url.pathname.split("/").pop()))!;
+        note.body = JSON.parse(body).body;
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(note));
+      } else {
+        const note = { id: notes.length + 1, body: JSON.parse(body).body, system: false };
+        notes.push(note);
+        res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify(note));
+      }
+    });
+  });
+  return new Promise<{ server: Server; url: string; seen: string[]; notes: typeof notes }>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`, seen, notes })),
+  );
+}
+
+describe("--post against a GitLab that is busy, slow or failing (issue 13, item 2)", () => {
+  const env = (url: string, extra: Record<string, string> = {}) => ({
+    CI_API_V4_URL: url,
+    CI_PROJECT_ID: "acme/infra",
+    CI_MERGE_REQUEST_IID: "42",
+    GITLAB_TOKEN: "glpat-test-token-0123456789",
+    ...extra,
+  });
+
+  test("a merge request with 2,500 notes: every page is read and the marked note is updated, never duplicated", async () => {
+    const gitlab = await unreliableGitlab({ notes: 2500 });
+    try {
+      gitlab.notes[2399].body = "<!-- gitlab-aws-delivery:plan-report:acme -->\nold";
+      const r = await run([PLAN, "--post", "--key", "acme"], env(gitlab.url));
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toContain("plan-report: note 2400 updated");
+      expect(gitlab.notes).toHaveLength(2500);
+      expect(gitlab.seen.filter((s) => s.startsWith("GET"))).toHaveLength(24);
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("5xx, then OK: the listing is retried and the note created", async () => {
+    const gitlab = await unreliableGitlab({ failFirst: 2, status: 503 });
+    try {
+      const r = await run([PLAN, "--post"], env(gitlab.url));
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toContain("plan-report: note 2 created");
+      expect(gitlab.seen.filter((s) => s.startsWith("GET"))).toHaveLength(3);
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("429 with Retry-After: it waits as told, then goes on", async () => {
+    const gitlab = await unreliableGitlab({ failFirst: 1, status: 429, retryAfter: "1" });
+    try {
+      const started = Date.now();
+      const r = await run([PLAN, "--post"], env(gitlab.url));
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    } finally {
+      gitlab.server.close();
+    }
+  });
+
+  test("a GitLab that keeps failing with an HTML page: one line naming the call and the status, no HTML", async () => {
+    const gitlab = await unreliableGitlab({ failFirst: 99, status: 502, html: true });
+    try {
+      const r = await run([PLAN, "--post"], env(gitlab.url));
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(
+        /^plan-report: posting to the merge request failed: GET http:\/\/127\.0\.0\.1:\d+\/api\/v4\/projects\/acme%2Finfra\/merge_requests\/42\/notes\?[^ ]+: HTTP 502 after 5 attempts\n$/,
+      );
+      expect(r.stderr).not.toMatch(/html/i);
+    } finally {
+      gitlab.server.close();
+    }
+  }, 60_000);
+
+  test("a silent GitLab: the call gives up after its timeout and says so", async () => {
+    const gitlab = await unreliableGitlab({ silent: true });
+    try {
+      const started = Date.now();
+      const r = await run([PLAN, "--post"], env(gitlab.url, { DELIVERY_HTTP_TIMEOUT_MS: "700" }));
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/: no answer in time \(UND_ERR_HEADERS_TIMEOUT\)\n$/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      gitlab.server.closeAllConnections();
+      gitlab.server.close();
+    }
   });
 });
