@@ -36,6 +36,16 @@ export interface PlanReportOptions {
   readonly failOn: FailOn;
 }
 
+/** Where the plan was made: the CI job, the commit and terraform's timestamp, when known. */
+export function provenance(env: NodeJS.ProcessEnv, plan: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (env.CI_JOB_URL && /^https?:\/\//.test(env.CI_JOB_URL)) parts.push(`[job ${env.CI_JOB_ID ?? ""}](${env.CI_JOB_URL})`.replace("job ]", "job]"));
+  if (env.CI_COMMIT_SHA && /^[0-9a-f]{7,64}$/.test(env.CI_COMMIT_SHA)) parts.push(`commit ${env.CI_COMMIT_SHA.slice(0, 12)}`);
+  if (typeof plan.timestamp === "string") parts.push(`planned ${plan.timestamp}`);
+  if (typeof plan.terraform_version === "string") parts.push(`terraform ${plan.terraform_version}`);
+  return parts.length > 0 ? `\n<sub>${parts.join(" · ")}</sub>\n` : "";
+}
+
 /** Writes a report file, creating its folder; a file that cannot be written is one line naming it. */
 function writeOutput(file: string, text: string): void {
   try {
@@ -71,7 +81,7 @@ export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv
 
   const report = gitlabReport(plan);
   writeOutput(opts.report, `${JSON.stringify(report)}\n`);
-  const markdown = markdownSummary(plan, { title: opts.title });
+  const markdown = markdownSummary(plan, { title: opts.title }) + provenance(env, plan);
   writeOutput(opts.markdown, markdown);
   const incomplete = incompleteReason(plan);
   if (incomplete) process.stderr.write(`plan-report: ${opts.plan}: do not apply: ${incomplete}\n`);

@@ -294,3 +294,24 @@ describe("--post against a GitLab that is busy, slow or failing (issue 13, item 
     }
   });
 });
+
+describe("the summary says where it was made (issue 13, item 8)", () => {
+  test("the CI job, the commit, terraform's timestamp and version", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-"));
+    const plan = join(dir, "plan.json");
+    writeFileSync(plan, JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", timestamp: "2026-11-26T01:02:03Z", resource_changes: [] }));
+    const r = await run([plan, "--markdown", "s.md"], {
+      CI_JOB_URL: "https://gitlab.example.com/acme/infra/-/jobs/77",
+      CI_JOB_ID: "77",
+      CI_COMMIT_SHA: "c".repeat(40),
+    });
+    expect(r.code).toBe(0);
+    expect(
+      readFileSync(join(r.dir, "s.md"), "utf8").endsWith(
+        "\n<sub>[job 77](https://gitlab.example.com/acme/infra/-/jobs/77) · commit cccccccccccc · planned 2026-11-26T01:02:03Z · terraform 1.11.4</sub>\n",
+      ),
+    ).toBe(true);
+    const bare = await run([plan, "--markdown", "s.md"], { CI_JOB_URL: "", CI_COMMIT_SHA: "" });
+    expect(readFileSync(join(bare.dir, "s.md"), "utf8")).toContain("<sub>planned 2026-11-26T01:02:03Z · terraform 1.11.4</sub>");
+  });
+});
