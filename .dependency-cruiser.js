@@ -7,6 +7,7 @@
  *   bin, cli, scripts,   the commands and developer tools (bin/ starts the command line
  *   bench                with scripts/bundle.js): anything below them
  *   main.ts              app, config
+ *   index.ts             modules (the library's front door: constructs and their props)
  *   app                  stacks, config; report (the CI role policies it writes beside the
  *                        stacks) and module constants (the folder they go in)
  *   stacks               modules, config
@@ -44,6 +45,7 @@ module.exports = {
     layer("policy-reads-synthesized-json", "^policy/", ["policy", "modules"], "policy rules read synthesized JSON and may import module constants"),
     layer("report-reads-synthesized-json", "^report/", ["report", "modules", "policy", "config"], "reports read synthesized JSON and the configuration"),
     layer("main-hands-over-to-app", "^main\\.ts$", ["app", "config"], "main.ts reads the configuration and hands over to app/"),
+    layer("index-exports-modules", "^index\\.ts$", ["modules"], "index.ts, the library's front door, exports constructs from modules/ only"),
     layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),
     {
       name: "no-upward-into-commands",
@@ -64,6 +66,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(node_modules|__tests__|examples|schema|\\.build|\\.tf-check|cdktf\\.out|\\.cdktf\\.out)" },
+    exclude: { path: "^(node_modules|lib|__tests__|examples|schema|\\.build|\\.tf-check|cdktf\\.out|\\.cdktf\\.out)" },
   },
 };

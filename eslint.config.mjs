@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "cdktf.out/**", ".cdktf.out.*/**", ".build/**", ".tf-check/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/**", "lib/**", "cdktf.out/**", "**/cdktf.out/**", ".cdktf.out.*/**", ".build/**", ".tf-check/**", "**/*.js", "**/*.mjs"] },
   {
     files: ["**/*.ts"],
     languageOptions: {

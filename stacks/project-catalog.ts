@@ -7,7 +7,7 @@ import { awsName } from "../modules/core/naming";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
 import { ConnectionGate } from "../modules/connection/connection-gate";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
-import { ServiceRole } from "../modules/iam/service-role";
+import { IRoleGrantee } from "../modules/iam/grantee";
 import { PipelineStages, SOURCE_OUTPUT } from "../modules/pipeline/gitlab-pipeline";
 import { CONNECTION_PARAMETER, logicalId, productDetails, syncedProductsTemplate } from "../modules/service-catalog/cfn-templates";
 import { LaunchRole } from "../modules/service-catalog/launch-role";
@@ -123,9 +123,9 @@ export class ProjectCatalog extends Construct implements PipelineStages {
   }
 
   /** Publish versions of these products (and nothing else). */
-  grantTo(role: ServiceRole): void {
+  grantTo(grantee: IRoleGrantee): void {
     if (this.published.length > 0) {
-      role.addGrant({
+      grantee.addGrant({
         sid: "PublishProductVersions",
         actions: [
           "servicecatalog:CreateProvisioningArtifact",
@@ -137,7 +137,7 @@ export class ProjectCatalog extends Construct implements PipelineStages {
         ],
         resources: this.published.map((p) => p.product.arn),
       });
-      role.addGrant({ sid: "ValidateTemplates", actions: ["cloudformation:ValidateTemplate"], resources: ["*"] });
+      grantee.addGrant({ sid: "ValidateTemplates", actions: ["cloudformation:ValidateTemplate"], resources: ["*"] });
     }
   }
 }

@@ -7,8 +7,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ServiceRole } from "../iam/service-role";
+import { IRoleGrantee } from "../iam/grantee";
 import { keyPolicy } from "../kms/key-policy";
 
 export interface ArtifactStoreProps {
@@ -28,14 +29,77 @@ export interface ArtifactStoreProps {
   readonly deployAccounts?: readonly string[];
 }
 
+/** Where pipelines keep their artifacts: a bucket and the KMS key that encrypts them. */
+export interface IArtifactStore {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+  /** The ARN of the KMS key that encrypts the artifacts. */
+  readonly keyArn: string;
+  /** Read and write pipeline artifacts: objects in this bucket, and this key only. */
+  grantReadWrite(grantee: IRoleGrantee): void;
+  /** Encrypt and decrypt with the artifact key (also protects the deploy-token secret). */
+  grantKeyUse(grantee: IRoleGrantee): void;
+}
+
+/** An existing artifact bucket and key, by ARN. */
+export interface ArtifactStoreAttributes {
+  /** ARN of the bucket (`arn:aws:s3:::<name>`). */
+  readonly bucketArn: string;
+  /** ARN of the customer-managed KMS key that encrypts the artifacts. */
+  readonly keyArn: string;
+}
+
+/** The grants every artifact store offers, created or imported. */
+abstract class ArtifactStoreBase extends Construct implements IArtifactStore {
+  abstract readonly bucketName: string;
+  abstract readonly bucketArn: string;
+  abstract readonly keyArn: string;
+
+  grantReadWrite(grantee: IRoleGrantee): void {
+    grantee.addGrant({
+      sid: "ArtifactObjects",
+      actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+      resources: [`${this.bucketArn}/*`],
+    });
+    grantee.addGrant({
+      sid: "ArtifactBucket",
+      actions: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"],
+      resources: [this.bucketArn],
+    });
+    this.grantKeyUse(grantee);
+  }
+
+  grantKeyUse(grantee: IRoleGrantee): void {
+    grantee.addGrant({
+      sid: "ArtifactKey",
+      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+      resources: [this.keyArn],
+    });
+  }
+}
+
 /**
  * The pipelines' artifact bucket and its customer-managed KMS key: versioned, public access
  * blocked, TLS only, bucket-owner-enforced, both retained (prevent_destroy) because the
  * artifacts are the record of what was deployed.
  */
-export class ArtifactStore extends Construct {
+export class ArtifactStore extends ArtifactStoreBase {
+  /**
+   * An existing bucket and key, by ARN: pipelines and builds are granted on them, and
+   * nothing about them is managed here (their encryption, TLS-only policy and public
+   * access block are the owner's to keep).
+   */
+  static fromAttributes(scope: Construct, id: string, attrs: ArtifactStoreAttributes): IArtifactStore {
+    return new ImportedArtifactStore(scope, id, attrs);
+  }
+
   readonly bucket: S3Bucket;
   readonly key: KmsKey;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
 
   constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
     super(scope, id);
@@ -124,29 +188,28 @@ export class ArtifactStore extends Construct {
       ],
     });
     new S3BucketPolicy(this, "Policy", { bucket: this.bucket.id, policy: tlsOnly.json });
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.keyArn = this.key.arn;
   }
+}
 
-  /** Read and write pipeline artifacts: objects in this bucket, and this key only. */
-  grantReadWrite(role: ServiceRole): void {
-    role.addGrant({
-      sid: "ArtifactObjects",
-      actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-      resources: [`${this.bucket.arn}/*`],
-    });
-    role.addGrant({
-      sid: "ArtifactBucket",
-      actions: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"],
-      resources: [this.bucket.arn],
-    });
-    this.grantKeyUse(role);
-  }
+/** An existing bucket and key. */
+class ImportedArtifactStore extends ArtifactStoreBase {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
 
-  /** Encrypt and decrypt with the artifact key (also protects the deploy-token secret). */
-  grantKeyUse(role: ServiceRole): void {
-    role.addGrant({
-      sid: "ArtifactKey",
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-      resources: [this.key.arn],
-    });
+  constructor(scope: Construct, id: string, attrs: ArtifactStoreAttributes) {
+    super(scope, id);
+    this.bucketArn = attrs.bucketArn;
+    this.keyArn = attrs.keyArn;
+    if (Token.isUnresolved(attrs.bucketArn)) {
+      this.bucketName = Fn.element(Fn.split(":::", attrs.bucketArn), 1);
+    } else {
+      const name = /^arn:[a-z-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/.exec(attrs.bucketArn)?.[1];
+      if (!name) throw new Error(`${this.node.path}: bucketArn ${JSON.stringify(attrs.bucketArn)} is not a bucket ARN; write "arn:aws:s3:::<bucket name>"`);
+      this.bucketName = name;
+    }
   }
 }

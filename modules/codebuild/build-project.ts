@@ -3,16 +3,17 @@ import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildReportGroup } from "@cdktf/provider-aws/lib/codebuild-report-group";
 import { Construct } from "constructs";
 import { awsName } from "../core/naming";
-import { ArtifactStore } from "../artifact-store/artifact-store";
-import { GitlabConnection } from "../connection/gitlab-connection";
+import { IArtifactStore } from "../artifact-store/artifact-store";
+import { IGitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";
+import { IRoleGrantee } from "../iam/grantee";
 import { ServiceRole } from "../iam/service-role";
 
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
   readonly name: string;
   readonly accountId: string;
-  readonly artifactStore: ArtifactStore;
+  readonly artifactStore: IArtifactStore;
   /** Read by the build as GITLAB_DEPLOY_TOKEN(_USERNAME). @default - no token (a build that never reads GitLab) */
   readonly deployToken?: DeployToken;
   /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
@@ -36,7 +37,7 @@ export interface BuildProjectProps {
    * connection and needs UseConnection on it (scoped to this repository).
    * @default - no connection access (CODE_ZIP)
    */
-  readonly cloneThrough?: { connection: GitlabConnection; fullRepositoryId: string };
+  readonly cloneThrough?: { connection: IGitlabConnection; fullRepositoryId: string };
   /**
    * Build straight from the GitLab repository (standalone CI) instead of a pipeline's
    * artifact: source GITLAB or GITLAB_SELF_MANAGED authorized by the connection, with the
@@ -44,7 +45,7 @@ export interface BuildProjectProps {
    * @default - source CODEPIPELINE
    */
   readonly gitlabSource?: {
-    readonly connection: GitlabConnection;
+    readonly connection: IGitlabConnection;
     /** HTTPS clone URL of the repository. */
     readonly location: string;
     readonly fullRepositoryId: string;
@@ -121,7 +122,7 @@ export class BuildProject extends Construct {
       name: props.name,
       description: props.privileged ? `${purpose}. ${PRIVILEGED_MARK}${props.privilegedReason}` : purpose,
       serviceRole: this.role.arn,
-      encryptionKey: props.artifactStore.key.arn,
+      encryptionKey: props.artifactStore.keyArn,
       buildTimeout: props.timeoutMinutes ?? 60,
       artifacts: { type: gitlab ? "NO_ARTIFACTS" : "CODEPIPELINE" },
       source: gitlab
@@ -169,8 +170,17 @@ export class BuildProject extends Construct {
     }
   }
 
+  /**
+   * Start and watch builds of these projects only, in one statement (what the build and
+   * deploy actions of a pipeline need).
+   * @param sid the statement id. @default "StartBuild"
+   */
+  static grantStartBuilds(grantee: IRoleGrantee, projects: readonly BuildProject[], sid = "StartBuild"): void {
+    grantee.addGrant({ sid, actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: projects.map((p) => p.project.arn) });
+  }
+
   /** Start and watch builds of this project only (what a pipeline's build action needs). */
-  grantStart(role: ServiceRole): void {
-    role.addGrant({ sid: "StartBuild", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: [this.project.arn] });
+  grantStart(grantee: IRoleGrantee): void {
+    BuildProject.grantStartBuilds(grantee, [this]);
   }
 }

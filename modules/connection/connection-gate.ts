@@ -1,10 +1,10 @@
 import { DataAwsCodestarconnectionsConnection } from "@cdktf/provider-aws/lib/data-aws-codestarconnections-connection";
 import { Fn, IResolvable, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { GitlabConnection } from "./gitlab-connection";
+import { IGitlabConnection } from "./gitlab-connection";
 
 export interface ConnectionGateProps {
-  readonly connection: GitlabConnection;
+  readonly connection: IGitlabConnection;
   /** Words for the message: which projects wait, and who may authorize them. */
   readonly projects: readonly string[];
 }

@@ -1,7 +1,7 @@
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ServiceRole } from "../iam/service-role";
+import { IRoleGrantee } from "../iam/grantee";
 import { GitlabHost } from "./gitlab-host";
 
 export interface GitlabConnectionProps {
@@ -19,13 +19,79 @@ export interface GitlabConnectionProps {
   readonly host?: GitlabHost;
 }
 
+/** A CodeConnections connection to GitLab: created here (`GitlabConnection`) or existing (`GitlabConnection.fromArn`). */
+export interface IGitlabConnection {
+  /** The connection ARN (`arn:aws:codeconnections:...`; a token for one created here). */
+  readonly arn: string;
+  /** The connection name as configured; for an imported one, the id at the end of its ARN. */
+  readonly name: string;
+  /** The console page where the pending handshake is completed. */
+  readonly consoleUrl: string;
+  /** The host it goes through, for a self-managed instance. @default - GitLab.com, or unknown for an imported connection */
+  readonly host?: GitlabHost;
+  /**
+   * Let a role use this connection for one repository. Both service prefixes are granted:
+   * new ARNs are `codeconnections`, and CodePipeline still checks the older
+   * `codestar-connections` action for some callers.
+   */
+  grantUse(grantee: IRoleGrantee, fullRepositoryId: string): void;
+  /**
+   * Let CodeBuild fetch a token for this connection: what a CodeBuild project whose source
+   * is the GitLab repository (auth CODECONNECTIONS) needs, besides UseConnection.
+   */
+  grantToken(grantee: IRoleGrantee): void;
+}
+
+/** The grants every connection offers, created or imported. */
+abstract class GitlabConnectionBase extends Construct implements IGitlabConnection {
+  abstract readonly arn: string;
+  abstract readonly name: string;
+  abstract readonly consoleUrl: string;
+  abstract readonly host?: GitlabHost;
+
+  grantToken(grantee: IRoleGrantee): void {
+    grantee.addGrant({
+      sid: "ConnectionToken",
+      actions: [
+        "codeconnections:GetConnection",
+        "codeconnections:GetConnectionToken",
+        "codestar-connections:GetConnection",
+        "codestar-connections:GetConnectionToken",
+      ],
+      resources: [this.arn],
+    });
+  }
+
+  grantUse(grantee: IRoleGrantee, fullRepositoryId: string): void {
+    for (const prefix of ["codeconnections", "codestar-connections"]) {
+      grantee.addGrant({
+        sid: prefix === "codeconnections" ? "UseConnection" : "UseConnectionLegacyPrefix",
+        actions: [`${prefix}:UseConnection`],
+        resources: [this.arn],
+        conditions: [{ test: "StringEquals", variable: `${prefix}:FullRepositoryId`, values: [fullRepositoryId] }],
+      });
+    }
+  }
+}
+
+/** `arn:<partition>:codeconnections|codestar-connections:<region>:<account>:connection/<id>` */
+const CONNECTION_ARN = /^arn:[a-z-]+:(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/([A-Za-z0-9-]+)$/;
+
 /**
  * The AWS CodeConnections connection to GitLab.com, or to a self-managed instance through
  * its host. It is created PENDING: a person must
  * finish the handshake in the console, so re-creating it is costly (prevent_destroy).
  * @see https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-create-gitlab.html
  */
-export class GitlabConnection extends Construct {
+export class GitlabConnection extends GitlabConnectionBase {
+  /**
+   * An existing connection (made in the console or by another app), by ARN: it can be
+   * granted and gated like one created here, and nothing about it is managed.
+   */
+  static fromArn(scope: Construct, id: string, arn: string): IGitlabConnection {
+    return new ImportedGitlabConnection(scope, id, arn);
+  }
+
   readonly resource: CodeconnectionsConnection;
   /** The connection name as configured (not a token). */
   readonly name: string;
@@ -56,37 +122,32 @@ export class GitlabConnection extends Construct {
     const uuid = Fn.element(Fn.split("/", this.resource.arn), 1);
     this.consoleUrl = `https://${props.region}.console.aws.amazon.com/codesuite/settings/${account}/${props.region}/codeconnections/connections/${uuid}`;
   }
+}
 
-  /**
-   * Let CodeBuild fetch a token for this connection: what a CodeBuild project whose source
-   * is the GitLab repository (auth CODECONNECTIONS) needs, besides UseConnection.
-   */
-  grantToken(role: ServiceRole): void {
-    role.addGrant({
-      sid: "ConnectionToken",
-      actions: [
-        "codeconnections:GetConnection",
-        "codeconnections:GetConnectionToken",
-        "codestar-connections:GetConnection",
-        "codestar-connections:GetConnectionToken",
-      ],
-      resources: [this.arn],
-    });
-  }
+/** An existing connection, known by its ARN. */
+class ImportedGitlabConnection extends GitlabConnectionBase {
+  readonly arn: string;
+  readonly name: string;
+  readonly consoleUrl: string;
+  readonly host?: GitlabHost = undefined;
 
-  /**
-   * Let a role use this connection for one repository. Both service prefixes are granted:
-   * new ARNs are `codeconnections`, and CodePipeline still checks the older
-   * `codestar-connections` action for some callers.
-   */
-  grantUse(role: ServiceRole, fullRepositoryId: string): void {
-    for (const prefix of ["codeconnections", "codestar-connections"]) {
-      role.addGrant({
-        sid: prefix === "codeconnections" ? "UseConnection" : "UseConnectionLegacyPrefix",
-        actions: [`${prefix}:UseConnection`],
-        resources: [this.arn],
-        conditions: [{ test: "StringEquals", variable: `${prefix}:FullRepositoryId`, values: [fullRepositoryId] }],
-      });
+  constructor(scope: Construct, id: string, arn: string) {
+    super(scope, id);
+    this.arn = arn;
+    let region: string, account: string;
+    if (Token.isUnresolved(arn)) {
+      region = Fn.element(Fn.split(":", arn), 3);
+      account = Fn.element(Fn.split(":", arn), 4);
+      this.name = Fn.element(Fn.split("/", arn), 1);
+    } else {
+      const parts = CONNECTION_ARN.exec(arn);
+      if (!parts) {
+        throw new Error(
+          `${this.node.path}: ${JSON.stringify(arn)} is not a connection ARN; copy it from the connection's page in the console ("arn:aws:codeconnections:<region>:<account>:connection/<id>")`,
+        );
+      }
+      [, , region, account, this.name] = parts;
     }
+    this.consoleUrl = `https://${region}.console.aws.amazon.com/codesuite/settings/${account}/${region}/codeconnections/connections/${this.name}`;
   }
 }

@@ -4,7 +4,7 @@ import { ProjectDeployToken } from "@cdktf/provider-gitlab/lib/project-deploy-to
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
-import { ServiceRole } from "../iam/service-role";
+import { IRoleGrantee } from "../iam/grantee";
 
 export interface DeployTokenProps {
   readonly project: GitlabProject;
@@ -65,7 +65,7 @@ export class DeployToken extends Construct {
   }
 
   /** Read this secret only. */
-  grantRead(role: ServiceRole): void {
-    role.addGrant({ sid: "DeployTokenSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] });
+  grantRead(grantee: IRoleGrantee): void {
+    grantee.addGrant({ sid: "DeployTokenSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] });
   }
 }

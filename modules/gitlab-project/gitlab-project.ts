@@ -25,6 +25,11 @@ export interface GitlabProjectProps {
  * the GitLab side of the graph, so AWS resources that use it depend on the project.
  */
 export class GitlabProject extends Construct {
+  /** An existing project, by its full path (`group/subgroup/project`): read, never changed. */
+  static fromPath(scope: Construct, id: string, path: string): GitlabProject {
+    return new GitlabProject(scope, id, { path, mode: "adopt" });
+  }
+
   /** Token for the project's `path_with_namespace` (CodePipeline's FullRepositoryId). */
   readonly pathWithNamespace: string;
   /** Token for the numeric project id, as a string (what GitLab resources take). */

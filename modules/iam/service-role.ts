@@ -1,8 +1,10 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Op, TerraformStack, Token } from "cdktf";
+import { Fn, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { Grant, IRoleGrantee } from "./grantee";
+import { GrantStatements } from "./private/grant-statements";
 import { parseRoleReference, RoleReference } from "./role-reference";
 
 export interface ServiceRoleProps {
@@ -30,31 +32,40 @@ export interface ServiceRoleProps {
   readonly sourceAccountCondition?: boolean;
 }
 
-/** One least-privilege grant: named actions on named resources, never `*` actions. */
-export interface Grant {
-  /** Statement id: letters and digits only. */
-  readonly sid: string;
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  /** @default - no condition */
-  readonly conditions?: ReadonlyArray<{ test: string; variable: string; values: readonly string[] }>;
+export interface ImportedRoleOptions {
+  /**
+   * Name of the inline policy the grants go into. Two imports of one role in one stack
+   * need different names (or share one grantee): each writes its whole policy.
+   * @default "gitlab-aws-delivery"
+   */
+  readonly policyName?: string;
 }
 
 /**
  * An IAM role for an AWS service, with one inline policy built from the grants other
  * modules add (`addGrant`), written with the aws_iam_policy_document data source.
  */
-export class ServiceRole extends Construct {
+export class ServiceRole extends Construct implements IRoleGrantee {
+  /**
+   * An existing role, by ARN, as a grantee: the grants given to it go into one inline
+   * policy on that role (PutRolePolicy; the role itself is not managed here). The role
+   * must be in the account the stack deploys to.
+   */
+  static fromArn(scope: Construct, id: string, arn: string, options: ImportedRoleOptions = {}): IRoleGrantee {
+    return new ImportedRole(scope, id, arn, options.policyName ?? "gitlab-aws-delivery");
+  }
+
   /** The role created, unless an existing one was named. */
   readonly role?: IamRole;
   /** Token for the role ARN. */
   readonly arn: string;
-  private readonly statements: DataAwsIamPolicyDocumentStatement[] = [];
+  private readonly statements: GrantStatements;
   private readonly policyDocument: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
-    this.policyDocument = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: [] });
+    this.statements = new GrantStatements(this);
+    this.policyDocument = this.statements.document;
     if (props.existingRoleName) {
       const existing = this.existingRole(props.existingRoleName);
       const accountId = existing.accountId ?? props.accountId;
@@ -101,19 +112,49 @@ export class ServiceRole extends Construct {
     return role;
   }
 
+  /** Adds a statement to the role's inline policy; a repeated grant merges (see `Grant.sid`). */
   addGrant(grant: Grant): void {
-    if (!/^[A-Za-z0-9]+$/.test(grant.sid)) throw new Error(`${this.node.path}: statement id "${grant.sid}" must be alphanumeric`);
-    const wildcard = grant.actions.find((a) => a.includes("*"));
-    if (wildcard) throw new Error(`${this.node.path}: grant ${grant.sid} uses the wildcard action "${wildcard}"; name each action`);
-    if (this.statements.some((s) => s.sid === grant.sid)) throw new Error(`${this.node.path}: duplicate statement id "${grant.sid}"`);
-    this.statements.push({
-      sid: grant.sid,
-      effect: "Allow",
-      actions: [...grant.actions],
-      resources: [...grant.resources],
-      condition: grant.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
-    });
-    this.policyDocument.putStatement(this.statements);
+    this.statements.add(grant);
+  }
+}
+
+/** Inline policies written on imported roles, per stack: `<role name>/<policy name>`. */
+const importedPolicies = new WeakMap<TerraformStack, Set<string>>();
+
+/** An existing role named by ARN, which gets the grants in one inline policy. */
+class ImportedRole extends Construct implements IRoleGrantee {
+  readonly arn: string;
+  private readonly statements: GrantStatements;
+
+  constructor(scope: Construct, id: string, arn: string, policyName: string) {
+    super(scope, id);
+    this.arn = arn;
+    this.statements = new GrantStatements(this);
+    let name: string;
+    if (Token.isUnresolved(arn)) {
+      // PutRolePolicy takes the name alone: the last segment of the ARN's resource path.
+      name = Fn.element(Fn.reverse(Fn.split("/", arn)), 0);
+    } else {
+      const role = parseRoleReference(arn);
+      if ("problem" in role) throw new Error(`${this.node.path}: role ARN ${JSON.stringify(arn)} ${role.problem}`);
+      if (role.accountId === undefined)
+        throw new Error(`${this.node.path}: ${JSON.stringify(arn)} is not a role ARN; write "arn:aws:iam::<account>:role/<path/>name"`);
+      name = role.name;
+      const stack = TerraformStack.of(this);
+      const written = importedPolicies.get(stack) ?? new Set<string>();
+      importedPolicies.set(stack, written);
+      if (written.has(`${name}/${policyName}`)) {
+        throw new Error(
+          `${this.node.path}: the role ${arn} is already imported in this stack with the inline policy "${policyName}"; pass the first grantee around, or give this one another policyName`,
+        );
+      }
+      written.add(`${name}/${policyName}`);
+    }
+    new IamRolePolicy(this, "Policy", { name: policyName, role: name, policy: this.statements.document.json });
+  }
+
+  addGrant(grant: Grant): void {
+    this.statements.add(grant);
   }
 }
 

@@ -2,10 +2,10 @@ import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { awsName } from "../core/naming";
-import { ArtifactStore } from "../artifact-store/artifact-store";
+import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
-import { ServiceRole } from "../iam/service-role";
+import { IRoleGrantee } from "../iam/grantee";
 import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
 
 const TRACE = [
@@ -65,7 +65,7 @@ export interface DeliveryEnvironmentsProps {
   readonly region: string;
   /** Shown on the approval request. */
   readonly projectPath: string;
-  readonly artifactStore: ArtifactStore;
+  readonly artifactStore: IArtifactStore;
   readonly deployToken: DeployToken;
   readonly environments: readonly EnvironmentProps[];
   /** Output artifact of the build stage that deploys read. */
@@ -203,19 +203,15 @@ export class DeliveryEnvironments extends Construct {
   }
 
   /** What the pipeline role needs for these stages: start the deploy builds, run the stacks. */
-  grantTo(role: ServiceRole): void {
+  grantTo(grantee: IRoleGrantee): void {
     if (this.crossAccountRoles.length > 0) {
-      role.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
+      grantee.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
     }
     if (this.deployProjects.length > 0) {
-      role.addGrant({
-        sid: "StartDeployBuilds",
-        actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"],
-        resources: this.deployProjects.map((p) => p.project.arn),
-      });
+      BuildProject.grantStartBuilds(grantee, this.deployProjects, "StartDeployBuilds");
     }
     if (this.stacks.length > 0) {
-      role.addGrant({
+      grantee.addGrant({
         sid: "DeployStacks",
         actions: [
           "cloudformation:CreateChangeSet",
@@ -231,7 +227,7 @@ export class DeliveryEnvironments extends Construct {
         ],
         resources: this.stacks.map((s) => `arn:aws:cloudformation:${this.props.region}:${this.props.accountId}:stack/${s.stackName}/*`),
       });
-      role.addGrant({
+      grantee.addGrant({
         sid: "PassStackRoles",
         actions: ["iam:PassRole"],
         resources: [...new Set(this.stacks.map((s) => s.executionRoleArn))],

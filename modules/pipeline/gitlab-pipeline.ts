@@ -1,11 +1,12 @@
 import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
 import { awsName } from "../core/naming";
-import { ArtifactStore } from "../artifact-store/artifact-store";
+import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { ConnectionGate } from "../connection/connection-gate";
-import { GitlabConnection } from "../connection/gitlab-connection";
+import { IGitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
+import { IRoleGrantee } from "../iam/grantee";
 import { ServiceRole } from "../iam/service-role";
 import { actionVariables, DeliveryEnvironments } from "./environments";
 import { importWhenAvailable } from "./import-when-available";
@@ -33,10 +34,21 @@ export interface GitlabPipelineProps {
   readonly name: string;
   readonly accountId: string;
   readonly project: GitlabProject;
-  readonly connection: GitlabConnection;
-  /** Holds the pipeline back (count 0) until the connection's first handshake; never removes it afterwards. */
-  readonly gate: ConnectionGate;
-  readonly artifactStore: ArtifactStore;
+  /** The connection its source action uses: one created here, or `GitlabConnection.fromArn`. */
+  readonly connection: IGitlabConnection;
+  /**
+   * Holds the pipeline back (count 0) until the connection's first handshake; never removes
+   * it afterwards. Required when adopting (the import waits for it too).
+   * @default - no gate: the pipeline is created at once (a connection already past its handshake)
+   */
+  readonly gate?: ConnectionGate;
+  /**
+   * The pipeline's service role: an existing one (`ServiceRole.fromArn`) gets what the
+   * pipeline needs in an inline policy. Not with `adopt`, which keeps the adopted pipeline's role.
+   * @default - a new role named after the pipeline
+   */
+  readonly role?: IRoleGrantee;
+  readonly artifactStore: IArtifactStore;
   /** The build-and-test stage's project; not used when adopting (the kept stages build). */
   readonly build?: BuildProject;
   /**
@@ -90,7 +102,7 @@ export interface AdoptedPipeline {
 /** Stages a module adds to the pipeline, with what the pipeline's role needs to run them. */
 export interface PipelineStages {
   readonly stages: readonly CodepipelineStage[];
-  grantTo(role: ServiceRole): void;
+  grantTo(grantee: IRoleGrantee): void;
 }
 
 export const SOURCE_ACTION = "Source";
@@ -107,20 +119,25 @@ export const SOURCE_NAMESPACE = "SourceVariables";
  */
 export class GitlabPipeline extends Construct {
   readonly pipeline: Codepipeline;
-  readonly role: ServiceRole;
+  /** The role the pipeline runs as (created, or the one given). */
+  readonly role: IRoleGrantee;
 
   constructor(scope: Construct, id: string, props: GitlabPipelineProps) {
     super(scope, id);
     const repository = props.project.pathWithNamespace;
     const adopt = props.adopt;
     if (!adopt && !props.build) throw new Error(`${this.node.path}: a new pipeline needs its build project`);
-    this.role = new ServiceRole(this, "Role", {
-      name: awsName(props.name, "pipeline", 64),
-      service: "codepipeline.amazonaws.com",
-      accountId: props.accountId,
-      tags: props.tags,
-      existingRoleName: adopt?.roleName,
-    });
+    if (adopt && !props.gate) throw new Error(`${this.node.path}: an adopted pipeline needs the connection gate: its import waits for the handshake too`);
+    if (adopt && props.role) throw new Error(`${this.node.path}: an adopted pipeline keeps its own role (adopt.roleName); leave out role`);
+    this.role =
+      props.role ??
+      new ServiceRole(this, "Role", {
+        name: awsName(props.name, "pipeline", 64),
+        service: "codepipeline.amazonaws.com",
+        accountId: props.accountId,
+        tags: props.tags,
+        existingRoleName: adopt?.roleName,
+      });
     props.connection.grantUse(this.role, repository);
     let artifactStore: CodepipelineArtifactStore;
     if (adopt) {
@@ -134,7 +151,7 @@ export class GitlabPipeline extends Construct {
       props.build!.grantStart(this.role);
       props.publish?.grantTo(this.role);
       props.environments?.grantTo(this.role);
-      artifactStore = { location: props.artifactStore.bucket.bucket, type: "S3", encryptionKey: { id: props.artifactStore.key.arn, type: "KMS" } };
+      artifactStore = { location: props.artifactStore.bucketName, type: "S3", encryptionKey: { id: props.artifactStore.keyArn, type: "KMS" } };
     }
     const sourceOutput = adopt?.sourceArtifactName ?? SOURCE_OUTPUT;
 
@@ -190,9 +207,9 @@ export class GitlabPipeline extends Construct {
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
       variable: props.variables?.map((v) => ({ name: v.name, defaultValue: v.default, description: v.description })),
       tags: props.tags,
-      count: props.gate.count,
+      count: props.gate?.count,
     });
-    if (adopt) importWhenAvailable(this.pipeline, adopt.name, props.gate);
+    if (adopt) importWhenAvailable(this.pipeline, adopt.name, props.gate!);
   }
 }
 

@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { awsName } from "../core/naming";
-import { ArtifactStore } from "../artifact-store/artifact-store";
+import { IArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
 
@@ -25,7 +25,7 @@ export interface CommitStatusProps {
   readonly pipelineName: string;
   /** `https://host/api/v4` of the GitLab instance. */
   readonly gitlabApiUrl: string;
-  readonly artifactStore: ArtifactStore;
+  readonly artifactStore: IArtifactStore;
   /** Expiry of the project access token (YYYY-MM-DD). */
   readonly tokenExpiresAt: string;
   /** Secrets Manager name of the token. */
@@ -67,7 +67,7 @@ export class CommitStatus extends Construct {
     const secret = new SecretsmanagerSecret(this, "Secret", {
       name: props.secretName,
       description: `GitLab project access token that sets commit statuses on ${props.project.path}`,
-      kmsKeyId: props.artifactStore.key.arn,
+      kmsKeyId: props.artifactStore.keyArn,
       recoveryWindowInDays: 7,
     });
     new SecretsmanagerSecretVersion(this, "SecretValue", { secretId: secret.id, secretString: token.token, lifecycle: { createBeforeDestroy: true } });
@@ -77,7 +77,7 @@ export class CommitStatus extends Construct {
     const role = new ServiceRole(this, "Role", { name: awsName(props.name, "status", 64), service: "lambda.amazonaws.com", accountId: props.accountId });
     role.addGrant({ sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] });
     role.addGrant({ sid: "ReadToken", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] });
-    role.addGrant({ sid: "DecryptToken", actions: ["kms:Decrypt"], resources: [props.artifactStore.key.arn] });
+    role.addGrant({ sid: "DecryptToken", actions: ["kms:Decrypt"], resources: [props.artifactStore.keyArn] });
     role.addGrant({
       sid: "ReadExecutions",
       actions: ["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROPS_BEGIN, PROPS_END, renderPropsTables, withPropsTables } from "../../scripts/props-table";
+
+const root = join(__dirname, "..", "..");
+
+describe("README props tables", () => {
+  const tables = renderPropsTables(root);
+
+  test("the README's generated block is up to date (npm run props-table -- --write)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    expect(withPropsTables(readme, tables)).toBe(readme);
+  });
+
+  test("a table per exported *Props interface, with the type, the @default and the description of each prop", () => {
+    expect(tables).toContain("#### GitlabPipelineProps");
+    expect(tables).toContain('| `executionMode` | `"QUEUED" \\| "SUPERSEDED" \\| "PARALLEL"` | "QUEUED" |  |');
+    expect(tables).toContain(
+      "| `connection` | `IGitlabConnection` | required | The connection its source action uses: one created here, or `GitlabConnection.fromArn`. |",
+    );
+  });
+
+  test("a README without the markers says which lines to add", () => {
+    expect(() => withPropsTables("# README\n", tables)).toThrow(`README.md has no generated block: add the lines\n${PROPS_BEGIN}\n${PROPS_END}`);
+  });
+});
