@@ -69,7 +69,7 @@ describe(".gitlab-ci.yml", () => {
     expect(s).toContain('terraform -chdir="$dir" init -input=false -lockfile=readonly');
     expect(s).toContain('terraform -chdir="$dir" apply -input=false plan.cache');
     expect(s).toContain("refuses it once the state has moved on");
-    expect(s).not.toMatch(/cdktf deploy|auto-approve/);
+    expect(s).not.toMatch(/auto-approve|^\s*(npx )?cdktf deploy/m); // the apply job runs terraform apply on the saved plan only
   });
 
   test("apply is manual, on the default branch, in the protected production environment, one at a time", () => {
@@ -98,5 +98,37 @@ describe(".gitlab-ci.yml", () => {
     expect(base.before_script).toContain("npm ci --no-audit --no-fund --prefer-offline");
     expect(base.image.name).toMatch(/^hashicorp\/terraform:1\.(1[0-9])$/);
     expect(script("synth")).toBe("npx gitlab-aws-delivery synth");
+  });
+});
+
+describe("apply's shell, run for real on a sample manifest and plan", () => {
+  const { execSync } = require("node:child_process") as typeof import("node:child_process");
+  const { mkdirSync, mkdtempSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  const { tmpdir } = require("node:os") as typeof import("node:os");
+  const s = script("apply");
+  const snippet = (re: RegExp) => re.exec(s)![1];
+  const dir = mkdtempSync(join(tmpdir(), "ci-apply-"));
+  mkdirSync(join(dir, "cdktf.out"));
+  writeFileSync(
+    join(dir, "cdktf.out", "manifest.json"),
+    JSON.stringify({ stacks: { "acme-delivery-acme": { dependencies: ["acme-delivery-shared"] }, "acme-delivery-shared": { dependencies: [] } } }),
+  );
+  const sh = (cmd: string) => execSync(cmd, { cwd: dir, encoding: "utf8", shell: "/bin/sh" });
+
+  test("stacks are applied in dependency order: the shared stack first", () => {
+    expect(sh(snippet(/order=\$\((node -e '[^\n]+')\)/)).trim()).toBe("acme-delivery-shared acme-delivery-acme");
+  });
+
+  test("only the stack others depend on is checked for changes, which stop the job before anything is applied", () => {
+    const isBase = snippet(/if (node -e '[^\n]+' "\$stack"); then/);
+    expect(() => sh(isBase.replace('"$stack"', "acme-delivery-shared"))).not.toThrow();
+    expect(() => sh(isBase.replace('"$stack"', "acme-delivery-acme"))).toThrow();
+    const count = snippet(/show -json plan\.cache \| (node -e '[^\n]+')\)/);
+    const plan = (actions: string[][]) => JSON.stringify({ resource_changes: actions.map((a) => ({ change: { actions: a } })) });
+    writeFileSync(join(dir, "p.json"), plan([["no-op"], ["read"], ["update"], ["create", "delete"]]));
+    expect(sh(`cat p.json | ${count}`).trim()).toBe("2");
+    writeFileSync(join(dir, "p.json"), plan([["no-op"], ["read"]]));
+    expect(sh(`cat p.json | ${count}`).trim()).toBe("0");
+    expect(s).toContain("apply stopped before any stack: the reviewed plan changes $changes resource(s) of $stack");
   });
 });
