@@ -1,3 +1,4 @@
+import { CommandError } from "../scripts/command-error";
 import { Command, Option } from "commander";
 import { action, exitCodesHelp, subcommand } from "./command";
 
@@ -37,6 +38,8 @@ ${exitCodesHelp("a stack fails to validate or plan, or the check cannot run and 
           ?.split(",")
           .map((name) => name.trim())
           .filter(Boolean);
+        if (only && only.length === 0)
+          throw new CommandError(`--only "${opts.only}" names no config; give file names without .yaml, e.g. --only delivery,fleet`);
         // Each stack is checked by this same command, in a process of its own.
         const jobCommand = [process.execPath, ...process.execArgv, process.argv[1], "tf-check", "--job"];
         return tfCheck({ only, jobCommand });
