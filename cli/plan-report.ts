@@ -1,15 +1,9 @@
 import { Command, Option } from "commander";
-import type { FailOn } from "../scripts/plan-report";
+import type { PlanReportOptions } from "../scripts/plan-report";
 import { action, exitCodesHelp, subcommand } from "./command";
 
-interface Options {
-  readonly report: string;
-  readonly markdown: string;
-  readonly title?: string;
-  readonly post?: boolean;
-  readonly key?: string;
-  readonly failOn: FailOn;
-}
+/** What the flags give; the plan file comes as the argument. */
+type Options = Omit<PlanReportOptions, "plan">;
 
 export function registerPlanReport(program: Command): void {
   subcommand(

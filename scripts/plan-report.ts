@@ -39,7 +39,7 @@ export interface PlanReportOptions {
 /** Where the plan was made: the CI job, the commit and terraform's timestamp, when known. */
 export function provenance(env: NodeJS.ProcessEnv, plan: Record<string, unknown>): string {
   const parts: string[] = [];
-  if (env.CI_JOB_URL && /^https?:\/\//.test(env.CI_JOB_URL)) parts.push(`[job ${env.CI_JOB_ID ?? ""}](${env.CI_JOB_URL})`.replace("job ]", "job]"));
+  if (env.CI_JOB_URL && /^https?:\/\//.test(env.CI_JOB_URL)) parts.push(`[job${env.CI_JOB_ID ? ` ${env.CI_JOB_ID}` : ""}](${env.CI_JOB_URL})`);
   if (env.CI_COMMIT_SHA && /^[0-9a-f]{7,64}$/.test(env.CI_COMMIT_SHA)) parts.push(`commit ${env.CI_COMMIT_SHA.slice(0, 12)}`);
   if (typeof plan.timestamp === "string") parts.push(`planned ${plan.timestamp}`);
   if (typeof plan.terraform_version === "string") parts.push(`terraform ${plan.terraform_version}`);

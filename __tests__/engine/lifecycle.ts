@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Engine, FAKE_ACCOUNT_ID, prepareStack, runStack, StackRun } from "../../scripts/tf-check";
@@ -41,7 +41,7 @@ function resourceSchemas(engine: Engine, dir: string): Record<string, ResourceSc
     const all = JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
     writeFileSync(`${cache}.${process.pid}`, JSON.stringify(all));
     // Rename is atomic: a parallel worker reads a whole file or none.
-    require("node:fs").renameSync(`${cache}.${process.pid}`, cache);
+    renameSync(`${cache}.${process.pid}`, cache);
   }
   schemas = JSON.parse(readFileSync(cache, "utf8"));
   return schemas!;
