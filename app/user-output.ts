@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
 import { basename } from "node:path";
+import { isatty } from "node:tty";
 
 /**
  * Where a synthesis's lines for the user go: warnings and notes, progress, and the error that
@@ -91,14 +92,16 @@ export class TerminalOutput implements UserOutput {
  *   (@cdktf/cli-core src/lib/synth-stack.js lines 125-150).
  * So warnings are held back to the end. On success they go to stdout: once, not labelled an
  * error. On failure anything the app writes itself is shown twice, so the warnings and the
- * error go once to cdktf's own stderr, where that is a pipe (a CI job log, `| tee`). Where it
- * is not (a terminal, which cdktf's spinner redraws; a file; a socket; not Linux), they go
- * where cdktf relays them: warnings on stdout, the error on stderr.
+ * error go once to cdktf's own stderr, where that is a pipe (a CI job log, `| tee`) or a
+ * terminal. On a terminal cdktf's spinner (ink's log-update) erases the lines it believes it
+ * drew, counted up from the cursor, before each frame, so the text is followed by blank lines
+ * for it to erase instead. Where cdktf's stderr is neither (a file, a socket, not Linux), they
+ * go where cdktf relays them: warnings on stdout, the error on stderr.
  */
 export class CdktfOutput implements UserOutput {
   private readonly held: string[] = [];
 
-  constructor(private readonly cdktfStderr: () => number | undefined) {}
+  constructor(private readonly cdktfStderr: () => CdktfStderr | undefined) {}
 
   warn(line: string): void {
     this.held.push(`warning: ${line}\n`);
@@ -114,10 +117,11 @@ export class CdktfOutput implements UserOutput {
 
   fail(text: string): void {
     const warnings = this.held.splice(0).join("");
-    const fd = this.cdktfStderr();
-    if (fd !== undefined) {
+    const target = this.cdktfStderr();
+    if (target !== undefined) {
+      const { fd, terminal } = target;
       try {
-        writeSync(fd, warnings + text);
+        writeSync(fd, terminal ? `${warnings}${text}${SPINNER_ERASE_PAD}` : warnings + text);
         return;
       } catch {
         // its reader is gone: say it where cdktf relays it
@@ -131,10 +135,23 @@ export class CdktfOutput implements UserOutput {
 }
 
 /**
- * cdktf's own stderr, opened for writing, when this process's parent (or the shell between
- * them) is the cdktf command and that stderr is a pipe; undefined otherwise.
+ * Blank lines after a message written to cdktf's terminal: its spinner frame is erased as
+ * three lines up from the cursor (cdktf-cli 0.21, ink 3 log-update: `\x1b[2K\x1b[1A` twice,
+ * then `\x1b[2K`), and these are the lines it takes.
  */
-export function findCdktfStderr(): number | undefined {
+export const SPINNER_ERASE_PAD = "\n\n\n";
+
+/** cdktf's own stderr, open for writing, and whether it is a terminal. */
+export interface CdktfStderr {
+  readonly fd: number;
+  readonly terminal: boolean;
+}
+
+/**
+ * cdktf's own stderr, opened for writing, when this process's parent (or the shell between
+ * them) is the cdktf command and that stderr is a pipe or a terminal; undefined otherwise.
+ */
+export function findCdktfStderr(): CdktfStderr | undefined {
   if (process.platform !== "linux") return undefined;
   try {
     let pid = process.ppid;
@@ -143,7 +160,8 @@ export function findCdktfStderr(): number | undefined {
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
       if (/^cdktf(\.js)?$/.test(basename(argv[1] ?? ""))) {
         const fd = openSync(`/proc/${pid}/fd/2`, "a");
-        if (fstatSync(fd).isFIFO()) return fd;
+        if (fstatSync(fd).isFIFO()) return { fd, terminal: false };
+        if (isatty(fd)) return { fd, terminal: true };
         closeSync(fd);
         return undefined;
       }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { rawConfig, rawProject } from "../helpers";
+import { screenOf } from "./screen";
 
 const root = join(__dirname, "..", "..");
 
@@ -59,6 +60,19 @@ async function cdktfSynth(f: ReturnType<typeof fixture>, env: NodeJS.ProcessEnv 
   return { ...r, code: Number(readFileSync(status, "utf8")) };
 }
 
+/**
+ * `npx cdktf synth` on a terminal (a pseudo-terminal of 40 rows by `script`, as a user types
+ * it): what the screen shows at the end. CI is unset there, so cdktf draws its spinner.
+ */
+async function cdktfSynthOnTerminal(f: ReturnType<typeof fixture>): Promise<{ code: number; screen: string }> {
+  const transcript = join(f.outdir, "..", "typescript");
+  const command = `stty rows 40 cols 200; npx cdktf synth --output '${f.outdir}'`;
+  const r = await run("script", ["-qec", command, transcript], { ...f.env, CI: "" });
+  const code = Number(/COMMAND_EXIT_CODE="(\d+)"/.exec(readFileSync(transcript, "utf8"))?.[1] ?? r.code);
+  const stream = readFileSync(transcript, "utf8").replace(/^Script started.*\n/, "").replace(/\nScript done.*\n?$/, "");
+  return { code, screen: screenOf(stream).join("\n") };
+}
+
 /** How often each of `lines` occurs in `text`. */
 function occurrences(text: string, lines: readonly string[]): Record<string, number> {
   return Object.fromEntries(lines.map((line) => [line, text.split(line).length - 1]));
@@ -91,6 +105,19 @@ describe("under cdktf synth", () => {
     const r = await cdktfSynth(f);
     expect(r.code).toBe(1);
     expect(occurrences(r.output, lines)).toEqual(Object.fromEntries(lines.map((l) => [l, 1])));
+  });
+
+  test("a bad config typed on a terminal: the message once, on the screen after the spinner's last frame, exit 1", async () => {
+    const f = fixture(rawConfig({ projects: [] }));
+    const lines = linesOf((await app(f)).stderr);
+    expect(lines[0]).toBe(`${f.file} is not a valid delivery configuration:`);
+
+    const r = await cdktfSynthOnTerminal(f);
+    expect(r.code).toBe(1);
+    expect(occurrences(r.screen, lines)).toEqual(Object.fromEntries(lines.map((l) => [l, 1])));
+    expect(r.screen).toContain("cdktf encountered an error while synthesizing");
+    expect(r.screen).not.toContain("Command output on stderr");
+    expect(r.screen).not.toContain("[ERROR]");
   });
 
   test("warnings: each once, none labelled as an error, exit 0", async () => {
