@@ -1,8 +1,9 @@
 import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SettingError } from "../config/errors";
 import { DeliveryConfig } from "../config/schema";
 import { writeCiPolicies } from "./ci-policies";
+import { UserError } from "./errors";
 import { describeHolder, OutputLock } from "./lock";
 import { asOutputError, removeQuietly, scratchDir, swapIn, sweepLeftovers } from "./output-swap";
 import { stopWorkers, synthesizeShares } from "./parallel-synth";
@@ -38,13 +39,24 @@ export async function synthesize(config: DeliveryConfig, outdir: string, options
   let lock: OutputLock;
   try {
     if (existsSync(target) && !statSync(target).isDirectory()) throw Object.assign(new Error(`${target} is a file`), { code: "ENOTDIR", path: target });
-    mkdirSync(resolve(target, ".."), { recursive: true });
+    // The swap renames beside the output folder: the root of a file system has no beside.
+    if (dirname(target) === target) {
+      throw new UserError(`cannot write the synthesized output to ${target}: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out`);
+    }
+    mkdirSync(dirname(target), { recursive: true });
     lock = await OutputLock.acquire(target, {
       waitMs: options.lockWaitMs ?? lockWaitMs(),
       onWait: (h) => warn(`${target} is being synthesized by ${h ? describeHolder(h) : "another process"}; waiting for it to finish`),
       onTakeover: (h) => warn(`took over the lock on ${target}${h ? ` from ${describeHolder(h)}` : ""}, which is no longer running`),
     });
   } catch (e) {
+    // The folder above exists (made just now): a file system that has no room for new files
+    // there (/proc, /sys) answers ENOENT for the lock file.
+    if (isMissing(e)) {
+      throw new UserError(
+        `cannot write the synthesized output to ${target}: ${dirname(target)} does not take new files (${e.code} for ${e.path ?? "the lock file"}); nothing was written. Set CDKTF_OUTDIR (or "output" in cdktf.json, or --output) to a folder on an ordinary disk`,
+      );
+    }
     throw userError(e);
   }
   const cleanUp = () => {
@@ -122,4 +134,8 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
 function swapTarget(outdir: string): string {
   const absolute = resolve(outdir);
   return existsSync(absolute) && lstatSync(absolute).isSymbolicLink() ? realpathSync(absolute) : absolute;
+}
+
+function isMissing(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && (e as NodeJS.ErrnoException).code === "ENOENT";
 }

@@ -9,6 +9,14 @@
 const path = require("node:path");
 const { freshBundle } = require("../scripts/bundle");
 
+// A reader that stops early (`| head`) closes the pipe: the rest is not wanted, and no error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e && e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const root = path.join(__dirname, "..");
 const bundle = path.join(root, ".build", "cli.js");
 freshBundle({ root, entry: "cli/main.ts", outfile: bundle });

@@ -40,7 +40,12 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
 /** Runs the command line `argv` (without node and the script); the exit code is left in process.exitCode. */
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    const program = buildProgram();
+    // commander's `help <command>` prints the whole help, exit 0, for a command it does not know.
+    if (argv[0] === "help" && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
+      program.error(`unknown command '${argv[1]}'`, { exitCode: EXIT.user, code: "commander.unknownCommand" });
+    }
+    await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     // Help, version and argument errors: commander has printed what is needed.
     if (e instanceof CommanderError) process.exitCode = e.exitCode;

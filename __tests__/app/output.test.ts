@@ -38,6 +38,20 @@ describe("cdktf.out is replaced all or nothing", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("the root of the file system, or a folder where no file can be made (/proc): exit 1, one line naming the path and the fix", () => {
+    const dir = workDir();
+    writeFileSync(join(dir, "delivery.yaml"), twoGroups);
+    const root = runApp(dir, { CDKTF_OUTDIR: "/" });
+    expect([root.status, root.stderr]).toEqual([1, "cannot write the synthesized output to /: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out\n"]);
+    const proc = runApp(dir, { CDKTF_OUTDIR: "/proc/cdktf.out" });
+    expect([proc.status, proc.stderr]).toEqual([
+      1,
+      `cannot write the synthesized output to /proc/cdktf.out: /proc does not take new files (ENOENT for /proc/.cdktf.out.lock); nothing was written. ` +
+        `Set CDKTF_OUTDIR (or "output" in cdktf.json, or --output) to a folder on an ordinary disk\n`,
+    ]);
+    expect(readdirSync(dir)).toEqual(["delivery.yaml"]);
+  });
+
   test("a disk that refuses a file mid-synth (file size limit, which binds root too): exit 1, cdktf.out byte-identical", () => {
     const { dir, outdir } = deployed();
     const before = snapshot(outdir);

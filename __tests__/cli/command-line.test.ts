@@ -1,7 +1,8 @@
 /* The command line: help for every subcommand, unknown flags and commands refused (cli/). */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, COMMANDS, root } from "./run";
+import { spawnSync } from "node:child_process";
+import { bin, cli, COMMANDS, root } from "./run";
 
 describe("gitlab-aws-delivery", () => {
   test("package.json installs it as the gitlab-aws-delivery command", () => {
@@ -49,6 +50,19 @@ describe("gitlab-aws-delivery", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe("gitlab-aws-delivery: unknown command 'polcy' (did you mean policy?); see gitlab-aws-delivery --help\n");
+  });
+
+  test("help for a command that does not exist is refused like the command itself", () => {
+    const r = cli(["help", "nosuch"]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, "", "gitlab-aws-delivery: unknown command 'nosuch'; see gitlab-aws-delivery --help\n"]);
+    const known = cli(["help", "policy"]);
+    expect(known.status).toBe(0);
+    expect(known.stdout).toMatch(/^Usage: gitlab-aws-delivery policy \[options\]/);
+  });
+
+  test("a reader that is gone before it writes (| true, as | head after its lines) ends it quietly: no EPIPE trace", () => {
+    const r = spawnSync("sh", ["-c", `"$0" "$1" --help | true`, process.execPath, bin], { encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
   });
 
   test("no command prints the usage on stderr, exit 1", () => {
