@@ -4,6 +4,7 @@ import { Document, isAlias, isCollection, isNode, isPair, LineCounter, parseDocu
 import { z } from "zod";
 import { credentialProblems } from "./credentials";
 import { ConfigError, ConfigProblem, formatPath } from "./errors";
+import { editDistance } from "./near-miss";
 import { DeliveryConfig, deliveryConfigSchema } from "./schema";
 import { semanticProblems } from "./semantics";
 
@@ -316,18 +317,4 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
 function suggestion(key: string, allowed: string[]): string {
   const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || editDistance(a.toLowerCase(), key.toLowerCase()) <= 2);
   return near ? ` (did you mean ${JSON.stringify(near)}?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -1,3 +1,5 @@
+import { editDistance } from "./near-miss";
+
 /**
  * Regions where AWS CodeConnections (and so the CodePipeline GitLab source) is not offered.
  * Source: CodePipeline action reference, checked 2026-11-25 (shared/FACTS.md). us-gov-east-1
@@ -20,7 +22,23 @@ export const REGIONS_WITHOUT_CONNECTIONS: readonly string[] = [
   "us-gov-east-1",
 ];
 
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const AREAS = ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "us-isof", "eu-isoe"];
+const DIRECTIONS = ["east", "west", "north", "south", "central", "northeast", "northwest", "southeast", "southwest"];
+/**
+ * An AWS region code: partition area, direction, number. The areas and directions are the
+ * words AWS's region codes are made of (new regions reuse them), so a typo such as
+ * "eu-wset-1" is caught while a region added after this list still passes.
+ */
+export const REGION_PATTERN = new RegExp(`^(?:${AREAS.join("|")})-(?:${DIRECTIONS.join("|")})-\\d{1,2}$`);
+
+/** `" (did you mean "eu-west-1"?)"` for a region code with one misspelt word, or "". */
+export function regionSuggestion(region: string): string {
+  const parts = /^([a-z]{2}(?:-gov)?)-([a-z]+)-(\d{1,2})$/.exec(region.toLowerCase());
+  if (!parts) return "";
+  const [near] = DIRECTIONS.filter((d) => editDistance(d, parts[2]) <= 2).sort((a, b) => editDistance(a, parts[2]) - editDistance(b, parts[2]));
+  const fixed = near && `${parts[1]}-${near}-${parts[3]}`;
+  return fixed && REGION_PATTERN.test(fixed) ? ` (did you mean ${JSON.stringify(fixed)}?)` : "";
+}
 
 /** Why a region cannot host a connection, or undefined when it can. */
 export function connectionRegionProblem(region: string): string | undefined {

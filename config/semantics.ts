@@ -8,7 +8,7 @@ import { instanceHost } from "./instance-url";
 import { collisionProblems } from "./collisions";
 import { privateKeyHeader } from "./credentials";
 import { projectSecretName, SECRET_NAME_MAX, stackKey } from "./naming";
-import { connectionRegionProblem, REGION_PATTERN } from "./regions";
+import { connectionRegionProblem, REGION_PATTERN, regionSuggestion } from "./regions";
 import { DeliveryConfig } from "./schema";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -23,7 +23,7 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
   gitlabProblems(config, now, baseDir, errors, warnings);
   const region = config.aws.region;
   if (!REGION_PATTERN.test(region)) {
-    errors.push({ path: "aws.region", message: `${show(region)} is not an AWS region code; use one such as "eu-west-1"` });
+    errors.push({ path: "aws.region", message: `${show(region)} is not an AWS region code${regionSuggestion(region)}; use one such as "eu-west-1"` });
   } else if (!config.aws.skipConnectionRegionCheck) {
     const problem = connectionRegionProblem(region);
     if (problem) {
