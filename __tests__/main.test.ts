@@ -43,7 +43,7 @@ describe("main.ts through the cdktf app command", () => {
     const r = runMain(undefined);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      /delivery\.yaml is not a valid delivery configuration:\n {2}file not found; create it .* or point DELIVERY_CONFIG at your file\n$/,
+      /delivery\.yaml is not a valid delivery configuration:\n {2}file not found \(looked in .*\); create it .* or DELIVERY_CONFIG=<file> \(cdktf\)\n$/,
     );
   });
 

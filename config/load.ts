@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Document, isAlias, isCollection, isNode, isPair, LineCounter, parseDocument, visit } from "yaml";
 import { z } from "zod";
 import { credentialProblems } from "./credentials";
@@ -33,7 +33,7 @@ export function loadConfigFile(file: string, now: Date = new Date()): LoadedConf
 function unreadable(file: string, e: NodeJS.ErrnoException): string {
   switch (e.code) {
     case "ENOENT":
-      return "file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file";
+      return `file not found (looked in ${dirname(resolve(file))}); create it (delivery.yaml in this repository is an example), or name your file with --config <file> (synth) or DELIVERY_CONFIG=<file> (cdktf)`;
     case "EISDIR": {
       const yaml = readdirSync(file)
         .filter((f) => /\.ya?ml$/.test(f))
@@ -146,6 +146,11 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
   // Before anything else reads the values: no later message may quote a credential.
   const credentials = credentialProblems(raw);
   if (credentials.length > 0) throw new ConfigError(file, credentials);
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(file, [
+      { path: "", message: "the file is empty (or only comments); write the keys name, aws, connection and projects (delivery.yaml in this repository is an example)" },
+    ]);
+  }
   const instances = (raw as { gitlab?: unknown } | null)?.gitlab;
   if (Array.isArray(instances)) {
     const vpcs = instances.map((g) => (g as { vpc?: { vpcId?: unknown } } | null)?.vpc?.vpcId).filter((v) => v !== undefined);
@@ -172,6 +177,12 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
   if (errors.length > 0) throw new ConfigError(file, errors);
   return { config: parsed.data, warnings };
 }
+
+/** What an entry of a list that must not be empty looks like, by key path. */
+const LIST_ITEMS: Record<string, string> = {
+  projects: "project, such as `- path: acme/app` (the project's path in GitLab)",
+  "projects[].pipeline.adopt.stages": "stage of the existing pipeline to keep (its name and actions, as `aws codepipeline get-pipeline` shows them)",
+};
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
   const path = formatPath(issue.path);
@@ -208,6 +219,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
         message: `the key ${JSON.stringify(issue.path[issue.path.length - 1])} is not allowed (${inner.replace(/^Invalid input: /, "")}); rename it`,
       };
     }
+    case "too_small":
+      if (issue.origin === "array" && Array.isArray(value.value) && value.value.length === 0) {
+        return { path, message: `is an empty list; list at least ${issue.minimum} ${LIST_ITEMS[path.replace(/\[\d+\]/g, "[]")] ?? "entry"}` };
+      }
+      return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
     default:
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { makeCertificate } from "../certs";
@@ -520,11 +520,27 @@ describe("a bad file or setting ends the app with one clear line, exit 1, no sta
     ]);
   });
 
-  test("a missing file names the path and DELIVERY_CONFIG", () => {
+  test("a missing file names the path, the folder looked in, --config and DELIVERY_CONFIG", () => {
     const r = runApp(undefined);
     expect([r.status, r.stderr]).toEqual([
       1,
-      `${r.file} is not a valid delivery configuration:\n  file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file\n`,
+      `${r.file} is not a valid delivery configuration:\n  file not found (looked in ${dirname(r.file)}); create it (delivery.yaml in this repository is an example), ` +
+        `or name your file with --config <file> (synth) or DELIVERY_CONFIG=<file> (cdktf)\n`,
+    ]);
+  });
+
+  test.each([
+    ["empty", ""],
+    ["only comments", "# delivery config, to do\n"],
+  ])("an %s file says it is empty and which keys to write", (_name, text) => {
+    expect(() => parseConfig(text, "delivery.yaml")).toThrow(
+      "delivery.yaml is not a valid delivery configuration:\n  the file is empty (or only comments); write the keys name, aws, connection and projects (delivery.yaml in this repository is an example)",
+    );
+  });
+
+  test("no projects: the list is empty, and what an entry looks like", () => {
+    expect(problems(rawConfig({ projects: [] }))).toEqual([
+      "projects: is an empty list; list at least 1 project, such as `- path: acme/app` (the project's path in GitLab)",
     ]);
   });
 
