@@ -297,7 +297,7 @@ export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
   const result = runStack(engine, prepared, dir, { priorState });
-  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, changes: result.plan?.resource_changes?.length }));
+  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, changes: result.plan?.resource_changes?.filter((c: { change?: { actions?: string[] } }) => !isRead(c.change?.actions)).length }));
 }
 
 /** Runs `jobCommand <dir>` for each job, `width` at a time. */
@@ -388,4 +388,9 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
   }
   console.log(`tf-check: ${jobs.length - failed} stack(s) validated and planned, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return failed > 0 ? 1 : 0;
+}
+
+/** A data source read at apply time is in resource_changes too, but changes nothing. */
+function isRead(actions: readonly string[] | undefined): boolean {
+  return actions?.length === 1 && actions[0] === "read";
 }
