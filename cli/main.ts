@@ -8,6 +8,7 @@ import { version } from "../package.json";
 import { registerBench } from "./bench";
 import { EXIT, oneLineError, PROGRAM } from "./command";
 import { registerDeployerPolicy } from "./deployer-policy";
+import { registerDoctor } from "./doctor";
 import { registerPlanReport } from "./plan-report";
 import { registerPolicy } from "./policy";
 import { registerSchema } from "./schema";
@@ -34,6 +35,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
   registerTfCheck(program);
   registerSchema(program);
   registerBench(program);
+  registerDoctor(program);
   return program;
 }
 
