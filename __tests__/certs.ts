@@ -21,3 +21,18 @@ export function makeCertificate(options: { commonName: string; dnsNames?: string
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A self-signed certificate and its private key (PEM), for a TLS server in a test. */
+export function makeKeyAndCertificate(options: { commonName: string; dnsNames?: string[]; days?: number }): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), "cert-"));
+  try {
+    const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    args.push("-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", String(options.days ?? 365), "-subj", `/CN=${options.commonName}`);
+    args.push("-addext", "basicConstraints=critical,CA:FALSE");
+    if (options.dnsNames) args.push("-addext", `subjectAltName=${options.dnsNames.map((d) => `DNS:${d}`).join(",")}`);
+    execFileSync("openssl", args, { stdio: "pipe" });
+    return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -35,7 +35,7 @@ export function awsReader(options: AwsOptions): AwsReader {
   const common = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 3,
-    requestHandler: { requestTimeout: timeout, connectionTimeout: timeout },
+    requestHandler: { requestTimeout: timeout, connectionTimeout: timeout, throwOnRequestTimeout: true },
   };
   const sts = new STSClient(common);
   const connections = new CodeStarConnectionsClient(common);

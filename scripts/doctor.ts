@@ -53,7 +53,15 @@ function synthesized(config: DeliveryConfig, dir: string | undefined): Synthesiz
   }
 }
 
-export async function doctor(opts: DoctorOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+export interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export async function doctor(opts: DoctorOptions, out: Output = process.stdout): Promise<number> {
+  // The SDK's notice that its releases from 2027 need Node 22 would print on every run under
+  // Node 20 (which package.json supports, with the pinned SDK versions); it concerns upgrades.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { config } = loadConfigFile(opts.config);
   const stacks = synthesized(config, opts.synthesized);
   if (opts.stack && !stacks.some((s) => s.name === opts.stack))
