@@ -29,9 +29,9 @@ export function registerDoctor(program: Command): void {
       "after",
       `
 Exit codes:
-  0  every check OK (warnings allowed without --strict)
-  1  warnings with --strict; or a bad option or configuration
-  2  a check failed (or an internal error, with a stack trace)
+  0  success: no check failed (and, with --strict, none warned)
+  1  a check warned and --strict is given; or a bad option or configuration
+  2  a check failed; or an internal error (a bug: please report it with the stack trace)
 
 AWS endpoints can be redirected with the SDK's AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>.
 `,

@@ -26,7 +26,7 @@ export function buildProgram(): Command {
       "after",
       `
 Run '${PROGRAM} <command> --help' for a command's options and exit codes.
-Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3 and 4).`,
+Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3 and 4; doctor exits 2 when a check fails).`,
     );
   registerSynth(program);
   registerPlanReport(program);
