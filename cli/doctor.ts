@@ -20,7 +20,9 @@ export function registerDoctor(program: Command): void {
     .option("--json", "print JSON (summary, exit code, findings) instead of the table")
     .option("--strict", "exit 1 when there are warnings")
     .option("--print-policy", "print the IAM policy doctor needs (read-only actions) and exit")
-    .addOption(new Option("--account <id>", "the AWS account the stacks are for: a different one is a failure, and --print-policy names it").argParser(accountId))
+    .addOption(
+      new Option("--account <id>", "the AWS account the stacks are for: a different one is a failure, and --print-policy names it").argParser(accountId),
+    )
     .option("--synthesized <dir>", "read this synthesized tree (cdktf.out) instead of synthesizing the configuration")
     .addOption(new Option("--gitlab-api <url>", "GitLab's base URL for API calls (default: the configured instance)").env("DELIVERY_GITLAB_API_URL"))
     .addOption(new Option("--timeout <ms>", "time limit of each call, per attempt").argParser(wholeNumber(1)).default(10_000))

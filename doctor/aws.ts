@@ -109,8 +109,7 @@ export function awsWords(what: string, e: unknown): { error: string; status?: nu
   const err = e as Error & { $metadata?: { httpStatusCode?: number; attempts?: number }; code?: string };
   if (err.name === "CredentialsProviderError") return { error: `no AWS credentials found (${err.message.split("\n")[0]})` };
   const attempts = err.$metadata?.attempts ? ` after ${err.$metadata.attempts} attempts` : "";
-  if (err.name === "TimeoutError" || err.code === "ETIMEDOUT" || /timed? ?out/i.test(err.message))
-    return { error: `${what}: no answer in time${attempts}` };
+  if (err.name === "TimeoutError" || err.code === "ETIMEDOUT" || /timed? ?out/i.test(err.message)) return { error: `${what}: no answer in time${attempts}` };
   const status = err.$metadata?.httpStatusCode;
   const message = (err.message || String(e)).split("\n")[0].slice(0, 300);
   return { error: `${what}: ${err.name}${status ? ` (HTTP ${status})` : ""}: ${message}${attempts}`, status };

@@ -105,8 +105,16 @@ export function checkHost(expected: ExpectedHost, hosts: readonly Host[], region
     const named = hosts.find((x) => x.Name === expected.name);
     return [
       named
-        ? fail("host", subject, `the host "${subject}" points at ${named.ProviderEndpoint}, not ${expected.endpoint}`, "apply the shared stack (the endpoint is force-new)", { stack })
-        : fail("host", subject, `no host named "${subject}" for ${expected.endpoint} in ${region}`, `apply the shared stack ${stack} (it creates the host)`, { stack }),
+        ? fail(
+            "host",
+            subject,
+            `the host "${subject}" points at ${named.ProviderEndpoint}, not ${expected.endpoint}`,
+            "apply the shared stack (the endpoint is force-new)",
+            { stack },
+          )
+        : fail("host", subject, `no host named "${subject}" for ${expected.endpoint} in ${region}`, `apply the shared stack ${stack} (it creates the host)`, {
+            stack,
+          }),
     ];
   }
   const url = consoleUrl(region, h.HostArn, "hosts");
@@ -127,15 +135,35 @@ function checkHostVpc(expected: ExpectedHost, h: Host, stack: string): Finding[]
   const want = expected.vpc;
   const live = h.VpcConfiguration;
   const subject = `${expected.name} vpc`;
-  if (!want) return live ? [warn("host", subject, `the host is in ${live.VpcId}, but no gitlab.vpc is configured`, "add gitlab.vpc, or re-create the host", { stack })] : [];
-  if (!live) return [fail("host", subject, `the host has no VPC configuration, but gitlab.vpc names ${want.vpcId}`, "apply the shared stack (the VPC configuration is force-new)", { stack })];
+  if (!want)
+    return live
+      ? [warn("host", subject, `the host is in ${live.VpcId}, but no gitlab.vpc is configured`, "add gitlab.vpc, or re-create the host", { stack })]
+      : [];
+  if (!live)
+    return [
+      fail(
+        "host",
+        subject,
+        `the host has no VPC configuration, but gitlab.vpc names ${want.vpcId}`,
+        "apply the shared stack (the VPC configuration is force-new)",
+        { stack },
+      ),
+    ];
   const wrong: string[] = [];
   if (live.VpcId !== want.vpcId) wrong.push(`VPC ${live.VpcId} (configured: ${want.vpcId})`);
   if (!sameSet(want.subnetIds, live.SubnetIds)) wrong.push(`subnets ${(live.SubnetIds ?? []).join(", ")} (configured: ${want.subnetIds.join(", ")})`);
   if (want.securityGroupIds.length > 0 && !sameSet(want.securityGroupIds, live.SecurityGroupIds))
     wrong.push(`security groups ${(live.SecurityGroupIds ?? []).join(", ")} (configured: ${want.securityGroupIds.join(", ")})`);
-  if (want.tlsCertificate !== undefined && (live.TlsCertificate ?? "").trim() !== want.tlsCertificate.trim()) wrong.push("a TLS certificate other than the configured one");
+  if (want.tlsCertificate !== undefined && (live.TlsCertificate ?? "").trim() !== want.tlsCertificate.trim())
+    wrong.push("a TLS certificate other than the configured one");
   return wrong.length === 0
-    ? [ok("host", subject, `${live.VpcId}, subnets ${(live.SubnetIds ?? []).join(", ")}, security groups ${(live.SecurityGroupIds ?? []).join(", ")} as configured`, { stack })]
+    ? [
+        ok(
+          "host",
+          subject,
+          `${live.VpcId}, subnets ${(live.SubnetIds ?? []).join(", ")}, security groups ${(live.SecurityGroupIds ?? []).join(", ")} as configured`,
+          { stack },
+        ),
+      ]
     : [fail("host", subject, `the host uses ${wrong.join("; ")}`, "apply the shared stack so the host matches gitlab.vpc", { stack })];
 }

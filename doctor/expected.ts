@@ -185,9 +185,7 @@ export function triggersFromTerraform(blocks: readonly Json[]): Triggers {
     return compact({
       providerType: t.provider_type,
       sourceActionName: g?.source_action_name,
-      push: (g?.push ?? []).map((x: Json) =>
-        compact({ branches: filter(one(x.branches)), tags: filter(one(x.tags)), filePaths: filter(one(x.file_paths)) }),
-      ),
+      push: (g?.push ?? []).map((x: Json) => compact({ branches: filter(one(x.branches)), tags: filter(one(x.tags)), filePaths: filter(one(x.file_paths)) })),
       pullRequest: (g?.pull_request ?? []).map((x: Json) =>
         compact({ events: x.events && [...x.events].sort(), branches: filter(one(x.branches)), filePaths: filter(one(x.file_paths)) }),
       ),

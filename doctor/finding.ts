@@ -20,7 +20,13 @@ export interface Finding {
   readonly stack?: string;
 }
 
-export const ok = (check: string, subject: string, message: string, extra: Partial<Finding> = {}): Finding => ({ check, subject, level: "OK", message, ...extra });
+export const ok = (check: string, subject: string, message: string, extra: Partial<Finding> = {}): Finding => ({
+  check,
+  subject,
+  level: "OK",
+  message,
+  ...extra,
+});
 export const warn = (check: string, subject: string, message: string, fix: string, extra: Partial<Finding> = {}): Finding => ({
   check,
   subject,

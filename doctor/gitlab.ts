@@ -50,12 +50,22 @@ export const OWNER = 50;
 export function checkGitlabToken(answer: Answer<GitlabTokenInfo>, gitlabUrl: string, now: Date): Finding {
   const subject = "GITLAB_TOKEN";
   const url = `${gitlabUrl}/-/user_settings/personal_access_tokens`;
-  if (!answer.ok) return fail("gitlab-token", subject, answer.error, "set GITLAB_TOKEN to a token with the read_api scope (a personal, group or project access token)", { url });
+  if (!answer.ok)
+    return fail("gitlab-token", subject, answer.error, "set GITLAB_TOKEN to a token with the read_api scope (a personal, group or project access token)", {
+      url,
+    });
   const t = answer.value;
-  if (t.revoked || t.active === false) return fail("gitlab-token", subject, `the token "${t.name}" is revoked or expired`, "make a new token with read_api and set GITLAB_TOKEN", { url });
+  if (t.revoked || t.active === false)
+    return fail("gitlab-token", subject, `the token "${t.name}" is revoked or expired`, "make a new token with read_api and set GITLAB_TOKEN", { url });
   const scopes = t.scopes ?? [];
   if (!scopes.some((s) => s === "api" || s === "read_api"))
-    return fail("gitlab-token", subject, `the token "${t.name}" has the scopes ${scopes.join(", ") || "(none)"}, not api or read_api`, "make a token with read_api and set GITLAB_TOKEN", { url });
+    return fail(
+      "gitlab-token",
+      subject,
+      `the token "${t.name}" has the scopes ${scopes.join(", ") || "(none)"}, not api or read_api`,
+      "make a token with read_api and set GITLAB_TOKEN",
+      { url },
+    );
   if (t.expires_at) {
     const days = daysUntil(new Date(`${t.expires_at.slice(0, 10)}T00:00:00Z`), now);
     if (days < EXPIRY_WARNING_DAYS)
@@ -69,17 +79,35 @@ export function checkProject(expected: ExpectedProject, answer: Answer<GitlabPro
   if (!answer.ok) {
     if (answer.status === 404) {
       return expected.mode === "adopt"
-        ? fail("project", expected.path, "not found (or the token's user cannot see it)", "check projects[].path, and that GITLAB_TOKEN's user is a member of the project", extra)
+        ? fail(
+            "project",
+            expected.path,
+            "not found (or the token's user cannot see it)",
+            "check projects[].path, and that GITLAB_TOKEN's user is a member of the project",
+            extra,
+          )
         : fail("project", expected.path, "not found: the stack creates it on apply", `apply the stack ${expected.stack}`, extra);
     }
     return fail("project", expected.path, answer.error, "check GITLAB_TOKEN and the instance URL", extra);
   }
   const p = answer.value;
   if (p.path_with_namespace !== expected.path)
-    return fail("project", expected.path, `GitLab answers with ${p.path_with_namespace} (the project was moved or renamed)`, `set projects[].path to "${p.path_with_namespace}"`, extra);
+    return fail(
+      "project",
+      expected.path,
+      `GitLab answers with ${p.path_with_namespace} (the project was moved or renamed)`,
+      `set projects[].path to "${p.path_with_namespace}"`,
+      extra,
+    );
   if (p.archived) return fail("project", expected.path, "is archived: pushes are refused", "unarchive it in GitLab (Settings > General > Advanced)", extra);
   if ((p.default_branch ?? undefined) !== expected.defaultBranch)
-    return warn("project", expected.path, `default branch is ${p.default_branch ?? "(none: empty repository)"}, configured ${expected.defaultBranch}`, `set projects[].defaultBranch to "${p.default_branch}", or change it in GitLab`, extra);
+    return warn(
+      "project",
+      expected.path,
+      `default branch is ${p.default_branch ?? "(none: empty repository)"}, configured ${expected.defaultBranch}`,
+      `set projects[].defaultBranch to "${p.default_branch}", or change it in GitLab`,
+      extra,
+    );
   return ok("project", expected.path, `exists, default branch ${p.default_branch}`, extra);
 }
 
@@ -88,7 +116,13 @@ export function checkAccess(expected: ExpectedProject, answer: Answer<GitlabMemb
   const extra = { stack: expected.stack, url: `${gitlabUrl}/${expected.path}/-/project_members` };
   if (!answer.ok)
     return answer.status === 404
-      ? warn("access", expected.path, "the token's user is not a member of the project", "the person who authorizes the connection needs the Owner role on the project: add them as Owner", extra)
+      ? warn(
+          "access",
+          expected.path,
+          "the token's user is not a member of the project",
+          "the person who authorizes the connection needs the Owner role on the project: add them as Owner",
+          extra,
+        )
       : fail("access", expected.path, answer.error, "check GITLAB_TOKEN", extra);
   const m = answer.value;
   const role = ROLE[m.access_level] ?? `access level ${m.access_level}`;
@@ -121,7 +155,13 @@ export function checkWebhook(expected: ExpectedProject, answer: Answer<readonly 
   const extra = { stack: expected.stack, url: `${gitlabUrl}/${expected.path}/-/hooks` };
   if (!answer.ok)
     return answer.status === 403
-      ? warn("webhook", expected.path, "cannot read the project's webhooks (Maintainer needed)", "run doctor with a token whose user is Maintainer or Owner of the project", extra)
+      ? warn(
+          "webhook",
+          expected.path,
+          "cannot read the project's webhooks (Maintainer needed)",
+          "run doctor with a token whose user is Maintainer or Owner of the project",
+          extra,
+        )
       : fail("webhook", expected.path, answer.error, "check GITLAB_TOKEN", extra);
   const aws = answer.value.filter(isAwsHook);
   if (aws.length === 0) {
@@ -137,7 +177,13 @@ export function checkWebhook(expected: ExpectedProject, answer: Answer<readonly 
   }
   const disabled = aws.find((h) => h.alert_status && h.alert_status !== "executable");
   if (disabled)
-    return fail("webhook", expected.path, `the AWS webhook ${disabled.id} is ${disabled.alert_status}${disabled.disabled_until ? ` until ${disabled.disabled_until}` : ""} after failed deliveries`, "open the hook in GitLab, read its recent events, and re-enable it", extra);
+    return fail(
+      "webhook",
+      expected.path,
+      `the AWS webhook ${disabled.id} is ${disabled.alert_status}${disabled.disabled_until ? ` until ${disabled.disabled_until}` : ""} after failed deliveries`,
+      "open the hook in GitLab, read its recent events, and re-enable it",
+      extra,
+    );
   return ok("webhook", expected.path, `AWS webhook present (${aws.map((h) => h.id).join(", ")})`, extra);
 }
 
@@ -147,19 +193,40 @@ export function checkDeployTokens(expected: ExpectedProject, answer: Answer<read
   if (!answer.ok)
     return [
       answer.status === 403
-        ? warn("deploy-token", expected.path, "cannot read the deploy tokens (Maintainer needed)", "run doctor with a token whose user is Maintainer or Owner", extra)
+        ? warn(
+            "deploy-token",
+            expected.path,
+            "cannot read the deploy tokens (Maintainer needed)",
+            "run doctor with a token whose user is Maintainer or Owner",
+            extra,
+          )
         : fail("deploy-token", expected.path, answer.error, "check GITLAB_TOKEN", extra),
     ];
   return expected.deployTokens.map((want) => {
     const subject = `${expected.path} ${want.name}`;
     const live = answer.value.filter((t) => t.name === want.name && !t.revoked && !t.expired);
     if (live.length === 0)
-      return fail("deploy-token", subject, "missing, revoked or expired", `apply the stack ${expected.stack} (it makes the token); move deployToken.expiresAt to renew it`, extra);
-    const latest = live.map((t) => t.expires_at).sort().pop();
+      return fail(
+        "deploy-token",
+        subject,
+        "missing, revoked or expired",
+        `apply the stack ${expected.stack} (it makes the token); move deployToken.expiresAt to renew it`,
+        extra,
+      );
+    const latest = live
+      .map((t) => t.expires_at)
+      .sort()
+      .pop();
     if (!latest) return ok("deploy-token", subject, "present, no expiry", extra);
     const days = daysUntil(new Date(latest), now);
     return days < EXPIRY_WARNING_DAYS
-      ? warn("deploy-token", subject, `expires on ${latest.slice(0, 10)} (in ${days} days)`, "move projects[].deployToken.expiresAt later and apply: the new token is made before the old one goes", extra)
+      ? warn(
+          "deploy-token",
+          subject,
+          `expires on ${latest.slice(0, 10)} (in ${days} days)`,
+          "move projects[].deployToken.expiresAt later and apply: the new token is made before the old one goes",
+          extra,
+        )
       : ok("deploy-token", subject, `present, expires ${latest.slice(0, 10)}`, extra);
   });
 }

@@ -10,11 +10,21 @@ export interface CallerIdentity {
 /** STS GetCallerIdentity's answer against the account the stacks are meant for (when known). */
 export function checkIdentity(answer: Answer<CallerIdentity>, expectedAccount?: string): Finding {
   if (!answer.ok) {
-    return fail("identity", "aws credentials", answer.error, "give this shell AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE in CI)");
+    return fail(
+      "identity",
+      "aws credentials",
+      answer.error,
+      "give this shell AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE in CI)",
+    );
   }
   const { Account, Arn } = answer.value;
   if (expectedAccount && Account !== expectedAccount) {
-    return fail("identity", String(Arn), `is in account ${Account}, but the stacks are for account ${expectedAccount}`, `use credentials of account ${expectedAccount} (another AWS_PROFILE)`);
+    return fail(
+      "identity",
+      String(Arn),
+      `is in account ${Account}, but the stacks are for account ${expectedAccount}`,
+      `use credentials of account ${expectedAccount} (another AWS_PROFILE)`,
+    );
   }
   return ok("identity", String(Arn), `credentials work (account ${Account})`);
 }

@@ -24,7 +24,13 @@ export function pipelineUrl(region: string, name: string): string {
  * `live` is the pipeline (null: AWS has none of that name); `connection` the configured
  * connection as listed (undefined: none), which decides whether the stack's gate is open.
  */
-export function checkPipeline(expected: ExpectedPipeline, live: Answer<LivePipeline | null>, connection: Connection | undefined, region: string, gitlabUrl: string): Finding[] {
+export function checkPipeline(
+  expected: ExpectedPipeline,
+  live: Answer<LivePipeline | null>,
+  connection: Connection | undefined,
+  region: string,
+  gitlabUrl: string,
+): Finding[] {
   const subject = expected.name;
   const stack = expected.stack;
   const url = pipelineUrl(region, subject);
@@ -33,9 +39,15 @@ export function checkPipeline(expected: ExpectedPipeline, live: Answer<LivePipel
   if (live.value === null) {
     return gateClosed
       ? [
-          warn("pipeline", subject, "not created yet: the stack creates pipelines once the connection is no longer PENDING", "complete the connection's handshake (see the connection line), then apply the stack", {
-            stack,
-          }),
+          warn(
+            "pipeline",
+            subject,
+            "not created yet: the stack creates pipelines once the connection is no longer PENDING",
+            "complete the connection's handshake (see the connection line), then apply the stack",
+            {
+              stack,
+            },
+          ),
         ]
       : [fail("pipeline", subject, `no pipeline named "${subject}" in ${region}`, `apply the stack ${stack}`, { stack })];
   }
@@ -45,7 +57,7 @@ export function checkPipeline(expected: ExpectedPipeline, live: Answer<LivePipel
       warn(
         "drift",
         subject,
-        "a pipeline of this name exists in AWS, but the stack's plan holds none while the connection is PENDING, so it is not in this state: the apply after the handshake will fail with \"already exists\"",
+        'a pipeline of this name exists in AWS, but the stack\'s plan holds none while the connection is PENDING, so it is not in this state: the apply after the handshake will fail with "already exists"',
         `import it into the stack's state once the connection is AVAILABLE (terraform import 'aws_codepipeline.<id>[0]' ${subject}), or delete it`,
         { stack, url },
       ),
@@ -65,11 +77,17 @@ function checkSource(expected: ExpectedPipeline, d: PipelineDeclaration, connect
   if (!source) return [fail("pipeline", subject, "has no CodeStarSourceConnection source action", `apply the stack ${stack}`, { stack, url })];
   const c = source.configuration ?? {};
   const wrong: string[] = [];
-  if (connection?.ConnectionArn && c.ConnectionArn !== connection.ConnectionArn) wrong.push(`connection ${c.ConnectionArn} (configured: ${connection.ConnectionArn})`);
+  if (connection?.ConnectionArn && c.ConnectionArn !== connection.ConnectionArn)
+    wrong.push(`connection ${c.ConnectionArn} (configured: ${connection.ConnectionArn})`);
   if (c.FullRepositoryId !== expected.project) wrong.push(`project ${c.FullRepositoryId} (configured: ${expected.project})`);
   if (c.BranchName !== expected.branch) wrong.push(`branch ${c.BranchName} (configured: ${expected.branch})`);
   return wrong.length
-    ? [fail("pipeline", subject, `the source action reads ${wrong.join("; ")}`, `apply the stack ${stack} (someone changed the pipeline outside terraform)`, { stack, url })]
+    ? [
+        fail("pipeline", subject, `the source action reads ${wrong.join("; ")}`, `apply the stack ${stack} (someone changed the pipeline outside terraform)`, {
+          stack,
+          url,
+        }),
+      ]
     : [ok("pipeline", subject, `source: ${expected.project} @ ${expected.branch} through the configured connection`, { stack, url })];
 }
 
@@ -98,7 +116,13 @@ function checkExecutions(expected: ExpectedPipeline, live: LivePipeline, url: st
   const when = last.startTime ? ` (${last.startTime.toISOString().replace(/\.\d+Z$/, "Z")})` : "";
   if (last.status === "Failed") {
     const stages = live.failedStages?.length ? ` in stage ${live.failedStages.join(", ")}` : "";
-    return fail("pipeline", expected.name, `the last run ${last.pipelineExecutionId} failed${stages}${when}`, "open the run in the console and read the failed action's log", extra);
+    return fail(
+      "pipeline",
+      expected.name,
+      `the last run ${last.pipelineExecutionId} failed${stages}${when}`,
+      "open the run in the console and read the failed action's log",
+      extra,
+    );
   }
   return ok("pipeline", expected.name, `last run ${last.status}${when}`, extra);
 }
@@ -109,6 +133,12 @@ export function checkBuildProjects(expected: ExpectedPipeline, notFound: Answer<
   if (!notFound.ok) return fail("pipeline", expected.name, notFound.error, "check the permissions doctor needs (doctor --print-policy)", extra);
   const missing = expected.buildProjects.filter((p) => notFound.value.includes(p));
   return missing.length
-    ? fail("pipeline", expected.name, `CodeBuild project${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`, `apply the stack ${expected.stack}`, extra)
+    ? fail(
+        "pipeline",
+        expected.name,
+        `CodeBuild project${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found`,
+        `apply the stack ${expected.stack}`,
+        extra,
+      )
     : ok("pipeline", expected.name, `CodeBuild project${expected.buildProjects.length > 1 ? "s" : ""} ${expected.buildProjects.join(", ")} exist`, extra);
 }

@@ -42,7 +42,12 @@ export function doctorStatements(scope: DoctorScope): Statement[] {
     { Sid: "DoctorWhoAmI", Effect: "Allow", Action: [...DOCTOR_ACTIONS.identity], Resource: "*" },
     { Sid: "DoctorListConnections", Effect: "Allow", Action: [...DOCTOR_ACTIONS.connections], Resource: "*" },
     { Sid: "DoctorReadPipelines", Effect: "Allow", Action: [...DOCTOR_ACTIONS.pipelines], Resource: scoped(scope.pipelines, (n) => arn("codepipeline", n)) },
-    { Sid: "DoctorReadBuildProjects", Effect: "Allow", Action: [...DOCTOR_ACTIONS.builds], Resource: scoped(scope.buildProjects, (n) => arn("codebuild", `project/${n}`)) },
+    {
+      Sid: "DoctorReadBuildProjects",
+      Effect: "Allow",
+      Action: [...DOCTOR_ACTIONS.builds],
+      Resource: scoped(scope.buildProjects, (n) => arn("codebuild", `project/${n}`)),
+    },
   ];
 }
 

@@ -12,7 +12,10 @@ export function summary(findings: readonly Finding[]): { ok: number; warn: numbe
 /** One row per finding (level, check, subject, message), its fix and page on indented lines below. */
 export function renderTable(findings: readonly Finding[], colour: boolean): string {
   const width = (pick: (f: Finding) => string) => Math.max(0, ...findings.map((f) => pick(f).length));
-  const wl = Math.max(4, width((f) => f.level));
+  const wl = Math.max(
+    4,
+    width((f) => f.level),
+  );
   const wc = width((f) => f.check);
   const ws = width((f) => f.subject);
   const lines = findings.flatMap((f) => {

@@ -77,7 +77,9 @@ export async function runDoctor(inputs: DoctorInputs): Promise<Finding[]> {
   }
 
   if (!inputs.gitlab) {
-    findings.push(fail("gitlab-token", "GITLAB_TOKEN", "not set: the GitLab side is not checked", "export GITLAB_TOKEN=<a token with read_api> and run doctor again"));
+    findings.push(
+      fail("gitlab-token", "GITLAB_TOKEN", "not set: the GitLab side is not checked", "export GITLAB_TOKEN=<a token with read_api> and run doctor again"),
+    );
   } else {
     const gitlab = inputs.gitlab;
     const token = await gitlab.token();
@@ -103,11 +105,17 @@ async function projectFindings(gitlab: GitlabReader, p: ExpectedProject, userId:
   if (!project.ok) return findings;
   const id = project.value.id;
   const [member, hooks, tokens] = await Promise.all([
-    userId === undefined ? Promise.resolve<Answer<never>>({ ok: false, error: "the token names no user (a group or project token?)" }) : gitlab.member(id, userId),
+    userId === undefined
+      ? Promise.resolve<Answer<never>>({ ok: false, error: "the token names no user (a group or project token?)" })
+      : gitlab.member(id, userId),
     gitlab.hooks(id),
     gitlab.deployTokens(id),
   ]);
   const pipelines = expected.pipelines.filter((x) => x.project === p.path).length;
-  findings.push(checkAccess(p, member, expected.gitlabUrl), checkWebhook(p, hooks, expected.gitlabUrl, pipelines), ...checkDeployTokens(p, tokens, expected.gitlabUrl, now));
+  findings.push(
+    checkAccess(p, member, expected.gitlabUrl),
+    checkWebhook(p, hooks, expected.gitlabUrl, pipelines),
+    ...checkDeployTokens(p, tokens, expected.gitlabUrl, now),
+  );
   return findings;
 }

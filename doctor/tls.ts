@@ -28,10 +28,22 @@ export function checkTls(instanceUrl: string, configuredPem: string | undefined,
   if (!leaf) return [fail("tls", subject, "the server sent no certificate", "configure TLS on the instance", extra)];
   const findings: Finding[] = [];
   if (!leaf.checkHost(hostname))
-    findings.push(fail("tls", subject, `the certificate is for ${leaf.subjectAltName ?? leaf.subject}, not ${hostname}`, `give the instance a certificate whose names include ${hostname}, or fix gitlab.url`, extra));
+    findings.push(
+      fail(
+        "tls",
+        subject,
+        `the certificate is for ${leaf.subjectAltName ?? leaf.subject}, not ${hostname}`,
+        `give the instance a certificate whose names include ${hostname}, or fix gitlab.url`,
+        extra,
+      ),
+    );
   const days = daysUntil(new Date(leaf.validTo), now);
-  if (days < 0) findings.push(fail("tls", subject, `the certificate expired on ${new Date(leaf.validTo).toISOString().slice(0, 10)}`, "renew the instance's certificate", extra));
-  else if (days < EXPIRY_WARNING_DAYS) findings.push(warn("tls", subject, `the certificate expires in ${days} days`, "renew the instance's certificate", extra));
+  if (days < 0)
+    findings.push(
+      fail("tls", subject, `the certificate expired on ${new Date(leaf.validTo).toISOString().slice(0, 10)}`, "renew the instance's certificate", extra),
+    );
+  else if (days < EXPIRY_WARNING_DAYS)
+    findings.push(warn("tls", subject, `the certificate expires in ${days} days`, "renew the instance's certificate", extra));
   if (configuredPem === undefined) {
     if (!live.value.authorized)
       findings.push(
@@ -58,7 +70,14 @@ export function checkTls(instanceUrl: string, configuredPem: string | undefined,
       );
   }
   if (findings.length === 0)
-    findings.push(ok("tls", subject, `certificate for ${hostname}${configuredPem ? " matches the configured one" : " trusted"}, valid until ${new Date(leaf.validTo).toISOString().slice(0, 10)}`, extra));
+    findings.push(
+      ok(
+        "tls",
+        subject,
+        `certificate for ${hostname}${configuredPem ? " matches the configured one" : " trusted"}, valid until ${new Date(leaf.validTo).toISOString().slice(0, 10)}`,
+        extra,
+      ),
+    );
   return findings;
 }
 

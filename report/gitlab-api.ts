@@ -57,7 +57,10 @@ export function gitlabApi(options: GitlabApiOptions): GitlabApi {
     }
     const text = await res.text();
     if (!res.ok)
-      throw new GitlabApiError(`${call}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}: ${bodyWords(text, res.headers.get("content-type"))}`, res.status);
+      throw new GitlabApiError(
+        `${call}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}: ${bodyWords(text, res.headers.get("content-type"))}`,
+        res.status,
+      );
     try {
       return { data: JSON.parse(text) as T, headers: res.headers as unknown as Headers };
     } catch {

@@ -35,7 +35,8 @@ export interface DoctorOptions {
 /** The stacks of `dir` (a cdktf.out: manifest.json and stacks/<name>/cdk.tf.json). */
 export function readSynthesized(dir: string): SynthesizedStack[] {
   const manifestFile = join(dir, "manifest.json");
-  if (!existsSync(manifestFile)) throw new CommandError(`--synthesized ${dir}: no manifest.json there; run npx gitlab-aws-delivery synth first, or leave the option out`);
+  if (!existsSync(manifestFile))
+    throw new CommandError(`--synthesized ${dir}: no manifest.json there; run npx gitlab-aws-delivery synth first, or leave the option out`);
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
   return Object.entries(manifest.stacks)
     .map(([name, s]) => ({ name, json: JSON.parse(readFileSync(join(dir, s.synthesizedStackPath), "utf8")) }))

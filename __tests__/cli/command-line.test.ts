@@ -18,7 +18,9 @@ describe("gitlab-aws-delivery", () => {
       .map((l) => /^ {2}([a-z-]+)/.exec(l)?.[1])
       .filter(Boolean);
     expect(listed).toEqual([...COMMANDS, "help"]);
-    expect(r.stdout).toContain("Exit codes: 0 success, 1 user error or findings, 2 internal error (plan-report adds 3 and 4; doctor exits 2 when a check fails)");
+    expect(r.stdout).toContain(
+      "Exit codes: 0 success, 1 user error or findings, 2 internal error (plan-report adds 3 and 4; doctor exits 2 when a check fails)",
+    );
   });
 
   test.each(COMMANDS)("%s --help prints its usage, options and exit codes, and runs nothing", (command) => {

@@ -60,7 +60,11 @@ describe("connection", () => {
 });
 
 describe("host", () => {
-  const expected = { name: "h", endpoint: "https://gitlab.acme.example", vpc: { vpcId: "vpc-1", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: [], tlsCertificate: "PEM" } };
+  const expected = {
+    name: "h",
+    endpoint: "https://gitlab.acme.example",
+    vpc: { vpcId: "vpc-1", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: [], tlsCertificate: "PEM" },
+  };
   const host = (Status: string, extra = {}) => ({
     Name: "h",
     HostArn: "arn:aws:codeconnections:eu-west-1:123456789012:host/h-1",
@@ -84,7 +88,12 @@ describe("host", () => {
     expect(vpc.level).toBe("OK");
   });
   test("another VPC, another certificate", () => {
-    const [, vpc] = checkHost(expected, [host("AVAILABLE", { VpcConfiguration: { VpcId: "vpc-2", SubnetIds: ["subnet-1", "subnet-2"], SecurityGroupIds: [], TlsCertificate: "OTHER" } })], "eu-west-1", "s");
+    const [, vpc] = checkHost(
+      expected,
+      [host("AVAILABLE", { VpcConfiguration: { VpcId: "vpc-2", SubnetIds: ["subnet-1", "subnet-2"], SecurityGroupIds: [], TlsCertificate: "OTHER" } })],
+      "eu-west-1",
+      "s",
+    );
     expect(vpc.message).toBe("the host uses VPC vpc-2 (configured: vpc-1); a TLS certificate other than the configured one");
   });
   test("a host of that name at another endpoint; no host", () => {
@@ -149,7 +158,12 @@ describe("pipeline", () => {
     const d = live().declaration;
     const changed = {
       ...d,
-      stages: [{ ...d.stages![0], actions: [{ ...d.stages![0].actions![0], configuration: { ConnectionArn: "arn:x", FullRepositoryId: "acme/other", BranchName: "dev" } }] }],
+      stages: [
+        {
+          ...d.stages![0],
+          actions: [{ ...d.stages![0].actions![0], configuration: { ConnectionArn: "arn:x", FullRepositoryId: "acme/other", BranchName: "dev" } }],
+        },
+      ],
       triggers: [],
     };
     expect(brief(checkPipeline(expected, { ok: true, value: live({ declaration: changed }) }, available, "eu-west-1", GL)).slice(0, 2)).toEqual([
@@ -171,13 +185,23 @@ describe("pipeline", () => {
 });
 
 describe("GitLab", () => {
-  const project: ExpectedProject = { stack: "s", path: "acme/app", defaultBranch: "main", mode: "create", deployTokens: [{ name: "aws-delivery", expiresAt: "2027-06-30T00:00:00Z" }] };
+  const project: ExpectedProject = {
+    stack: "s",
+    path: "acme/app",
+    defaultBranch: "main",
+    mode: "create",
+    deployTokens: [{ name: "aws-delivery", expiresAt: "2027-06-30T00:00:00Z" }],
+  };
   test("token: scopes, expiry, revoked", () => {
     const t = { name: "t", scopes: ["read_api"], active: true, revoked: false, user_id: 1 };
     expect(checkGitlabToken({ ok: true, value: { ...t, expires_at: "2027-06-30" } }, GL, NOW).level).toBe("OK");
     expect(checkGitlabToken({ ok: true, value: { ...t, expires_at: "2026-12-10" } }, GL, NOW).message).toBe('the token "t" expires on 2026-12-10 (in 14 days)');
-    expect(checkGitlabToken({ ok: true, value: { ...t, active: false, expires_at: "2026-11-01" } }, GL, NOW).message).toBe('the token "t" is revoked or expired');
-    expect(checkGitlabToken({ ok: true, value: { ...t, scopes: ["read_repository"] } }, GL, NOW).message).toBe('the token "t" has the scopes read_repository, not api or read_api');
+    expect(checkGitlabToken({ ok: true, value: { ...t, active: false, expires_at: "2026-11-01" } }, GL, NOW).message).toBe(
+      'the token "t" is revoked or expired',
+    );
+    expect(checkGitlabToken({ ok: true, value: { ...t, scopes: ["read_repository"] } }, GL, NOW).message).toBe(
+      'the token "t" has the scopes read_repository, not api or read_api',
+    );
   });
   test("project: missing (created vs adopted), moved, archived, another default branch", () => {
     const value = { id: 1, path_with_namespace: "acme/app", default_branch: "main" };
@@ -185,7 +209,10 @@ describe("GitLab", () => {
     expect(checkProject({ ...project, mode: "adopt" }, { ok: false, error: "x", status: 404 }, GL).level).toBe("FAIL");
     expect(checkProject(project, { ok: true, value: { ...value, path_with_namespace: "acme/renamed" } }, GL).fix).toBe('set projects[].path to "acme/renamed"');
     expect(checkProject(project, { ok: true, value: { ...value, archived: true } }, GL).message).toBe("is archived: pushes are refused");
-    expect(checkProject(project, { ok: true, value: { ...value, default_branch: "master" } }, GL)).toMatchObject({ level: "WARN", message: "default branch is master, configured main" });
+    expect(checkProject(project, { ok: true, value: { ...value, default_branch: "master" } }, GL)).toMatchObject({
+      level: "WARN",
+      message: "default branch is master, configured main",
+    });
     expect(checkProject(project, { ok: true, value }, GL).level).toBe("OK");
   });
   test.each([
@@ -203,7 +230,9 @@ describe("GitLab", () => {
     expect(checkWebhook(project, { ok: true, value: [aws] }, GL, 1).level).toBe("OK");
     expect(checkWebhook(project, { ok: true, value: [{ id: 2, url: "https://evil.amazonaws.com.example.net/x" }] }, GL, 1).level).toBe("FAIL");
     expect(checkWebhook(project, { ok: true, value: [] }, GL, 0).level).toBe("OK");
-    expect(checkWebhook(project, { ok: true, value: [{ ...aws, alert_status: "disabled" }] }, GL, 1).message).toBe("the AWS webhook 1 is disabled after failed deliveries");
+    expect(checkWebhook(project, { ok: true, value: [{ ...aws, alert_status: "disabled" }] }, GL, 1).message).toBe(
+      "the AWS webhook 1 is disabled after failed deliveries",
+    );
     expect(checkWebhook(project, { ok: false, error: "403", status: 403 }, GL, 1).level).toBe("WARN");
   });
   test("deploy tokens: present, expiring, expired or missing", () => {
@@ -214,7 +243,9 @@ describe("GitLab", () => {
     expect(brief(checkDeployTokens(project, { ok: true, value: [{ ...t, expires_at: "2026-12-06T00:00:00.000Z" }] }, GL, NOW))).toEqual([
       "WARN deploy-token expires on 2026-12-06 (in 10 days)",
     ]);
-    expect(brief(checkDeployTokens(project, { ok: true, value: [{ ...t, expired: true }] }, GL, NOW))).toEqual(["FAIL deploy-token missing, revoked or expired"]);
+    expect(brief(checkDeployTokens(project, { ok: true, value: [{ ...t, expired: true }] }, GL, NOW))).toEqual([
+      "FAIL deploy-token missing, revoked or expired",
+    ]);
   });
 });
 

@@ -80,11 +80,21 @@ test("--print-policy: read-only actions, pipelines and CodeBuild projects by nam
     "codepipeline:ListPipelineExecutions",
     "codebuild:BatchGetProjects",
   ]);
-  expect(policy.Statement[2].Resource).toEqual(["arn:aws:codepipeline:eu-west-1:123456789012:acme-legacy-app", "arn:aws:codepipeline:eu-west-1:123456789012:acme-payments-api"]);
-  expect(policy.Statement[3].Resource).toEqual(["arn:aws:codebuild:eu-west-1:123456789012:project/acme-legacy-app", "arn:aws:codebuild:eu-west-1:123456789012:project/acme-payments-api"]);
+  expect(policy.Statement[2].Resource).toEqual([
+    "arn:aws:codepipeline:eu-west-1:123456789012:acme-legacy-app",
+    "arn:aws:codepipeline:eu-west-1:123456789012:acme-payments-api",
+  ]);
+  expect(policy.Statement[3].Resource).toEqual([
+    "arn:aws:codebuild:eu-west-1:123456789012:project/acme-legacy-app",
+    "arn:aws:codebuild:eu-west-1:123456789012:project/acme-payments-api",
+  ]);
 });
 
 test("--stack with an unknown name: one line naming the stacks there are, exit 1", async () => {
   const r = await run(["doctor", "-c", join(root, "delivery.yaml"), "--stack", "nope"], {});
-  expect([r.code, r.stdout, r.stderr]).toEqual([1, "", 'doctor: --stack "nope": no such stack; the configuration makes acme-delivery-acme, acme-delivery-shared\n']);
+  expect([r.code, r.stdout, r.stderr]).toEqual([
+    1,
+    "",
+    'doctor: --stack "nope": no such stack; the configuration makes acme-delivery-acme, acme-delivery-shared\n',
+  ]);
 });

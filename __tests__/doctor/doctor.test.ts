@@ -74,7 +74,10 @@ test("a healthy setup: every line OK, exit 0", async () => {
   expect(text).toMatch(/^OK\s+connection\s+acme-doctor-gitlab\s+AVAILABLE/m);
   expect(text).toMatch(/^OK\s+host\s+acme-doctor-gitlab\s+AVAILABLE: set up/m);
   expect(text).toMatch(/^OK\s+tls\s+localhost\s+certificate for localhost matches the configured one/m);
-  expect(rows(text, "webhook")).toEqual(["OK | webhook | acme/payments-api | AWS webhook present (940)", "OK | webhook | acme/legacy-app | AWS webhook present (941)"]);
+  expect(rows(text, "webhook")).toEqual([
+    "OK | webhook | acme/payments-api | AWS webhook present (940)",
+    "OK | webhook | acme/legacy-app | AWS webhook present (941)",
+  ]);
   expect(text).toMatch(/\d+ ok, 0 warnings, 0 failures\n$/);
   expect(code).toBe(0);
 });
@@ -88,8 +91,12 @@ test("PENDING connection: the handshake and the Owner role, pipelines not create
     "FAIL | connection | acme-doctor-gitlab | PENDING: the handshake with GitLab was never completed, so no pipeline is created and pushes start nothing",
   ]);
   expect(text).toContain('fix: open the console page, choose "Update pending connection" and authorize as a GitLab user with the Owner role');
-  expect(text).toContain("at:  https://eu-west-1.console.aws.amazon.com/codesuite/settings/123456789012/eu-west-1/codeconnections/connections/aaaaaaaa-1111-2222-3333-444444444444");
-  expect(rows(text, "pipeline")).toContain("WARN | pipeline | acme-payments-api | not created yet: the stack creates pipelines once the connection is no longer PENDING");
+  expect(text).toContain(
+    "at:  https://eu-west-1.console.aws.amazon.com/codesuite/settings/123456789012/eu-west-1/codeconnections/connections/aaaaaaaa-1111-2222-3333-444444444444",
+  );
+  expect(rows(text, "pipeline")).toContain(
+    "WARN | pipeline | acme-payments-api | not created yet: the stack creates pipelines once the connection is no longer PENDING",
+  );
   expect(code).toBe(2);
 });
 
@@ -105,7 +112,11 @@ test("drift: a pipeline of the configured name exists while the gate is closed",
   const w = await world();
   w.aws.connections[0].ConnectionStatus = "PENDING";
   const { text } = await w.run();
-  expect(rows(text, "drift")).toEqual(expect.arrayContaining([expect.stringMatching(/^WARN \| drift \| acme-payments-api \| a pipeline of this name exists in AWS, but the stack's plan holds none/)]));
+  expect(rows(text, "drift")).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^WARN \| drift \| acme-payments-api \| a pipeline of this name exists in AWS, but the stack's plan holds none/),
+    ]),
+  );
   expect(text).toContain("terraform import 'aws_codepipeline.<id>[0]' acme-payments-api");
 });
 
@@ -119,9 +130,7 @@ test.each([
   w.aws.hosts[0].Status = status;
   w.aws.hosts[0].StatusMessage = status === "VPC_CONFIG_FAILED_INITIALIZATION" ? "Subnet subnet-0a1b2c3d4e5f60719 has no free addresses" : undefined;
   const { text } = await w.run();
-  expect(rows(text, "host")[0]).toBe(
-    `${level} | host | acme-doctor-gitlab | ${status}: ${words}${rows(text, "host")[0].split(words)[1]}`,
-  );
+  expect(rows(text, "host")[0]).toBe(`${level} | host | acme-doctor-gitlab | ${status}: ${words}${rows(text, "host")[0].split(words)[1]}`);
   if (status === "VPC_CONFIG_FAILED_INITIALIZATION") expect(text).toContain("(AWS says: Subnet subnet-0a1b2c3d4e5f60719 has no free addresses)");
 });
 
@@ -139,7 +148,9 @@ test("a missing webhook, and a pipeline that never started", async () => {
   w.gitlab.hooks[40] = [{ id: 5, url: "https://ci.example.com/hook", push_events: true }];
   w.aws.pipelines["acme-payments-api"].executions = [];
   const { code, text } = await w.run();
-  expect(rows(text, "webhook")[0]).toBe("FAIL | webhook | acme/payments-api | no AWS webhook on the project: pushes and merge requests do not start the pipeline");
+  expect(rows(text, "webhook")[0]).toBe(
+    "FAIL | webhook | acme/payments-api | no AWS webhook on the project: pushes and merge requests do not start the pipeline",
+  );
   expect(rows(text, "pipeline")).toContain(
     "WARN | pipeline | acme-payments-api | never started since it was created (2026-10-01): pushes do not reach it, most likely because the GitLab project has no AWS webhook",
   );
@@ -208,8 +219,12 @@ test("a silent server: each call ends at its time limit and says so in one line"
   const started = Date.now();
   const { code, text } = await w.run({ timeout: 300 });
   expect(Date.now() - started).toBeLessThan(8000);
-  expect(rows(text, "pipeline")).toContain("FAIL | pipeline | acme-payments-api | codepipeline:GetPipeline acme-payments-api: no answer in time after 3 attempts");
-  expect(rows(text, "webhook")[0]).toMatch(/^FAIL \| webhook \| acme\/payments-api \| GET http:\/\/127\.0\.0\.1:\d+\/api\/v4\/projects\/40\/hooks\?per_page=100&page=1: no answer in time \(UND_ERR_HEADERS_TIMEOUT\)$/);
+  expect(rows(text, "pipeline")).toContain(
+    "FAIL | pipeline | acme-payments-api | codepipeline:GetPipeline acme-payments-api: no answer in time after 3 attempts",
+  );
+  expect(rows(text, "webhook")[0]).toMatch(
+    /^FAIL \| webhook \| acme\/payments-api \| GET http:\/\/127\.0\.0\.1:\d+\/api\/v4\/projects\/40\/hooks\?per_page=100&page=1: no answer in time \(UND_ERR_HEADERS_TIMEOUT\)$/,
+  );
   expect(code).toBe(2);
 });
 
@@ -234,5 +249,7 @@ test("--stack limits pipelines and projects; --json carries the same findings an
 test("a different account than --account is a failure", async () => {
   const w = await world();
   const { text } = await w.run({ account: "210987654321" });
-  expect(rows(text, "identity")).toEqual(["FAIL | identity | arn:aws:iam::123456789012:user/doctor | is in account 123456789012, but the stacks are for account 210987654321"]);
+  expect(rows(text, "identity")).toEqual([
+    "FAIL | identity | arn:aws:iam::123456789012:user/doctor | is in account 123456789012, but the stacks are for account 210987654321",
+  ]);
 });

@@ -31,8 +31,20 @@ test("delivery.yaml: the connection, both pipelines (created and adopted project
     },
   ]);
   expect(e.projects).toEqual([
-    { stack: "acme-delivery-acme", path: "acme/platform/payments-api", defaultBranch: "main", mode: "create", deployTokens: [{ name: "aws-delivery", expiresAt: "2027-11-01T00:00:00Z" }] },
-    { stack: "acme-delivery-acme", path: "acme/legacy-app", defaultBranch: "master", mode: "adopt", deployTokens: [{ name: "aws-delivery", expiresAt: "2027-06-30T00:00:00Z" }] },
+    {
+      stack: "acme-delivery-acme",
+      path: "acme/platform/payments-api",
+      defaultBranch: "main",
+      mode: "create",
+      deployTokens: [{ name: "aws-delivery", expiresAt: "2027-11-01T00:00:00Z" }],
+    },
+    {
+      stack: "acme-delivery-acme",
+      path: "acme/legacy-app",
+      defaultBranch: "master",
+      mode: "adopt",
+      deployTokens: [{ name: "aws-delivery", expiresAt: "2027-06-30T00:00:00Z" }],
+    },
   ]);
   expect(e.gitlabUrl).toBe("https://gitlab.com");
 });

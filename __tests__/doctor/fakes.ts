@@ -68,7 +68,9 @@ export async function fakeAws(state: AwsState): Promise<{ url: string; close: ()
     if (op === "GetCallerIdentity") {
       if (!state.arn) {
         res.writeHead(403, { "content-type": "text/xml" });
-        res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
         return;
       }
       res.writeHead(200, { "content-type": "text/xml" });
@@ -87,7 +89,10 @@ export async function fakeAws(state: AwsState): Promise<{ url: string; close: ()
         return reply(200, { Hosts: state.hosts });
       case "GetPipeline":
         return pipeline
-          ? reply(200, { pipeline: pipeline.pipeline, metadata: { pipelineArn: `arn:aws:codepipeline:eu-west-1:${state.account}:${input.name}`, created: pipeline.created, updated: pipeline.created } })
+          ? reply(200, {
+              pipeline: pipeline.pipeline,
+              metadata: { pipelineArn: `arn:aws:codepipeline:eu-west-1:${state.account}:${input.name}`, created: pipeline.created, updated: pipeline.created },
+            })
           : reply(400, { __type: "PipelineNotFoundException", message: `Account '${state.account}' does not have a pipeline with name '${input.name}'` });
       case "ListPipelineExecutions":
         return reply(200, { pipelineExecutionSummaries: pipeline?.executions ?? [] });
@@ -116,7 +121,8 @@ export async function fakeGitlab(state: GitlabState): Promise<{ url: string; clo
     if (req.headers["private-token"] !== "glpat-doctor") return reply(401, { message: "401 Unauthorized" });
     let m: RegExpExecArray | null;
     if (path === "/personal_access_tokens/self") return reply(200, state.token);
-    if ((m = /^\/projects\/(\d+)\/members\/all\/(\d+)$/.exec(path))) return state.members[`${m[1]}/${m[2]}`] ? reply(200, state.members[`${m[1]}/${m[2]}`]) : reply(404, { message: "404 Not found" });
+    if ((m = /^\/projects\/(\d+)\/members\/all\/(\d+)$/.exec(path)))
+      return state.members[`${m[1]}/${m[2]}`] ? reply(200, state.members[`${m[1]}/${m[2]}`]) : reply(404, { message: "404 Not found" });
     if ((m = /^\/projects\/(\d+)\/hooks$/.exec(path))) return reply(200, state.hooks[Number(m[1])] ?? []);
     if ((m = /^\/projects\/(\d+)\/deploy_tokens$/.exec(path))) return reply(200, state.deployTokens[Number(m[1])] ?? []);
     if ((m = /^\/projects\/([^/]+)$/.exec(path))) {

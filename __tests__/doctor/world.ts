@@ -21,7 +21,11 @@ export const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOS
 
 export function writeConfig(dir: string, instanceUrl: string, certificate: string): string {
   const file = join(dir, "delivery.yaml");
-  const pem = certificate.trim().split("\n").map((l) => `      ${l}`).join("\n");
+  const pem = certificate
+    .trim()
+    .split("\n")
+    .map((l) => `      ${l}`)
+    .join("\n");
   writeFileSync(
     file,
     `name: acme-doctor
@@ -82,8 +86,21 @@ export function healthyAws(expected: Expected, certificate: string): AwsState {
     account: ACCOUNT,
     arn: `arn:aws:iam::${ACCOUNT}:user/doctor`,
     connections: [
-      { ConnectionName: expected.connection.name, ConnectionArn: CONNECTION_ARN, ProviderType: "GitLabSelfManaged", OwnerAccountId: ACCOUNT, ConnectionStatus: "AVAILABLE", HostArn: HOST_ARN },
-      { ConnectionName: "someone-elses", ConnectionArn: CONNECTION_ARN.replace("aaaaaaaa", "bbbbbbbb"), ProviderType: "GitLab", OwnerAccountId: ACCOUNT, ConnectionStatus: "PENDING" },
+      {
+        ConnectionName: expected.connection.name,
+        ConnectionArn: CONNECTION_ARN,
+        ProviderType: "GitLabSelfManaged",
+        OwnerAccountId: ACCOUNT,
+        ConnectionStatus: "AVAILABLE",
+        HostArn: HOST_ARN,
+      },
+      {
+        ConnectionName: "someone-elses",
+        ConnectionArn: CONNECTION_ARN.replace("aaaaaaaa", "bbbbbbbb"),
+        ProviderType: "GitLab",
+        OwnerAccountId: ACCOUNT,
+        ConnectionStatus: "PENDING",
+      },
     ],
     hosts: [
       {
@@ -91,7 +108,12 @@ export function healthyAws(expected: Expected, certificate: string): AwsState {
         HostArn: HOST_ARN,
         ProviderType: "GitLabSelfManaged",
         ProviderEndpoint: host.endpoint,
-        VpcConfiguration: { VpcId: host.vpc!.vpcId, SubnetIds: [...host.vpc!.subnetIds], SecurityGroupIds: [...host.vpc!.securityGroupIds], TlsCertificate: certificate },
+        VpcConfiguration: {
+          VpcId: host.vpc!.vpcId,
+          SubnetIds: [...host.vpc!.subnetIds],
+          SecurityGroupIds: [...host.vpc!.securityGroupIds],
+          TlsCertificate: certificate,
+        },
         Status: "AVAILABLE",
       },
     ],
@@ -125,7 +147,9 @@ export function healthyAws(expected: Expected, certificate: string): AwsState {
             ],
             triggers: apiTriggers(p),
           },
-          executions: [{ pipelineExecutionId: "11111111-aaaa-bbbb-cccc-000000000001", status: "Succeeded", startTime: Date.parse("2026-11-20T08:00:00Z") / 1000 }],
+          executions: [
+            { pipelineExecutionId: "11111111-aaaa-bbbb-cccc-000000000001", status: "Succeeded", startTime: Date.parse("2026-11-20T08:00:00Z") / 1000 },
+          ],
         },
       ]),
     ),
@@ -140,11 +164,21 @@ export function healthyGitlab(expected: Expected): GitlabState {
   const ids = Object.fromEntries(expected.projects.map((p, i) => [p.path, 40 + i]));
   return {
     token: { id: 1, name: "doctor", scopes: ["read_api"], active: true, revoked: false, expires_at: inDays(200).slice(0, 10), user_id: 7 },
-    projects: Object.fromEntries(expected.projects.map((p) => [p.path, { id: ids[p.path], path_with_namespace: p.path, default_branch: p.defaultBranch, archived: false }])),
+    projects: Object.fromEntries(
+      expected.projects.map((p) => [p.path, { id: ids[p.path], path_with_namespace: p.path, default_branch: p.defaultBranch, archived: false }]),
+    ),
     members: Object.fromEntries(expected.projects.map((p) => [`${ids[p.path]}/7`, { id: 7, username: "alice", access_level: 50 }])),
-    hooks: Object.fromEntries(expected.projects.map((p) => [ids[p.path], [{ id: 900 + ids[p.path], url: AWS_HOOK, push_events: true, merge_requests_events: true, alert_status: "executable" }]])),
+    hooks: Object.fromEntries(
+      expected.projects.map((p) => [
+        ids[p.path],
+        [{ id: 900 + ids[p.path], url: AWS_HOOK, push_events: true, merge_requests_events: true, alert_status: "executable" }],
+      ]),
+    ),
     deployTokens: Object.fromEntries(
-      expected.projects.map((p) => [ids[p.path], p.deployTokens.map((t, i) => ({ id: i + 1, name: t.name, expires_at: t.expiresAt?.replace("Z", ".000Z"), revoked: false, expired: false }))]),
+      expected.projects.map((p) => [
+        ids[p.path],
+        p.deployTokens.map((t, i) => ({ id: i + 1, name: t.name, expires_at: t.expiresAt?.replace("Z", ".000Z"), revoked: false, expired: false })),
+      ]),
     ),
     failFirst: {},
     silent: new Set(),
