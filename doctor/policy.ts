@@ -16,7 +16,7 @@ export interface Statement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Action: string[];
-  readonly Resource: string | string[];
+  readonly Resource: string[];
 }
 
 /** The ARN partition of a region (aws, aws-cn, aws-us-gov). */
@@ -37,10 +37,10 @@ export interface DoctorScope {
 /** The statements, pipelines and CodeBuild projects scoped to the names the stacks give them. */
 export function doctorStatements(scope: DoctorScope): Statement[] {
   const arn = (service: string, resource: string) => `arn:${partitionOf(scope.region)}:${service}:${scope.region}:${scope.account}:${resource}`;
-  const scoped = (xs: readonly string[], to: (x: string) => string) => (xs.length ? [...xs].sort().map(to) : "*");
+  const scoped = (xs: readonly string[], to: (x: string) => string) => (xs.length ? [...xs].sort().map(to) : ["*"]);
   return [
-    { Sid: "DoctorWhoAmI", Effect: "Allow", Action: [...DOCTOR_ACTIONS.identity], Resource: "*" },
-    { Sid: "DoctorListConnections", Effect: "Allow", Action: [...DOCTOR_ACTIONS.connections], Resource: "*" },
+    { Sid: "DoctorWhoAmI", Effect: "Allow", Action: [...DOCTOR_ACTIONS.identity], Resource: ["*"] },
+    { Sid: "DoctorListConnections", Effect: "Allow", Action: [...DOCTOR_ACTIONS.connections], Resource: ["*"] },
     { Sid: "DoctorReadPipelines", Effect: "Allow", Action: [...DOCTOR_ACTIONS.pipelines], Resource: scoped(scope.pipelines, (n) => arn("codepipeline", n)) },
     {
       Sid: "DoctorReadBuildProjects",

@@ -98,3 +98,15 @@ test("--stack with an unknown name: one line naming the stacks there are, exit 1
     'doctor: --stack "nope": no such stack; the configuration makes acme-delivery-acme, acme-delivery-shared\n',
   ]);
 });
+
+test("deployer-policy --with-doctor adds exactly doctor's statements; without it, none", async () => {
+  const config = join(root, "delivery.yaml");
+  const [plain, withDoctor, doctorOnly] = await Promise.all([
+    run(["deployer-policy", "-c", config, "--account", "123456789012"], {}),
+    run(["deployer-policy", "-c", config, "--account", "123456789012", "--with-doctor"], {}),
+    run(["doctor", "-c", config, "--account", "123456789012", "--print-policy"], {}),
+  ]);
+  const statements = (r: { stdout: string }) => JSON.parse(r.stdout).Statement as Array<{ Sid: string }>;
+  expect(statements(plain).filter((s) => s.Sid.startsWith("Doctor"))).toEqual([]);
+  expect(statements(withDoctor)).toEqual([...statements(plain), ...statements(doctorOnly)]);
+});
