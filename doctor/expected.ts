@@ -44,6 +44,8 @@ export interface ExpectedPipeline {
   readonly sourceAction: string;
   readonly triggers: Triggers;
   readonly buildProjects: readonly string[];
+  /** The pipeline's address in its stack's state (`aws_codepipeline.<id>[0]`: it is counted by the gate). */
+  readonly address: string;
 }
 
 export interface ExpectedDeployToken {
@@ -94,7 +96,7 @@ const values = (section: Json | undefined): Json[] => Object.values<Json>(sectio
 /** The expectations for `config`, whose synthesized stacks are `stacks`. */
 export function expectedFrom(config: DeliveryConfig, stacks: readonly SynthesizedStack[]): Expected {
   const connection = connectionFrom(stacks);
-  const pipelines = stacks.flatMap((s) => values(s.json.resource?.aws_codepipeline).map((p) => pipelineFrom(s, p)));
+  const pipelines = stacks.flatMap((s) => Object.entries<Json>(s.json.resource?.aws_codepipeline ?? {}).map(([id, p]) => pipelineFrom(s, id, p)));
   const tokens = stacks.flatMap((s) =>
     values(s.json.resource?.gitlab_project_deploy_token).map((t) => ({
       stack: s.name,
@@ -148,7 +150,7 @@ function hostFrom(h: Json): ExpectedHost {
   };
 }
 
-function pipelineFrom(s: SynthesizedStack, p: Json): ExpectedPipeline {
+function pipelineFrom(s: SynthesizedStack, id: string, p: Json): ExpectedPipeline {
   const actions: Json[] = (p.stage ?? []).flatMap((st: Json) => st.action ?? []);
   const source = actions.find((a) => a.category === "Source" && a.provider === "CodeStarSourceConnection") ?? {};
   const buildProjects = actions
@@ -167,6 +169,7 @@ function pipelineFrom(s: SynthesizedStack, p: Json): ExpectedPipeline {
     sourceAction: String(source.name),
     triggers: triggersFromTerraform(p.trigger ?? []),
     buildProjects: [...new Set(buildProjects)].sort(),
+    address: `aws_codepipeline.${id}${p.count === undefined ? "" : "[0]"}`,
   };
 }
 

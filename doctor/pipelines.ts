@@ -58,7 +58,7 @@ export function checkPipeline(
         "drift",
         subject,
         'a pipeline of this name exists in AWS, but the stack\'s plan holds none while the connection is PENDING, so it is not in this state: the apply after the handshake will fail with "already exists"',
-        `import it into the stack's state once the connection is AVAILABLE (terraform import 'aws_codepipeline.<id>[0]' ${subject}), or delete it`,
+        `import it into the stack's state once the connection is AVAILABLE (terraform -chdir=cdktf.out/stacks/${stack} import '${expected.address}' ${subject}), or delete it`,
         { stack, url },
       ),
     );
@@ -140,5 +140,10 @@ export function checkBuildProjects(expected: ExpectedPipeline, notFound: Answer<
         `apply the stack ${expected.stack}`,
         extra,
       )
-    : ok("pipeline", expected.name, `CodeBuild project${expected.buildProjects.length > 1 ? "s" : ""} ${expected.buildProjects.join(", ")} exist`, extra);
+    : ok(
+        "pipeline",
+        expected.name,
+        `CodeBuild project${expected.buildProjects.length > 1 ? `s ${expected.buildProjects.join(", ")} exist` : ` ${expected.buildProjects.join("")} exists`}`,
+        extra,
+      );
 }

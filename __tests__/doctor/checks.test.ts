@@ -113,6 +113,7 @@ describe("pipeline", () => {
     sourceAction: "Source",
     triggers: [{ providerType: "CodeStarSourceConnection", sourceActionName: "Source", push: [{ branches: { includes: ["main"] } }] }],
     buildProjects: ["p"],
+    address: "aws_codepipeline.p_Pipeline_1[0]",
   };
   const live = (over: Partial<LivePipeline> = {}): LivePipeline => ({
     declaration: {
@@ -152,7 +153,11 @@ describe("pipeline", () => {
     expect(brief(checkPipeline(expected, { ok: true, value: null }, available, "eu-west-1", GL))).toEqual(['FAIL pipeline no pipeline named "p" in eu-west-1']);
   });
   test("present while the gate is closed: drift", () => {
-    expect(checkPipeline(expected, { ok: true, value: live() }, pending, "eu-west-1", GL)[0]).toMatchObject({ level: "WARN", check: "drift" });
+    expect(checkPipeline(expected, { ok: true, value: live() }, pending, "eu-west-1", GL)[0]).toMatchObject({
+      level: "WARN",
+      check: "drift",
+      fix: "import it into the stack's state once the connection is AVAILABLE (terraform -chdir=cdktf.out/stacks/s import 'aws_codepipeline.p_Pipeline_1[0]' p), or delete it",
+    });
   });
   test("another connection, project and branch; other triggers", () => {
     const d = live().declaration;
@@ -179,7 +184,7 @@ describe("pipeline", () => {
     expect(checkPipeline(expected, { ok: true, value: failed }, available, "eu-west-1", GL)[2].message).toBe("the last run e2 failed in stage Deploy-prod");
   });
   test("CodeBuild projects", () => {
-    expect(checkBuildProjects(expected, { ok: true, value: [] }).level).toBe("OK");
+    expect(checkBuildProjects(expected, { ok: true, value: [] }).message).toBe("CodeBuild project p exists");
     expect(checkBuildProjects(expected, { ok: true, value: ["p"] }).message).toBe("CodeBuild project p not found");
   });
 });

@@ -117,7 +117,7 @@ test("drift: a pipeline of the configured name exists while the gate is closed",
       expect.stringMatching(/^WARN \| drift \| acme-payments-api \| a pipeline of this name exists in AWS, but the stack's plan holds none/),
     ]),
   );
-  expect(text).toContain("terraform import 'aws_codepipeline.<id>[0]' acme-payments-api");
+  expect(text).toContain("terraform -chdir=cdktf.out/stacks/acme-doctor-acme import 'aws_codepipeline.acme__payments-api_Pipeline_");
 });
 
 test.each([

@@ -18,9 +18,16 @@ function expectedOfFile(file: string) {
 test("delivery.yaml: the connection, both pipelines (created and adopted project), deploy tokens", () => {
   const e = expectedOfFile("delivery.yaml");
   expect(e.connection).toEqual({ stack: "acme-delivery-shared", name: "acme-gitlab", providerType: "GitLab", host: undefined });
-  expect(e.pipelines.map((p) => [p.stack, p.name, p.project, p.branch, p.buildProjects])).toEqual([
-    ["acme-delivery-acme", "acme-legacy-app", "acme/legacy-app", "master", ["acme-legacy-app"]],
-    ["acme-delivery-acme", "acme-platform-payments-api", "acme/platform/payments-api", "main", ["acme-platform-payments-api"]],
+  expect(e.pipelines.map((p) => [p.stack, p.name, p.project, p.branch, p.buildProjects, p.address])).toEqual([
+    ["acme-delivery-acme", "acme-legacy-app", "acme/legacy-app", "master", ["acme-legacy-app"], "aws_codepipeline.acme__legacy-app_Pipeline_37EF427C[0]"],
+    [
+      "acme-delivery-acme",
+      "acme-platform-payments-api",
+      "acme/platform/payments-api",
+      "main",
+      ["acme-platform-payments-api"],
+      "aws_codepipeline.acme__platform__payments-api_Pipeline_9A758224[0]",
+    ],
   ]);
   expect(e.pipelines[1].triggers).toEqual([
     {
