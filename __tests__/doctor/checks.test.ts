@@ -7,7 +7,7 @@ import { checkIdentity, checkRegion } from "../../doctor/identity";
 import { checkBuildProjects, checkPipeline, LivePipeline } from "../../doctor/pipelines";
 import { renderTable } from "../../doctor/render";
 import { checkTls } from "../../doctor/tls";
-import { makeCertificate } from "../certs";
+import { makeCaSignedLeaf, makeCertificate } from "../certs";
 
 const NOW = new Date("2026-11-26T00:00:00Z");
 const GL = "https://gitlab.com";
@@ -268,6 +268,15 @@ describe("TLS", () => {
       "FAIL tls the certificate is for DNS:other.example, not gitlab.acme.example",
       expect.stringMatching(/^WARN tls the certificate expires in (9|10) days$/),
       "FAIL tls the configured certificate (CN=gitlab.acme.example) neither is nor signed the instance's (CN=other, issued by CN=other)",
+    ]);
+  });
+  test("the configured certificate is the private CA that signed the instance's: OK; another CA: FAIL", () => {
+    const signed = makeCaSignedLeaf("gitlab.acme.example");
+    expect(checkTls("https://gitlab.acme.example", signed.ca, live([signed.leaf]), NOW)[0].level).toBe("OK");
+    const [f] = checkTls("https://gitlab.acme.example", makeCaSignedLeaf("gitlab.acme.example").ca, live([signed.leaf]), NOW);
+    expect([f.level, f.message]).toEqual([
+      "FAIL",
+      "the configured certificate (CN=Test Private CA) neither is nor signed the instance's (CN=gitlab.acme.example, issued by CN=Test Private CA)",
     ]);
   });
   test("nothing configured: public trust decides", () => {
