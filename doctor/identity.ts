@@ -7,8 +7,11 @@ export interface CallerIdentity {
   readonly Arn?: string;
 }
 
-/** STS GetCallerIdentity's answer against the account the stacks are meant for (when known). */
-export function checkIdentity(answer: Answer<CallerIdentity>, expectedAccount?: string): Finding {
+/**
+ * STS GetCallerIdentity's answer against the account the stacks are meant for (when known),
+ * and where that account was read (`source`: "--account", "state.s3.kmsKeyId").
+ */
+export function checkIdentity(answer: Answer<CallerIdentity>, expectedAccount?: string, source = "--account"): Finding {
   if (!answer.ok) {
     return fail(
       "identity",
@@ -22,7 +25,7 @@ export function checkIdentity(answer: Answer<CallerIdentity>, expectedAccount?: 
     return fail(
       "identity",
       String(Arn),
-      `is in account ${Account}, but the stacks are for account ${expectedAccount}`,
+      `is in account ${Account}, but the stacks are for account ${expectedAccount} (${source})`,
       `use credentials of account ${expectedAccount} (another AWS_PROFILE)`,
     );
   }

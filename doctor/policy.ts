@@ -2,7 +2,9 @@
  * The IAM policy doctor needs: reads only. The connection and host are found by listing
  * (List* actions take no resource), so the policy does not depend on the codestar-connections
  * or codeconnections prefix of the connection's ARN. (The registry serves no
- * @aws-sdk/client-codeconnections; the codestar-connections client lists both kinds.)
+ * @aws-sdk/client-codeconnections. That the older API also lists connections and hosts made
+ * with codeconnections ARNs is assumed: AWS says both stay usable after the rename, and the
+ * console shows both; not tried against AWS here.)
  */
 
 export const DOCTOR_ACTIONS = {

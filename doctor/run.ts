@@ -22,6 +22,8 @@ export interface DoctorInputs {
   /** Only the pipelines and projects of this stack (the connection is always checked). */
   readonly stack?: string;
   readonly account?: string;
+  /** Where `account` was read. @default "--account" */
+  readonly accountSource?: string;
   /** Calls in flight at most. @default 4 */
   readonly parallel?: number;
   readonly now?: Date;
@@ -49,7 +51,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<Finding[]> {
   const findings: Finding[] = [checkRegion(expected.region)];
 
   const identity = await inputs.aws.identity();
-  findings.push(checkIdentity(identity, inputs.account));
+  findings.push(checkIdentity(identity, inputs.account, inputs.accountSource));
   const awsUsable = identity.ok;
 
   let connection: Connection | undefined;

@@ -79,12 +79,20 @@ export async function doctor(opts: DoctorOptions, out: Output = process.stdout):
     gitlab: token ? gitlabReader({ baseUrl: opts.gitlabApi ?? expected.gitlabUrl, token, timeoutMs: opts.timeout }) : undefined,
     tls: (url) => readTls(url, opts.timeout),
     stack: opts.stack,
-    account: opts.account,
+    ...expectedAccount(config, opts.account),
     parallel: opts.parallel,
   });
   const code = exitCode(findings, Boolean(opts.strict));
   out.write(opts.json ? renderJson(findings, code) : renderTable(findings, Boolean(out.isTTY) && !process.env.NO_COLOR));
   return code;
+}
+
+/** The account named by --account, else by the state bucket's KMS key ARN, else none. */
+function expectedAccount(config: DeliveryConfig, flag: string | undefined): { account?: string; accountSource?: string } {
+  if (flag) return { account: flag, accountSource: "--account" };
+  const key = config.state.s3?.kmsKeyId;
+  const account = key?.split(":")[4];
+  return account ? { account, accountSource: "state.s3.kmsKeyId" } : {};
 }
 
 export function policyFor(expected: Expected, account: string, stack?: string): ReturnType<typeof doctorPolicy> {

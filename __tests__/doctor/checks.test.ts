@@ -18,7 +18,10 @@ describe("identity and region", () => {
   test("credentials work; another account fails; none is one line", () => {
     expect(checkIdentity({ ok: true, value: { Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/a" } }, "123456789012").level).toBe("OK");
     expect(checkIdentity({ ok: true, value: { Account: "123456789012", Arn: "x" } }, "999999999999").message).toBe(
-      "is in account 123456789012, but the stacks are for account 999999999999",
+      "is in account 123456789012, but the stacks are for account 999999999999 (--account)",
+    );
+    expect(checkIdentity({ ok: true, value: { Account: "123456789012", Arn: "x" } }, "999999999999", "state.s3.kmsKeyId").message).toBe(
+      "is in account 123456789012, but the stacks are for account 999999999999 (state.s3.kmsKeyId)",
     );
     const none = checkIdentity({ ok: false, error: "no AWS credentials found (Could not load credentials from any providers)" });
     expect([none.level, none.message]).toEqual(["FAIL", "no AWS credentials found (Could not load credentials from any providers)"]);

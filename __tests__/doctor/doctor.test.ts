@@ -25,10 +25,10 @@ const closers: Array<() => Promise<void>> = [];
 const savedEnv = { ...process.env };
 
 /** Fakes holding a healthy state; `served` is the certificate the TLS server shows (default: the configured one). */
-async function world(served = tlsCert): Promise<World> {
+async function world(served = tlsCert, extraYaml = ""): Promise<World> {
   const tls = await fakeTls(served.key, served.cert);
   closers.push(tls.close);
-  const file = writeConfig(mkdtempSync(join(tmpdir(), "doctor-")), `https://localhost:${tls.port}`, tlsCert.cert);
+  const file = writeConfig(mkdtempSync(join(tmpdir(), "doctor-")), `https://localhost:${tls.port}`, tlsCert.cert, extraYaml);
   const expected = expectedOf(file);
   const aws = healthyAws(expected, tlsCert.cert);
   const gitlab = healthyGitlab(expected);
@@ -250,6 +250,17 @@ test("a different account than --account is a failure", async () => {
   const w = await world();
   const { text } = await w.run({ account: "210987654321" });
   expect(rows(text, "identity")).toEqual([
-    "FAIL | identity | arn:aws:iam::123456789012:user/doctor | is in account 123456789012, but the stacks are for account 210987654321",
+    "FAIL | identity | arn:aws:iam::123456789012:user/doctor | is in account 123456789012, but the stacks are for account 210987654321 (--account)",
+  ]);
+});
+
+test("without --account, the state bucket's KMS key names the account", async () => {
+  const w = await world(
+    tlsCert,
+    "state:\n  backend: s3\n  s3:\n    bucket: acme-tf-state\n    kmsKeyId: arn:aws:kms:eu-west-1:210987654321:key/0c3e6e52-5f1c-4c52-9a5e-1d2b3c4d5e6f\n",
+  );
+  const { text } = await w.run();
+  expect(rows(text, "identity")).toEqual([
+    "FAIL | identity | arn:aws:iam::123456789012:user/doctor | is in account 123456789012, but the stacks are for account 210987654321 (state.s3.kmsKeyId)",
   ]);
 });

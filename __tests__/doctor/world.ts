@@ -19,7 +19,8 @@ export const AWS_HOOK = "https://codestar-connections.eu-west-1.amazonaws.com/gi
 const DAY = 86_400_000;
 export const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
-export function writeConfig(dir: string, instanceUrl: string, certificate: string): string {
+/** `extra` is YAML appended at the top level (e.g. a state section). */
+export function writeConfig(dir: string, instanceUrl: string, certificate: string, extra = ""): string {
   const file = join(dir, "delivery.yaml");
   const pem = certificate
     .trim()
@@ -59,7 +60,7 @@ projects:
     defaultBranch: master
     deployToken:
       expiresAt: "${inDays(300).slice(0, 10)}"
-`,
+${extra}`,
   );
   return file;
 }
