@@ -15,6 +15,9 @@
  *   policy               modules (constants)
  *   report               modules (constants), policy (its reading of synthesized stacks),
  *                        config (the configuration a report is for)
+ *   doctor               modules (constants, types), config (the configuration it checks), and
+ *                        report/gitlab-api.ts only (the GitLab REST helper with the plan
+ *                        report's timeout and retry rules); only bin/cli/scripts import doctor
  *   config               nothing of ours
  *   lambda               nothing of ours (deployed on its own)
  */
@@ -44,6 +47,20 @@ module.exports = {
     layer("app-below-cli", "^app/", ["app", "stacks", "config", "report", "modules"], "app/ is process plumbing under the commands"),
     layer("policy-reads-synthesized-json", "^policy/", ["policy", "modules"], "policy rules read synthesized JSON and may import module constants"),
     layer("report-reads-synthesized-json", "^report/", ["report", "modules", "policy", "config"], "reports read synthesized JSON and the configuration"),
+    {
+      name: "doctor-reads-live-state",
+      comment: "doctor/ holds live checks and thin clients: it imports modules (constants), config, and the GitLab REST helper of report/",
+      severity: "error",
+      from: { path: "^doctor/" },
+      to: { dependencyTypes: ["local"], pathNot: "^(doctor/|modules/|config/|report/gitlab-api\\.ts$|node_modules/|package\\.json$)" },
+    },
+    {
+      name: "only-commands-import-doctor",
+      comment: "doctor/ is called by the command line only (cli/, and scripts/doctor.ts that it loads)",
+      severity: "error",
+      from: { pathNot: "^(doctor|cli|scripts|__tests__)/" },
+      to: { dependencyTypes: ["local"], path: "^doctor/" },
+    },
     layer("main-hands-over-to-app", "^main\\.ts$", ["app", "config"], "main.ts reads the configuration and hands over to app/"),
     layer("index-exports-modules", "^index\\.ts$", ["modules"], "index.ts, the library's front door, exports constructs from modules/ only"),
     layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),

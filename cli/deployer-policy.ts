@@ -5,6 +5,7 @@ import { configOption } from "./options";
 interface Options {
   readonly account: string;
   readonly config: string;
+  readonly withDoctor?: boolean;
 }
 
 function accountId(value: string): string {
@@ -23,11 +24,12 @@ export function registerDeployerPolicy(program: Command): void {
       new Option("--account <id>", "the AWS account the stacks are deployed to, named in every ARN").argParser(accountId).default("*", '"*", any account'),
     )
     .addOption(configOption())
+    .option("--with-doctor", "add the read-only actions `doctor` needs (the same as doctor --print-policy)")
     .addHelpText("after", exitCodesHelp("bad option or configuration"))
     .action(
       action("deployer-policy", async (opts: Options) => {
         const { deployerPolicyFor } = await import("../scripts/deployer-policy");
-        const policy = deployerPolicyFor(opts.config || "delivery.yaml", opts.account);
+        const policy = deployerPolicyFor(opts.config || "delivery.yaml", opts.account, Boolean(opts.withDoctor));
         process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
         return 0;
       }),

@@ -15,7 +15,15 @@ export interface GitlabApiOptions {
   readonly retries?: number;
 }
 
-export class GitlabApiError extends Error {}
+export class GitlabApiError extends Error {
+  /** The HTTP status GitLab answered with; absent for a network failure. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 export interface GitlabApi {
   json<T>(method: "GET" | "PUT" | "POST", url: string, body?: unknown): Promise<{ data: T; headers: Headers }>;
@@ -49,7 +57,10 @@ export function gitlabApi(options: GitlabApiOptions): GitlabApi {
     }
     const text = await res.text();
     if (!res.ok)
-      throw new GitlabApiError(`${call}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}: ${bodyWords(text, res.headers.get("content-type"))}`);
+      throw new GitlabApiError(
+        `${call}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}: ${bodyWords(text, res.headers.get("content-type"))}`,
+        res.status,
+      );
     try {
       return { data: JSON.parse(text) as T, headers: res.headers as unknown as Headers };
     } catch {

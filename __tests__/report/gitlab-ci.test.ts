@@ -27,7 +27,7 @@ describe(".gitlab-ci.yml", () => {
     expect(ci.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
     expect(ci.workflow.auto_cancel).toEqual({ on_new_commit: "interruptible" });
     expect(ci.default.interruptible).toBe(true);
-    expect(jobs.sort()).toEqual(["apply", "plan", "plan-for-apply", "synth", "test"]);
+    expect(jobs.sort()).toEqual(["apply", "doctor", "plan", "plan-for-apply", "synth", "test"]);
     expect(jobs.filter((j) => resolved(j).interruptible === false)).toEqual(["apply"]);
   });
 
