@@ -41,7 +41,9 @@ export async function synthesize(config: DeliveryConfig, outdir: string, options
     if (existsSync(target) && !statSync(target).isDirectory()) throw Object.assign(new Error(`${target} is a file`), { code: "ENOTDIR", path: target });
     // The swap renames beside the output folder: the root of a file system has no beside.
     if (dirname(target) === target) {
-      throw new UserError(`cannot write the synthesized output to ${target}: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out`);
+      throw new UserError(
+        `cannot write the synthesized output to ${target}: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out`,
+      );
     }
     mkdirSync(dirname(target), { recursive: true });
     lock = await OutputLock.acquire(target, {

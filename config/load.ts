@@ -148,7 +148,10 @@ export function parseConfig(text: string, file: string, now: Date = new Date()):
   if (credentials.length > 0) throw new ConfigError(file, credentials);
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [
-      { path: "", message: "the file is empty (or only comments); write the keys name, aws, connection and projects (delivery.yaml in this repository is an example)" },
+      {
+        path: "",
+        message: "the file is empty (or only comments); write the keys name, aws, connection and projects (delivery.yaml in this repository is an example)",
+      },
     ]);
   }
   const instances = (raw as { gitlab?: unknown } | null)?.gitlab;

@@ -297,7 +297,14 @@ export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
   const result = runStack(engine, prepared, dir, { priorState });
-  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, changes: result.plan?.resource_changes?.filter((c: { change?: { actions?: string[] } }) => !isRead(c.change?.actions)).length }));
+  writeFileSync(
+    join(dir, "result.json"),
+    JSON.stringify({
+      ok: result.ok,
+      errors: result.errors,
+      changes: result.plan?.resource_changes?.filter((c: { change?: { actions?: string[] } }) => !isRead(c.change?.actions)).length,
+    }),
+  );
 }
 
 /** Runs `jobCommand <dir>` for each job, `width` at a time. */

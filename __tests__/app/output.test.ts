@@ -42,7 +42,10 @@ describe("cdktf.out is replaced all or nothing", () => {
     const dir = workDir();
     writeFileSync(join(dir, "delivery.yaml"), twoGroups);
     const root = runApp(dir, { CDKTF_OUTDIR: "/" });
-    expect([root.status, root.stderr]).toEqual([1, "cannot write the synthesized output to /: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out\n"]);
+    expect([root.status, root.stderr]).toEqual([
+      1,
+      "cannot write the synthesized output to /: it is the root of the file system. Choose a folder of its own, such as ./cdktf.out\n",
+    ]);
     const proc = runApp(dir, { CDKTF_OUTDIR: "/proc/cdktf.out" });
     expect([proc.status, proc.stderr]).toEqual([
       1,

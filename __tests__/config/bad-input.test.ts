@@ -28,7 +28,11 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   ],
   ["China region", rawConfig({ aws: { region: "cn-north-1" } }), /^aws\.region: "cn-north-1" is a China region, where AWS CodeConnections is not offered; /],
   ["not a region code", rawConfig({ aws: { region: "Ireland" } }), /^aws\.region: "Ireland" is not an AWS region code; use one such as "eu-west-1"$/],
-  ["misspelt region", rawConfig({ aws: { region: "eu-wset-1" } }), /^aws\.region: "eu-wset-1" is not an AWS region code \(did you mean "eu-west-1"\?\); use one such as "eu-west-1"$/],
+  [
+    "misspelt region",
+    rawConfig({ aws: { region: "eu-wset-1" } }),
+    /^aws\.region: "eu-wset-1" is not an AWS region code \(did you mean "eu-west-1"\?\); use one such as "eu-west-1"$/,
+  ],
   ["unknown area", rawConfig({ aws: { region: "xx-west-1" } }), /^aws\.region: "xx-west-1" is not an AWS region code; use one such as "eu-west-1"$/],
   [
     "project path pasted as a URL",
