@@ -8,6 +8,7 @@ import { version } from "../package.json";
 import { registerBench } from "./bench";
 import { EXIT, oneLineError, PROGRAM } from "./command";
 import { registerDeployerPolicy } from "./deployer-policy";
+import { registerGraph } from "./graph";
 import { registerPlanReport } from "./plan-report";
 import { registerPolicy } from "./policy";
 import { registerSchema } from "./schema";
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
       "after",
       `
 Run '${PROGRAM} <command> --help' for a command's options and exit codes.
-Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3 and 4).`,
+Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3, 4 and 5).`,
     );
   registerSynth(program);
   registerPlanReport(program);
@@ -34,6 +35,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
   registerTfCheck(program);
   registerSchema(program);
   registerBench(program);
+  registerGraph(program);
   return program;
 }
 

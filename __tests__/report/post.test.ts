@@ -49,6 +49,8 @@ function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; note
         const note = { id: 100 + notes.length, body: JSON.parse(body).body, system: false };
         notes.push(note);
         res.writeHead(201).end(JSON.stringify(note));
+      } else if (req.method === "PUT" && path === "/api/v4/projects/acme%2Finfra/merge_requests/42") {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ iid: 42, labels: JSON.parse(body).add_labels.split(",") }));
       } else if (req.method === "PUT" && /^\/api\/v4\/projects\/acme%2Finfra\/merge_requests\/42\/notes\/\d+$/.test(path)) {
         const note = notes.find((n) => n.id === Number(path.split("/").pop()))!;
         note.body = JSON.parse(body).body;
@@ -84,8 +86,10 @@ describe("plan-report command", () => {
       expect(gitlab.seen.map((s) => `${s.method} ${s.url.split("?")[0]}`)).toEqual([
         "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
         "POST /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
         "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
         "PUT /api/v4/projects/acme%2Finfra/merge_requests/42/notes/101",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
       ]);
       expect(gitlab.seen.every((s) => s.token === "glpat-test-token-0123456789")).toBe(true);
       expect(gitlab.notes).toHaveLength(2);
@@ -112,7 +116,11 @@ describe("plan-report command", () => {
       const older = await run([PLAN, "--post", "--key", "acme"], env("1999", "a".repeat(40)));
       expect([older.code, older.stderr]).toEqual([0, ""]);
       expect(older.stdout).toContain("plan-report: note 101 kept: it was made by a newer pipeline (2002, commit bbbbbbbbbbbb) than this one");
-      expect(gitlab.seen.filter((s) => s.method !== "GET")).toHaveLength(1);
+      // The older pipeline wrote nothing: neither the note nor the labels.
+      expect(gitlab.seen.filter((s) => s.method !== "GET").map((s) => `${s.method} ${s.url}`)).toEqual([
+        "POST /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
+      ]);
       expect(gitlab.notes[1].body.split("\n").slice(0, 2)).toEqual([
         "<!-- gitlab-aws-delivery:plan-report:acme -->",
         `<!-- made-from: pipeline=2002 commit=${"b".repeat(40)} -->`,
@@ -203,6 +211,8 @@ function unreliableGitlab(behave: { notes?: number; failFirst?: number; status?:
         const slice = notes.slice((page - 1) * per, page * per);
         const next = page * per < notes.length ? String(page + 1) : "";
         res.writeHead(200, { "Content-Type": "application/json", "x-next-page": next }).end(JSON.stringify(slice));
+      } else if (req.method === "PUT" && url.pathname.endsWith("/merge_requests/42")) {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ iid: 42 }));
       } else if (req.method === "PUT") {
         const note = notes.find((n) => n.id === Number(url.pathname.split("/").pop()))!;
         note.body = JSON.parse(body).body;
