@@ -39,41 +39,52 @@ export function planGraph(plan: Json): Graph {
     if (c?.mode === "data") continue;
     const action = classify(c.change?.actions ?? []);
     if (action === "no-op" || action === "read") continue;
-    const key = String(c.address).replace(INSTANCE_KEY, "");
+    const address = String(c.address);
+    const key = address.includes("[") ? address.replace(INSTANCE_KEY, "") : address;
     const node = nodes.get(key);
     if (node) {
       node.count++;
       if (STRENGTH.indexOf(action) > STRENGTH.indexOf(node.action)) node.action = action;
     } else nodes.set(key, { type: String(c.type), side: sideOf(c), action, count: 1 });
   }
-  // What each configured resource references; data sources (policy documents) are looked
-  // through, so a role policy reaches the bucket its document names.
-  const refs = new Map<string, string[]>();
+  // What each configured resource references, read only for the objects drawn and the data
+  // sources they go through (policy documents), so a role policy reaches the bucket its document names.
+  const expressions = new Map<string, { prefix: string; expressions: unknown }>();
   const walk = (module: Json | undefined, prefix: string) => {
-    for (const r of module?.resources ?? []) {
-      refs.set(
-        `${prefix}${r.address}`,
-        references(r.expressions).flatMap((ref) => resourceOf(ref, prefix) ?? []),
-      );
-    }
-    for (const [name, call] of Object.entries<Json>(module?.module_calls ?? {})) walk(call.module, `${prefix}module.${name}.`);
+    for (const r of module?.resources ?? []) expressions.set(`${prefix}${r.address}`, { prefix, expressions: r.expressions });
+    for (const name in module?.module_calls ?? {}) walk(module!.module_calls[name].module, `${prefix}module.${name}.`);
   };
   walk(plan.configuration?.root_module, "");
+  const refs = (key: string): string[] => {
+    const found = expressions.get(key);
+    if (!found) return [];
+    const out: string[] = [];
+    for (const ref of references(found.expressions)) {
+      const target = resourceOf(ref, found.prefix);
+      if (target) out.push(target);
+    }
+    return out;
+  };
   return { nodes: [...nodes].map(([key, n]) => ({ key, ...n })), edges: edgesBetween(new Set(nodes.keys()), refs) };
 }
 
 const isData = (key: string) => /(^|\.)data\./.test(key);
 
 /** [from, to] for each node `from` that references node `to`, directly or through data sources. */
-function edgesBetween(nodes: ReadonlySet<string>, refs: ReadonlyMap<string, readonly string[]>): Array<[string, string]> {
-  const reached = (from: string, seen: Set<string>): string[] =>
-    (refs.get(from) ?? []).flatMap((to) => {
-      if (seen.has(to)) return [];
-      seen.add(to);
-      return isData(to) ? reached(to, seen) : [to];
-    });
+function edgesBetween(nodes: ReadonlySet<string>, refs: (key: string) => readonly string[]): Array<[string, string]> {
   const edges: Array<[string, string]> = [];
-  for (const from of nodes) for (const to of reached(from, new Set())) if (to !== from && nodes.has(to)) edges.push([from, to]);
+  for (const from of nodes) {
+    const seen = new Set<string>();
+    const follow = (key: string) => {
+      for (const to of refs(key)) {
+        if (seen.has(to)) continue;
+        seen.add(to);
+        if (isData(to)) follow(to);
+        else if (to !== from && nodes.has(to)) edges.push([from, to]);
+      }
+    };
+    follow(from);
+  }
   return dedupe(edges);
 }
 
@@ -97,7 +108,7 @@ export function stackGraph(stack: Json): Graph {
       }
     }
   }
-  return { nodes, edges: edgesBetween(new Set(nodes.map((n) => n.key)), refs) };
+  return { nodes, edges: edgesBetween(new Set(nodes.map((n) => n.key)), (key) => refs.get(key) ?? []) };
 }
 
 export interface MermaidOptions {
@@ -202,14 +213,17 @@ function shortName(key: string): string {
   return [...parts.slice(0, -2), parts.at(-1)!.replace(/_[0-9A-F]{8}$/, "")].join(".");
 }
 
+/** Every `references` entry anywhere in a resource's configuration expressions. */
 function references(expressions: unknown): string[] {
   const out: string[] = [];
   const visit = (x: unknown) => {
-    if (Array.isArray(x)) x.forEach(visit);
+    if (Array.isArray(x)) for (const v of x) visit(v);
     else if (x && typeof x === "object") {
-      for (const [k, v] of Object.entries(x)) {
-        if (k === "references" && Array.isArray(v)) out.push(...v.filter((r): r is string => typeof r === "string"));
-        else visit(v);
+      for (const k in x) {
+        const v = (x as Json)[k];
+        if (k === "references" && Array.isArray(v)) {
+          for (const r of v) if (typeof r === "string") out.push(r);
+        } else if (v && typeof v === "object") visit(v);
       }
     }
   };
