@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { graphSection, mermaid, planGraph, stackGraph } from "../../report/mermaid";
 import { addressListSection } from "../../report/address-list";
-import { synth } from "../helpers";
+import { parse } from "yaml";
+import { synth, synthAll } from "../helpers";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "plans");
 const load = (f: string) => JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
@@ -113,6 +114,12 @@ describe("the picture of a synthesized stack: gitlab-aws-delivery graph <stack>"
     expect(edge(/^aws_iam_role_policy\.acme__platform__payments-api_Build_Role_Policy_/, /^aws_s3_bucket\.ArtifactStore_/)).toBe(true);
     expect(edge(/^aws_codepipeline\./, /^aws_iam_role\./)).toBe(true);
     expect(graph.nodes.filter((n) => n.side === "GitLab").map((n) => n.type)).toEqual(["gitlab_project", "gitlab_project_deploy_token"]);
+  });
+
+  test("the README's picture is the shipped delivery.yaml's team stack, as the command draws it now", () => {
+    const root = join(__dirname, "..", "..");
+    const { stacks } = synthAll(parse(readFileSync(join(root, "delivery.yaml"), "utf8")));
+    expect(readFileSync(join(root, "README.md"), "utf8")).toContain(`\n\`\`\`mermaid\n${mermaid(stackGraph(stacks["acme-delivery-acme"].json))}\`\`\`\n`);
   });
 
   test("the command prints it, fenced with --markdown; a missing stack or folder is one line", () => {

@@ -1,28 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runPlanReport as run } from "./fake-gitlab";
 
 const root = join(__dirname, "..", "..");
-const bin = join(root, "bin", "gitlab-aws-delivery.js");
 const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "plan-report-"));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "plan-report", ...args], {
-      cwd: dir,
-      env: { ...process.env, GITLAB_TOKEN: "", CI_PIPELINE_ID: "", CI_COMMIT_SHA: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, dir }));
-  });
-}
 
 interface Seen {
   method: string;
