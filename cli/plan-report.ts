@@ -24,7 +24,7 @@ export function registerPlanReport(program: Command): void {
     .option("--no-labels", "with --post, do not set the terraform:destroy / terraform:no-changes / terraform:high-risk labels on the merge request")
     .option(
       "--drift",
-      "drift mode, for a refresh-only plan: summarize what changed outside Terraform (resource_drift); with --post and --key <stack>, open, update or close that stack's drift issue; exit 5 when drift is found",
+      "drift mode, for a refresh-only plan: summarize what changed outside Terraform (resource_drift) into --markdown (no --report); with --post and --key <stack>, open, update or close that stack's drift issue; exit 5 when drift is found",
     )
     .addOption(
       new Option("--fail-on <level>", "exit 3 when the plan has a change of this risk or above").choices(["none", "high", "medium", "change"]).default("none"),

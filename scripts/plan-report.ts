@@ -160,6 +160,12 @@ export async function planReport(opts: PlanReportOptions, env: NodeJS.ProcessEnv
 /** --drift: the summary of what changed outside Terraform, the stack's issue, exit 5 when there is drift. */
 async function driftReport(plan: Record<string, unknown>, opts: PlanReportOptions, env: NodeJS.ProcessEnv): Promise<number> {
   const drift = driftOf(plan);
+  const incomplete = incompleteReason(plan);
+  if (incomplete) {
+    // A refresh that stopped part-way cannot say "no drift": the issue is left as it is.
+    writeOutput(opts.markdown, `### Drift: ${opts.title ?? "Terraform"}\n\n> **⛔ Drift cannot be judged: ${incomplete}.**\n${provenance(env, plan)}`);
+    throw new CommandError(`${opts.plan}: drift cannot be judged: ${incomplete}`);
+  }
   const markdown = driftMarkdown(plan, { title: opts.title }) + provenance(env, plan);
   writeOutput(opts.markdown, markdown);
   process.stdout.write(`plan-report: ${drift.length} object${drift.length === 1 ? "" : "s"} changed outside Terraform\n`);

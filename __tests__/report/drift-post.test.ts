@@ -133,6 +133,23 @@ describe("plan-report --drift", () => {
     }
   });
 
+  test('a refresh that stopped part-way is not read as "no drift": exit 1, and the stack\'s issue is left as it is', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "drift-")), "errored.json");
+    writeFileSync(file, JSON.stringify({ format_version: "1.2", planned_values: {}, errored: true }));
+    const gitlab = await fakeGitlab();
+    try {
+      const r = await run(posted(file), env(gitlab.url));
+      expect([r.code, r.stdout]).toEqual([1, ""]);
+      expect(r.stderr).toBe(
+        `plan-report: ${file}: drift cannot be judged: terraform stopped with an error while planning (errored): the changes below are only part of what it would do; fix the error and plan again\n`,
+      );
+      expect(readFileSync(join(r.dir, "drift.md"), "utf8")).toContain("> **⛔ Drift cannot be judged: terraform stopped with an error while planning");
+      expect(gitlab.seen).toEqual([]);
+    } finally {
+      gitlab.close();
+    }
+  });
+
   test("--post needs a key and the pipeline's variables", async () => {
     const noKey = await run(drift(DRIFT, "--post"), env("http://127.0.0.1:9/api/v4"));
     expect([noKey.code, noKey.stderr]).toEqual([1, "plan-report: --drift --post needs --key <stack>: each stack keeps its own drift issue\n"]);
