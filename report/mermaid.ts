@@ -28,8 +28,6 @@ export interface Graph {
 
 const STRENGTH: Action[] = ["no-op", "read", "forget", "update", "create", "delete", "replace"];
 const INSTANCE_KEY = /\[(?:"(?:[^"\\]|\\.)*"|\d+)\]/g;
-/** A resource reference inside an expression: `type.name` or `data.type.name`, optionally under modules. */
-const REFERENCE = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)/;
 const NOT_RESOURCES = new Set(["var", "local", "each", "count", "path", "terraform", "self", "module"]);
 
 /** The changed objects of a plan and the references between them. */
@@ -68,24 +66,25 @@ export function planGraph(plan: Json): Graph {
   return { nodes: [...nodes].map(([key, n]) => ({ key, ...n })), edges: edgesBetween(new Set(nodes.keys()), refs) };
 }
 
-const isData = (key: string) => /(^|\.)data\./.test(key);
+const isData = (key: string) => key.startsWith("data.") || key.includes(".data.");
 
 /** [from, to] for each node `from` that references node `to`, directly or through data sources. */
 function edgesBetween(nodes: ReadonlySet<string>, refs: (key: string) => readonly string[]): Array<[string, string]> {
   const edges: Array<[string, string]> = [];
   for (const from of nodes) {
-    const seen = new Set<string>();
+    // A handful of references each: a list is cheaper than a Set, and keeps each target once.
+    const seen: string[] = [];
     const follow = (key: string) => {
       for (const to of refs(key)) {
-        if (seen.has(to)) continue;
-        seen.add(to);
+        if (seen.includes(to)) continue;
+        seen.push(to);
         if (isData(to)) follow(to);
         else if (to !== from && nodes.has(to)) edges.push([from, to]);
       }
     };
     follow(from);
   }
-  return dedupe(edges);
+  return edges;
 }
 
 /** Every resource of a synthesized stack (cdk.tf.json) and the references between them. */
@@ -233,9 +232,17 @@ function references(expressions: unknown): string[] {
 
 /** The resource (or `data.` source) a reference names, under the module prefix; none for variables, locals, modules. */
 function resourceOf(ref: string, prefix: string): string | undefined {
-  const m = REFERENCE.exec(ref);
-  if (!m || m[1] || NOT_RESOURCES.has(m[3])) return undefined;
-  return `${prefix}${m[2] ?? ""}${m[3]}.${m[4]}`;
+  // `type.name[…].attr…` or `data.type.name…`: cut at the second (third) dot or bracket.
+  const data = ref.startsWith("data.");
+  const start = data ? 5 : 0;
+  const dot = ref.indexOf(".", start);
+  if (dot <= start) return undefined;
+  const type = ref.slice(start, dot);
+  if (!data && NOT_RESOURCES.has(type)) return undefined;
+  let end = dot + 1;
+  while (end < ref.length && ref[end] !== "." && ref[end] !== "[") end++;
+  if (end === dot + 1 || !/^[a-z][a-z0-9_]*$/.test(type)) return undefined;
+  return `${prefix}${data ? "data." : ""}${type}.${ref.slice(dot + 1, end)}`;
 }
 
 function strings(x: unknown): string[] {
@@ -246,12 +253,13 @@ function strings(x: unknown): string[] {
 }
 
 function dedupe(edges: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   const out: Array<[string, string]> = [];
   for (const [a, b] of edges) {
-    const k = `${a}\u0000${b}`;
-    if (!seen.has(k)) {
-      seen.add(k);
+    let targets = seen.get(a);
+    if (!targets) seen.set(a, (targets = new Set()));
+    if (!targets.has(b)) {
+      targets.add(b);
       out.push([a, b]);
     }
   }
