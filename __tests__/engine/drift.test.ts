@@ -6,7 +6,7 @@
  * would. The drift report reads the plan terraform made.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -33,6 +33,8 @@ describeEngine("drift: refresh-only plans of the example's team stack", () => {
   const life = new Lifecycle(engine, "drift");
   let state: Json;
   let folder = 0;
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   /** A refresh-only plan of the stack whose AWS side answers with `objects`; the state holds the pipeline, log groups and GitLab stand-ins. */
   async function refreshOnly(objects: FakeAwsObjects): Promise<{ plan: Json; calls: string[] }> {
@@ -41,6 +43,7 @@ describeEngine("drift: refresh-only plans of the example's team stack", () => {
       const prepared = prepareStack(json, engine, { stacks, gitlabObjects: true });
       prepared.provider.aws = prepared.provider.aws.map((p: Json) => ({ ...p, endpoints: [{ codepipeline: aws.url, logs: aws.url }] }));
       const dir = join(tmpdir(), `gad-drift-${process.pid}-${folder++}`);
+      made.push(dir);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify(prepared, null, 2));
       const kept = state.resources.filter((r: Json) => ["aws_codepipeline", "aws_cloudwatch_log_group", "terraform_data"].includes(r.type));
