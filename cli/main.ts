@@ -9,6 +9,7 @@ import { registerBench } from "./bench";
 import { EXIT, oneLineError, PROGRAM } from "./command";
 import { registerDeployerPolicy } from "./deployer-policy";
 import { registerDoctor } from "./doctor";
+import { registerGraph } from "./graph";
 import { registerPlanReport } from "./plan-report";
 import { registerPolicy } from "./policy";
 import { registerSchema } from "./schema";
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
       "after",
       `
 Run '${PROGRAM} <command> --help' for a command's options and exit codes.
-Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3 and 4; doctor exits 2 when a check fails).`,
+Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.internal} internal error (plan-report adds 3, 4 and 5; doctor exits 2 when a check fails).`,
     );
   registerSynth(program);
   registerPlanReport(program);
@@ -36,6 +37,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
   registerSchema(program);
   registerBench(program);
   registerDoctor(program);
+  registerGraph(program);
   return program;
 }
 

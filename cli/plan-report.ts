@@ -20,7 +20,12 @@ export function registerPlanReport(program: Command): void {
       "--post",
       "create or update one marked note on the merge request (needs CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, and GITLAB_TOKEN with api scope)",
     )
-    .option("--key <text>", "which marked note, when one merge request gets several reports (default: plan)")
+    .option("--key <text>", "which marked note (or drift issue), when one merge request gets several reports (default: plan)")
+    .option("--no-labels", "with --post, do not set the terraform:destroy / terraform:no-changes / terraform:high-risk labels on the merge request")
+    .option(
+      "--drift",
+      "drift mode, for a refresh-only plan: summarize what changed outside Terraform (resource_drift) into --markdown (no --report); with --post and --key <stack>, open, update or close that stack's drift issue; exit 5 when drift is found",
+    )
     .addOption(
       new Option("--fail-on <level>", "exit 3 when the plan has a change of this risk or above").choices(["none", "high", "medium", "change"]).default("none"),
     )
@@ -28,7 +33,8 @@ export function registerPlanReport(program: Command): void {
       "after",
       exitCodesHelp("bad option or input file (not a plan), or --post outside a merge-request pipeline", [
         [3, "the plan has changes at or above --fail-on"],
-        [4, "posting the note on the merge request failed"],
+        [4, "posting the note on the merge request (or keeping the drift issue) failed"],
+        [5, "--drift: objects changed outside Terraform"],
       ]),
     )
     .action(

@@ -189,7 +189,7 @@ function openedPrincipals(before: unknown, after: unknown): string[] {
 }
 
 /** What deleting or replacing a resource of this type costs, if it is one we watch. */
-function removalRisk(type: string, action: Action, secretUpdated = true): { level: Level; message: string } | undefined {
+export function removalRisk(type: string, action: Action, secretUpdated = true): { level: Level; message: string } | undefined {
   const replaced = action === "replace";
   if (type === "aws_codepipeline") {
     return { level: "high", message: `a pipeline is ${replaced ? "replaced" : "deleted"}: its execution history is lost` };

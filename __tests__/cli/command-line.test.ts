@@ -20,7 +20,7 @@ describe("gitlab-aws-delivery", () => {
       .filter(Boolean);
     expect(listed).toEqual([...COMMANDS, "help"]);
     expect(r.stdout).toContain(
-      "Exit codes: 0 success, 1 user error or findings, 2 internal error (plan-report adds 3 and 4; doctor exits 2 when a check fails)",
+      "Exit codes: 0 success, 1 user error or findings, 2 internal error (plan-report adds 3, 4 and 5; doctor exits 2 when a check fails)",
     );
   });
 

@@ -7,6 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { graphSection, planGraph } from "../../report/mermaid";
 import { changesOf, gitlabReport, markdownSummary, risksOf } from "../../report/plan-report";
 import { FAKE_ACCOUNT_ID, prepareStack, runStack } from "../../scripts/tf-check";
 import { offlineEngine } from "./engine";
@@ -128,5 +129,22 @@ describeEngine("plan report on real plans of our stacks", () => {
     expect(md).toContain(`- \`aws_kms_key.${key}\``);
     expect(md).not.toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
     expect(md).not.toContain("Encrypts the CodePipeline artifacts");
+  });
+
+  test("the note's picture: the changed objects coloured by action, arrows from the plan's references (through the policy documents)", () => {
+    const graph = planGraph(run.plan!);
+    const node = (re: RegExp) => graph.nodes.find((n) => re.test(n.key));
+    expect(node(/^aws_codebuild_report_group\./)?.action).toBe("replace");
+    expect(node(/^aws_kms_key\./)?.action).toBe("update");
+    expect(node(/^aws_s3_bucket\.old_artifacts$/)?.action).toBe("delete");
+    expect(node(/^aws_codepipeline\./)?.action).toBe("create");
+    const edge = (from: RegExp, to: RegExp) => graph.edges.some(([a, b]) => from.test(a) && to.test(b));
+    expect(edge(/^aws_iam_role_policy\.acme__platform__payments-api_Build_Role_Policy_/, /^aws_codebuild_report_group\./)).toBe(true);
+    expect(edge(/^aws_codepipeline\./, /^aws_codebuild_project\./)).toBe(true);
+    expect(edge(/^aws_codebuild_project\./, /^aws_kms_key\./)).toBe(true);
+    const section = graphSection(run.plan!);
+    expect(section).toMatch(/\n {4}n\d+\["aws_codebuild_report_group<br\/>acme__platform__payments-api_Build_TestReports"\]:::replace\n/);
+    expect(section).toMatch(/\n {4}n\d+\["aws_s3_bucket<br\/>old_artifacts"\]:::delete\n/);
+    expect(section).not.toContain("1234abcd-12ab-34cd-56ef-1234567890ab");
   });
 });

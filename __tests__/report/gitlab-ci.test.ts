@@ -27,12 +27,12 @@ describe(".gitlab-ci.yml", () => {
     expect(ci.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
     expect(ci.workflow.auto_cancel).toEqual({ on_new_commit: "interruptible" });
     expect(ci.default.interruptible).toBe(true);
-    expect(jobs.sort()).toEqual(["apply", "doctor", "plan", "plan-for-apply", "synth", "test"]);
+    expect(jobs.sort()).toEqual(["apply", "doctor", "drift", "plan", "plan-for-apply", "synth", "test"]);
     expect(jobs.filter((j) => resolved(j).interruptible === false)).toEqual(["apply"]);
   });
 
   test("plan and apply assume different roles through the job's OIDC token; no AWS key anywhere", () => {
-    for (const job of ["plan", "plan-for-apply", "apply"]) {
+    for (const job of ["plan", "plan-for-apply", "apply", "drift"]) {
       const j = resolved(job);
       expect([job, j.id_tokens]).toEqual([job, { AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } }]);
       expect(j.variables.AWS_WEB_IDENTITY_TOKEN_FILE).toBe("${CI_PROJECT_DIR}/.aws-id-token");
@@ -57,7 +57,7 @@ describe(".gitlab-ci.yml", () => {
     expect(s).toContain('$post --fail-on none || failed="$failed $stack"');
     expect(s).toContain('if [ -n "$failed" ]; then echo "plan-report failed for:$failed"; exit 1; fi');
     expect(ci.plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
-    expect(ci["plan-for-apply"].rules).toEqual([{ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
+    expect(ci["plan-for-apply"].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"', when: "never" }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
   });
 
   test("apply applies the saved plan of its own pipeline with the lock files it was made with, and says why terraform refuses a stale one", () => {
@@ -73,7 +73,10 @@ describe(".gitlab-ci.yml", () => {
   });
 
   test("apply is manual, on the default branch, in the protected production environment, one at a time", () => {
-    expect(ci.apply.rules).toEqual([{ if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "manual" }]);
+    expect(ci.apply.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule"', when: "never" },
+      { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", when: "manual" },
+    ]);
     expect(ci.apply.environment).toEqual({ name: "production", deployment_tier: "production", action: "start" });
     expect(ci.apply.resource_group).toBe("terraform-apply");
   });
@@ -130,5 +133,74 @@ describe("apply's shell, run for real on a sample manifest and plan", () => {
     writeFileSync(join(dir, "p.json"), plan([["no-op"], ["read"]]));
     expect(sh(`cat p.json | ${count}`).trim()).toBe("0");
     expect(s).toContain("apply stopped before any stack: the reviewed plan changes $changes resource(s) of $stack");
+  });
+});
+
+describe("drift: the scheduled job (issue 13, item 6)", () => {
+  const { execFileSync, spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const { chmodSync, mkdirSync, mkdtempSync, readFileSync: read, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  const { tmpdir } = require("node:os") as typeof import("node:os");
+
+  test("runs in scheduled pipelines only, with the read-only plan role; nothing is applied there", () => {
+    const j = resolved("drift");
+    expect(j.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"' }]);
+    expect(j.needs).toEqual(["synth"]);
+    expect(j.variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
+    expect(j.variables.GITLAB_TOKEN).toBe("${GITLAB_READ_TOKEN}");
+    expect(j.artifacts).toEqual({ when: "always", paths: ["reports/"], access: "developer", expire_in: "1 week" });
+    const s = script("drift");
+    expect(s).toContain('terraform -chdir="$dir" plan -input=false -lock=false -refresh-only -out=drift.cache');
+    expect(s).toContain('GITLAB_TOKEN="$GITLAB_NOTE_TOKEN" npx gitlab-aws-delivery plan-report --drift "$dir/drift.json"');
+    expect(s).not.toMatch(/terraform[^\n]* apply/);
+    expect(ci.drift.after_script).toEqual(['rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/drift.json cdktf.out/stacks/*/drift.cache']);
+  });
+
+  /** Runs the job's loop for real, with terraform and npx played by scripts that log their arguments and exit as told per stack. */
+  function runLoop(exits: Record<string, number>): { status: number; stdout: string; log: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), "ci-drift-"));
+    mkdirSync(join(dir, "bin"));
+    mkdirSync(join(dir, "cdktf.out", "stacks", "acme-delivery-acme"), { recursive: true });
+    mkdirSync(join(dir, "cdktf.out", "stacks", "acme-delivery-shared"), { recursive: true });
+    writeFileSync(join(dir, "cdktf.out", "manifest.json"), JSON.stringify({ stacks: { "acme-delivery-shared": {}, "acme-delivery-acme": {} } }));
+    const fake = (name: string, body: string) => {
+      writeFileSync(join(dir, "bin", name), `#!/bin/sh\necho "${name} $*" >> "${join(dir, "log")}"\n${body}\n`);
+      chmodSync(join(dir, "bin", name), 0o755);
+    };
+    fake("terraform", 'case "$*" in *"show -json"*) echo "{}";; esac');
+    fake(
+      "npx",
+      `case "$*" in ${Object.entries(exits)
+        .map(([stack, code]) => `*"--key ${stack}"*) exit ${code};;`)
+        .join(" ")} esac`,
+    );
+    const loop = (ci.drift.script as string[])[2];
+    const node = execFileSync("sh", ["-c", "command -v node"], { encoding: "utf8" }).trim();
+    const r = spawnSync("sh", ["-c", loop], { cwd: dir, encoding: "utf8", env: { PATH: `${join(dir, "bin")}:${node.replace(/\/node$/, "")}:/usr/bin:/bin` } });
+    return { status: r.status ?? -1, stdout: r.stdout, log: read(join(dir, "log"), "utf8").trim().split("\n") };
+  }
+
+  test("every stack is read; exit 5 names the drifted stacks, a failed report (exit 4) fails the job with 1 after the others", () => {
+    const clean = runLoop({ "acme-delivery-shared": 0, "acme-delivery-acme": 0 });
+    expect([clean.status, clean.stdout]).toEqual([0, ""]);
+    expect(clean.log.filter((l) => l.startsWith("npx"))).toEqual([
+      "npx gitlab-aws-delivery plan-report --drift cdktf.out/stacks/acme-delivery-shared/drift.json --markdown reports/acme-delivery-shared-drift.md --title acme-delivery-shared --key acme-delivery-shared --post",
+      "npx gitlab-aws-delivery plan-report --drift cdktf.out/stacks/acme-delivery-acme/drift.json --markdown reports/acme-delivery-acme-drift.md --title acme-delivery-acme --key acme-delivery-acme --post",
+    ]);
+    expect(clean.log.filter((l) => l.startsWith("terraform")).map((l) => l.replace(/-chdir=\S+ /, ""))).toEqual([
+      "terraform init -input=false",
+      "terraform plan -input=false -lock=false -refresh-only -out=drift.cache",
+      "terraform show -json drift.cache",
+      "terraform init -input=false",
+      "terraform plan -input=false -lock=false -refresh-only -out=drift.cache",
+      "terraform show -json drift.cache",
+    ]);
+    const drifted = runLoop({ "acme-delivery-shared": 0, "acme-delivery-acme": 5 });
+    expect([drifted.status, drifted.stdout]).toEqual([5, "drift found in: acme-delivery-acme (see each stack's drift issue and reports/)\n"]);
+    const failed = runLoop({ "acme-delivery-shared": 4, "acme-delivery-acme": 5 });
+    expect([failed.status, failed.stdout]).toEqual([
+      1,
+      "drift found in: acme-delivery-acme (see each stack's drift issue and reports/)\ndrift report failed for: acme-delivery-shared\n",
+    ]);
+    expect(failed.log.filter((l) => l.startsWith("npx"))).toHaveLength(2);
   });
 });

@@ -1,28 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runPlanReport as run } from "./fake-gitlab";
 
 const root = join(__dirname, "..", "..");
-const bin = join(root, "bin", "gitlab-aws-delivery.js");
 const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "plan-report-"));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "plan-report", ...args], {
-      cwd: dir,
-      env: { ...process.env, GITLAB_TOKEN: "", CI_PIPELINE_ID: "", CI_COMMIT_SHA: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, dir }));
-  });
-}
 
 interface Seen {
   method: string;
@@ -49,6 +33,8 @@ function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; note
         const note = { id: 100 + notes.length, body: JSON.parse(body).body, system: false };
         notes.push(note);
         res.writeHead(201).end(JSON.stringify(note));
+      } else if (req.method === "PUT" && path === "/api/v4/projects/acme%2Finfra/merge_requests/42") {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ iid: 42, labels: JSON.parse(body).add_labels.split(",") }));
       } else if (req.method === "PUT" && /^\/api\/v4\/projects\/acme%2Finfra\/merge_requests\/42\/notes\/\d+$/.test(path)) {
         const note = notes.find((n) => n.id === Number(path.split("/").pop()))!;
         note.body = JSON.parse(body).body;
@@ -84,8 +70,10 @@ describe("plan-report command", () => {
       expect(gitlab.seen.map((s) => `${s.method} ${s.url.split("?")[0]}`)).toEqual([
         "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
         "POST /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
         "GET /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
         "PUT /api/v4/projects/acme%2Finfra/merge_requests/42/notes/101",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
       ]);
       expect(gitlab.seen.every((s) => s.token === "glpat-test-token-0123456789")).toBe(true);
       expect(gitlab.notes).toHaveLength(2);
@@ -112,7 +100,11 @@ describe("plan-report command", () => {
       const older = await run([PLAN, "--post", "--key", "acme"], env("1999", "a".repeat(40)));
       expect([older.code, older.stderr]).toEqual([0, ""]);
       expect(older.stdout).toContain("plan-report: note 101 kept: it was made by a newer pipeline (2002, commit bbbbbbbbbbbb) than this one");
-      expect(gitlab.seen.filter((s) => s.method !== "GET")).toHaveLength(1);
+      // The older pipeline wrote nothing: neither the note nor the labels.
+      expect(gitlab.seen.filter((s) => s.method !== "GET").map((s) => `${s.method} ${s.url}`)).toEqual([
+        "POST /api/v4/projects/acme%2Finfra/merge_requests/42/notes",
+        "PUT /api/v4/projects/acme%2Finfra/merge_requests/42",
+      ]);
       expect(gitlab.notes[1].body.split("\n").slice(0, 2)).toEqual([
         "<!-- gitlab-aws-delivery:plan-report:acme -->",
         `<!-- made-from: pipeline=2002 commit=${"b".repeat(40)} -->`,
@@ -203,6 +195,8 @@ function unreliableGitlab(behave: { notes?: number; failFirst?: number; status?:
         const slice = notes.slice((page - 1) * per, page * per);
         const next = page * per < notes.length ? String(page + 1) : "";
         res.writeHead(200, { "Content-Type": "application/json", "x-next-page": next }).end(JSON.stringify(slice));
+      } else if (req.method === "PUT" && url.pathname.endsWith("/merge_requests/42")) {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ iid: 42 }));
       } else if (req.method === "PUT") {
         const note = notes.find((n) => n.id === Number(url.pathname.split("/").pop()))!;
         note.body = JSON.parse(body).body;
