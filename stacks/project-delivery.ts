@@ -9,6 +9,7 @@ import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatus } from "../modules/status/commit-status";
 import { ProjectCatalog } from "./project-catalog";
+import { addRunners } from "./runner-props";
 import {
   buildProjectProps,
   catalogProps,
@@ -59,6 +60,7 @@ export class ProjectDelivery extends Construct {
     }
     if (pipelineCfg.statusOnGitlab) new CommitStatus(this, "CommitStatus", commitStatusProps(props, names, gitlab));
     if (cfg.ci) new MergeRequestCi(this, "MergeRequestCi", mergeRequestCiProps(props, names, cfg.ci, gitlab, deployToken));
+    addRunners(this, props, names, gitlab);
 
     this.outputs(props, names, gitlab, deployToken);
   }

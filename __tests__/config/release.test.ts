@@ -2,7 +2,8 @@ import { problems, rawConfig, rawProject, synthAll } from "../helpers";
 
 type Raw = Record<string, any>;
 const DEPLOY = { codebuild: { buildspec: "deploy/buildspec.yml" } };
-const withEnv = (env: Raw, pipeline: Raw = {}) => rawConfig({ projects: [rawProject({ pipeline: { ...pipeline, environments: [{ name: "prod", deploy: DEPLOY, ...env }] } })] });
+const withEnv = (env: Raw, pipeline: Raw = {}) =>
+  rawConfig({ projects: [rawProject({ pipeline: { ...pipeline, environments: [{ name: "prod", deploy: DEPLOY, ...env }] } })] });
 const AT = "projects[0].pipeline.environments[0].release";
 
 describe("release: bad input, one line each (path, value, fix)", () => {
@@ -44,7 +45,9 @@ describe("release: bad input, one line each (path, value, fix)", () => {
 
   test("an unknown onFailure names the choices", () => {
     expect(problems(withEnv({ release: { onFailure: "rollback-and-page" } }))).toEqual([
-      expect.stringMatching(/^projects\[0\]\.pipeline\.environments\[0\]\.release\.onFailure: .*"rollback".*"fail".*"retry-failed-actions".*"retry-all-actions"/),
+      expect.stringMatching(
+        /^projects\[0\]\.pipeline\.environments\[0\]\.release\.onFailure: .*"rollback".*"fail".*"retry-failed-actions".*"retry-all-actions"/,
+      ),
     ]);
   });
 });

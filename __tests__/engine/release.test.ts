@@ -70,10 +70,7 @@ describeEngine("safe releases on day 2", () => {
         { name: "prod", deploy: DEPLOY, release: { entry: { alarms: ["payments-5xx"] }, watch: { alarms: ["payments-5xx"], minutes: 10 } } },
       ]),
     );
-    expect([...new Set(p.changes.map((c) => `${c.type}: ${c.actions.join("+")}`))].sort()).toEqual([
-      "aws_codepipeline: update",
-      "aws_iam_role_policy: update",
-    ]);
+    expect([...new Set(p.changes.map((c) => `${c.type}: ${c.actions.join("+")}`))].sort()).toEqual(["aws_codepipeline: update", "aws_iam_role_policy: update"]);
     const prod = p.changes.find((c) => c.type === "aws_codepipeline")!.change.after.stage[3];
     expect(prod.on_success[0].condition[0].rule[0].configuration).toEqual({ AlarmName: "payments-5xx", WaitTime: "10" });
     const policy = JSON.parse(p.changes.find((c) => c.type === "aws_iam_role_policy")!.change.after.policy ?? "{}");

@@ -89,9 +89,7 @@ export function stageConditionBlocks(c: StageConditions | undefined): StageCondi
   }
   if (c.onFailure) {
     blocks.onFailure =
-      c.onFailure.result === "RETRY"
-        ? { result: "RETRY", retryConfiguration: { retryMode: c.onFailure.retryMode } }
-        : { result: c.onFailure.result };
+      c.onFailure.result === "RETRY" ? { result: "RETRY", retryConfiguration: { retryMode: c.onFailure.retryMode } } : { result: c.onFailure.result };
   }
   return blocks;
 }

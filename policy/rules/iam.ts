@@ -13,6 +13,12 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   "codestar-notifications:ListNotificationRules": "list APIs take no resource ARN",
   "cloudformation:ValidateTemplate": "validates a template, not a stack: it takes no resource",
   "cloudformation:GetTemplateSummary": "summarizes a template before any stack exists",
+  // A runner in a VPC (modules/runners): CodeBuild looks up the network it places builds in.
+  "ec2:DescribeDhcpOptions": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeNetworkInterfaces": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeSecurityGroups": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeSubnets": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeVpcs": "EC2 Describe APIs take no resource ARN",
 };
 
 /**
