@@ -3,6 +3,7 @@
  * failure) reaches pipelines deployed before it as an in-place update, and stage conditions
  * added later touch only the pipeline and its role's policy.
  */
+import { risksOf } from "../../report/plan-report";
 import { offlineEngine } from "./engine";
 import { Lifecycle } from "./lifecycle";
 import { rawConfig, rawProject, synthAll } from "../helpers";
@@ -60,6 +61,10 @@ describeEngine("safe releases on day 2", () => {
       ["BuildAndTest", []],
       ["Deploy-dev", []],
       ["Deploy-prod", [{ condition: [], result: "ROLLBACK", retry_configuration: [] }]],
+    ]);
+    // The plan report explains the changed condition (from this real plan).
+    expect(risksOf(p.run.plan!).map((r) => `${r.level}: ${r.message}`)).toEqual([
+      "medium: stage Deploy-prod's on-failure handling changes from none to ROLLBACK",
     ]);
   });
 
