@@ -54,6 +54,14 @@ describe("CodeBuild-hosted GitLab runners", () => {
     );
   });
 
+  test("the shared stack adds the account's CodeBuild source credential (through the connection), as for merge-request CI", () => {
+    const { shared } = synthAll(withRunners([{ name: "build" }]));
+    expect(Object.values<Raw>(shared.json.resource.aws_codebuild_source_credential).map(({ "//": _m, ...c }) => c)).toEqual([
+      { auth_type: "CODECONNECTIONS", server_type: "GITLAB", token: "${aws_codeconnections_connection.Connection_89AD5CF5.arn}" },
+    ]);
+    expect(synthAll(rawConfig()).shared.json.resource.aws_codebuild_source_credential).toBeUndefined();
+  });
+
   test("the jobs' role gets no AWS permission by default: logs, the key, the connection for this repository", () => {
     const sids = statements(stackOf(withRunners([{ name: "build" }])), "Runner-build").map((s) => s.sid);
     expect(sids.sort()).toEqual(["ArtifactKey", "ConnectionToken", "UseConnection", "UseConnectionLegacyPrefix", "WriteLogs"]);
