@@ -112,3 +112,31 @@ export function repositoryOf(projectPath: string): { owner: string; name: string
   const cut = projectPath.lastIndexOf("/");
   return { owner: projectPath.slice(0, cut), name: projectPath.slice(cut + 1) };
 }
+
+/**
+ * Across projects: a stack has one owner, so two projects may not sync it, and one may not
+ * sync a stack another project's pipeline deploys.
+ */
+export function gitSyncCollisions(
+  projects: ReadonlyArray<{ gitSync?: GitSyncConfig; pipeline: { environments: ReadonlyArray<{ deploy: { cloudformation?: { stackName: string } } }> } }>,
+): Array<{ path: string; message: string }> {
+  const owners = new Map<string, string>();
+  projects.forEach((p, i) => {
+    p.pipeline.environments.forEach((e, j) => {
+      const name = e.deploy.cloudformation?.stackName;
+      if (name && !owners.has(name)) owners.set(name, `projects[${i}].pipeline.environments[${j}]`);
+    });
+  });
+  const problems: Array<{ path: string; message: string }> = [];
+  projects.forEach((p, i) => {
+    p.gitSync?.stacks.forEach((s, j) => {
+      const path = `projects[${i}].gitSync.stacks[${j}].stackName`;
+      const other = owners.get(s.stackName);
+      if (other && !other.startsWith(`projects[${i}].`)) {
+        problems.push({ path, message: `${show(s.stackName)} is also managed by ${other}; a stack has one owner: sync it or deploy it, from one project` });
+      }
+      if (!other) owners.set(s.stackName, path);
+    });
+  });
+  return problems;
+}

@@ -146,6 +146,33 @@ describe("gitSync: bad input, one line each (AWS's repository link rules before 
       withSync({ repositoryLinkId: "my-link", stacks: [NETWORK] }),
       'projects[0].gitSync.repositoryLinkId: must be a repository link id (a UUID, from the Connections console) (got string "my-link"); correct the value',
     ],
+    [
+      "a stack synced by two projects",
+      rawConfig({
+        projects: [rawProject({ gitSync: { stacks: [NETWORK] } }), rawProject({ path: "acme/platform/other", gitSync: { stacks: [NETWORK] } })],
+      }),
+      'projects[1].gitSync.stacks[0].stackName: "payments-network" is also managed by projects[0].gitSync.stacks[0].stackName; a stack has one owner: sync it or deploy it, from one project',
+    ],
+    [
+      "a stack synced here and deployed by another project's pipeline",
+      rawConfig({
+        projects: [
+          rawProject({
+            path: "acme/platform/other",
+            pipeline: {
+              environments: [
+                {
+                  name: "dev",
+                  deploy: { cloudformation: { stackName: "payments-network", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/cfn" } },
+                },
+              ],
+            },
+          }),
+          rawProject({ gitSync: { stacks: [NETWORK] } }),
+        ],
+      }),
+      'projects[1].gitSync.stacks[0].stackName: "payments-network" is also managed by projects[0].pipeline.environments[0]; a stack has one owner: sync it or deploy it, from one project',
+    ],
   ])("%s", (_name, raw, line) => {
     expect(problems(raw)).toEqual([line]);
   });
