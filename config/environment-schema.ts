@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envVarName } from "./fields";
+import { releaseSchema } from "./release-schema";
 import { show } from "./show";
 
 /* Delivery environments (pipeline.environments): deploy stages after build and test. */
@@ -43,6 +44,7 @@ export const environmentSchema = z
           .describe("Create or update a CloudFormation stack from a template in the build output"),
       })
       .refine((d) => Boolean(d.codebuild) !== Boolean(d.cloudformation), { message: "needs exactly one of codebuild or cloudformation" }),
+    release: releaseSchema.optional(),
   })
   .superRefine((e, ctx) => {
     const cfn = e.deploy.cloudformation;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { adoptSchema } from "./adopt-schema";
 import { environmentSchema } from "./environment-schema";
+import { parallelRollbackProblems } from "./release-schema";
 import { branchName, envVarName, privilegedNeedsReason } from "./fields";
 import { repeated } from "./repeated";
 import { show } from "./show";
@@ -142,6 +143,7 @@ export const pipelineSchema = z
       }),
   })
   .superRefine((p, ctx) => {
+    for (const problem of parallelRollbackProblems(p.executionMode, p.environments)) ctx.addIssue({ code: "custom", ...problem });
     if (p.adopt && p.environments.length > 0) {
       ctx.addIssue({
         code: "custom",

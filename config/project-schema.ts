@@ -3,6 +3,8 @@ import { catalogProblems, protonSchema, serviceCatalogSchema } from "./catalog-s
 import { branchName, privilegedNeedsReason } from "./fields";
 import { projectPathProblem } from "./git-names";
 import { pipelineSchema } from "./pipeline-schema";
+import { runnerProblems, runnersSchema } from "./runner-schema";
+import { gitSyncProblems, gitSyncSchema } from "./git-sync-schema";
 import { show } from "./show";
 
 /* One GitLab project and everything it gets (projects[i]). */
@@ -97,9 +99,14 @@ export const projectSchema = z
     proton: protonSchema
       .optional()
       .describe("AWS Proton templates moved to Service Catalog: AWS ended Proton on 2026-10-07, so each becomes a product of the serviceCatalog portfolio"),
+    runners: runnersSchema,
+    gitSync: gitSyncSchema.optional(),
   })
   .superRefine((p, ctx) => {
     for (const problem of catalogProblems(p)) ctx.addIssue({ code: "custom", ...problem });
+    for (const problem of runnerProblems(p.path, p.runners)) ctx.addIssue({ code: "custom", ...problem });
+    const pipelineStacks = p.pipeline.environments.flatMap((e) => (e.deploy.cloudformation ? [e.deploy.cloudformation.stackName] : []));
+    for (const problem of gitSyncProblems(p.path, p.gitSync, pipelineStacks)) ctx.addIssue({ code: "custom", ...problem });
     if (p.ci && p.pipeline.triggers.mergeRequests?.length) {
       ctx.addIssue({
         code: "custom",

@@ -6,6 +6,7 @@ import { protonNotices } from "./catalog-schema";
 import { ConfigProblem, formatPath } from "./errors";
 import { instanceHost } from "./instance-url";
 import { collisionProblems } from "./collisions";
+import { gitSyncCollisions } from "./git-sync-schema";
 import { privateKeyHeader } from "./credentials";
 import { projectSecretName, SECRET_NAME_MAX, stackKey } from "./naming";
 import { connectionRegionProblem, REGION_PATTERN, regionSuggestion } from "./regions";
@@ -21,6 +22,7 @@ export function semanticProblems(config: DeliveryConfig, now: Date, baseDir = ".
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   gitlabProblems(config, now, baseDir, errors, warnings);
+  errors.push(...gitSyncCollisions(config.projects));
   const region = config.aws.region;
   if (!REGION_PATTERN.test(region)) {
     errors.push({ path: "aws.region", message: `${show(region)} is not an AWS region code${regionSuggestion(region)}; use one such as "eu-west-1"` });

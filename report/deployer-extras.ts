@@ -7,12 +7,14 @@
 import { projectBaseName } from "../config/naming";
 import type { DeliveryConfig } from "../config/schema";
 import { awsName } from "../modules/core/naming";
+import { capabilityStatements } from "./deployer-capabilities";
 import type { PolicyStatement } from "./policy-statement";
 import { all, Json, literal, names, referenced } from "./synthesized";
 
 export function extraStatements(stacks: readonly Json[], arn: (service: string, resource: string) => string, account: string): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   out.push(...ciOidcStatements(stacks, account));
+  out.push(...capabilityStatements(stacks, arn, account));
   if (all(stacks, "aws_kms_key").some((k) => k.policy !== undefined)) {
     out.push({ Sid: "KeyPolicies", Effect: "Allow", Action: ["kms:PutKeyPolicy"], Resource: [arn("kms", "key/*")] });
   }

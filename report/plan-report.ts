@@ -5,6 +5,7 @@
  * printed (the plan holds sensitive values in clear), only addresses and action names.
  */
 import { GUARDED_TYPES } from "../policy/rules/lifecycle";
+import { capabilityRisks } from "./capability-risks";
 
 type Json = Record<string, any>;
 
@@ -100,6 +101,7 @@ export function risksOf(plan: Json): Risk[] {
         : "";
       risks.push({ level: removal.level, address, message: `${removal.message}${guarded}` });
     }
+    risks.push(...capabilityRisks(c, action));
     const wide = accountWideRisk(type, action, c.change);
     if (wide) risks.push({ level: "medium", address, message: wide });
     if (action === "forget") {

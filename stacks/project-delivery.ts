@@ -9,6 +9,8 @@ import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatus } from "../modules/status/commit-status";
 import { ProjectCatalog } from "./project-catalog";
+import { addRunners } from "./runner-props";
+import { addGitSync } from "./git-sync-props";
 import {
   buildProjectProps,
   catalogProps,
@@ -59,6 +61,8 @@ export class ProjectDelivery extends Construct {
     }
     if (pipelineCfg.statusOnGitlab) new CommitStatus(this, "CommitStatus", commitStatusProps(props, names, gitlab));
     if (cfg.ci) new MergeRequestCi(this, "MergeRequestCi", mergeRequestCiProps(props, names, cfg.ci, gitlab, deployToken));
+    addRunners(this, props, names, gitlab);
+    addGitSync(this, props, names);
 
     this.outputs(props, names, gitlab, deployToken);
   }

@@ -15,6 +15,7 @@ import { GitlabProject, GitlabProjectProps } from "../modules/gitlab-project/git
 import { NotificationKey } from "../modules/notifications/notification-key";
 import { PipelineNotificationsProps } from "../modules/notifications/pipeline-notifications";
 import { DeliveryEnvironments, DeliveryEnvironmentsProps } from "../modules/pipeline/environments";
+import { stageConditions } from "./release-props";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline, GitlabPipelineProps } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatusProps } from "../modules/status/commit-status";
 import { ProjectCatalog, ProjectCatalogProps } from "./project-catalog";
@@ -119,6 +120,7 @@ export function environmentsProps(props: ProjectDeliveryProps, names: ProjectNam
       roleArn: e.roleArn,
       codebuild: e.deploy.codebuild,
       cloudformation: e.deploy.cloudformation,
+      conditions: stageConditions(e, cfg.pipeline.executionMode),
     })),
   };
 }

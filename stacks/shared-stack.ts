@@ -72,9 +72,9 @@ export class SharedStack extends TerraformStack {
       });
     }
     this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
-    if (config.projects.some((p) => p.ci)) {
+    if (config.projects.some((p) => p.ci || p.runners.length > 0)) {
       // CodeBuild keeps one source credential per server type for the whole account and
-      // region; merge-request CI builds authenticate through the connection with it.
+      // region; merge-request CI builds and runners authenticate through the connection with it.
       new CodebuildSourceCredential(this, "CodebuildSourceCredential", {
         authType: "CODECONNECTIONS",
         serverType: codebuildServerType(config),

@@ -12,6 +12,8 @@ const app = synth(
     projects: [
       rawProject({
         ci: { privileged: true, privilegedReason: "runs integration tests against Docker" },
+        runners: [{ name: "build", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::acme-releases/*"] }] }],
+        gitSync: { stacks: [{ stackName: "payments-network", deploymentFile: "deploy/network.yaml" }] },
         pipeline: {
           artifactFormat: "CODEBUILD_CLONE_REF",
           build: { privileged: true, privilegedReason: "builds Docker images" },
@@ -34,6 +36,8 @@ function broken(change: (s: StackJson) => void): StackJson {
 
 const first = (s: StackJson, type: string, section = "resource"): StackJson => Object.values(s[section][type])[0] as StackJson;
 const firstName = (s: StackJson, type: string, section = "resource"): string => Object.keys(s[section][type])[0];
+const document = (s: StackJson, part: string): StackJson =>
+  s.data.aws_iam_policy_document[Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes(part))!];
 /** The first Allow statement of a role policy document. */
 const rolePolicy = (s: StackJson): StackJson => {
   const name = Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Pipeline_Role_PolicyDocument"))!;
@@ -125,6 +129,18 @@ const breaks: Record<string, [(s: StackJson) => void, (s: StackJson) => string]>
     (s) => `aws_codebuild_project.${firstName(s, "aws_codebuild_project")}`,
   ],
   "GAD-LC-1": [(s) => delete first(s, "aws_kms_key").lifecycle, (s) => `aws_kms_key.${firstName(s, "aws_kms_key")}`],
+  "GAD-RUN-1": [
+    (s) =>
+      document(s, "Runner-build_Role_PolicyDocument").statement.push({ effect: "Allow", actions: ["iam:PutRolePolicy"], resources: ["arn:aws:iam::1:role/x"] }),
+    (s) => `data.aws_iam_policy_document.${Object.keys(s.data.aws_iam_policy_document).find((n) => n.includes("Runner-build_Role_PolicyDocument"))}`,
+  ],
+  "GAD-SYNC-1": [
+    (s) =>
+      document(s, "Role-payments-network_PolicyDocument")
+        .statement.find((st: StackJson) => st.sid === "SyncStack")
+        .resources.push("*"),
+    (s) => `aws_iam_role_policy.${Object.keys(s.resource.aws_iam_role_policy).find((n) => n.includes("GitSync_Role-payments-network"))}`,
+  ],
 };
 
 describe("policy rules", () => {

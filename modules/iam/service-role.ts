@@ -158,16 +158,26 @@ class ImportedRole extends Construct implements IRoleGrantee {
   }
 }
 
+/** The service each shared trust policy admits (ids are short, so two services could share one). */
+const trustedService = new WeakMap<DataAwsIamPolicyDocument, string>();
+
 /**
  * The trust policy for a service, one per stack and service: every role of that service
  * in the stack trusts it the same way, so it is declared once.
  */
 function trustPolicy(scope: Construct, service: string, accountId: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
   const stack = TerraformStack.of(scope);
-  const id = `Trust-${service.split(".")[0]}${sourceAccount ? "" : "-unconditioned"}`;
-  const existing = stack.node.tryFindChild(id);
-  if (existing) return existing as DataAwsIamPolicyDocument;
-  return new DataAwsIamPolicyDocument(stack, id, {
+  const suffix = sourceAccount ? "" : "-unconditioned";
+  let id = `Trust-${service.split(".")[0]}${suffix}`;
+  let existing = stack.node.tryFindChild(id) as DataAwsIamPolicyDocument | undefined;
+  // cloudformation.amazonaws.com and cloudformation.sync.codeconnections.amazonaws.com share
+  // a first label: the second one to come takes an id of its whole name.
+  if (existing && trustedService.get(existing) !== service) {
+    id = `Trust-${service.replace(/\./g, "-")}${suffix}`;
+    existing = stack.node.tryFindChild(id) as DataAwsIamPolicyDocument | undefined;
+  }
+  if (existing) return existing;
+  const doc = new DataAwsIamPolicyDocument(stack, id, {
     statement: [
       {
         effect: "Allow",
@@ -177,4 +187,6 @@ function trustPolicy(scope: Construct, service: string, accountId: string, sourc
       },
     ],
   });
+  trustedService.set(doc, service);
+  return doc;
 }

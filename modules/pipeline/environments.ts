@@ -6,6 +6,7 @@ import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { IRoleGrantee } from "../iam/grantee";
+import { conditionAlarms, grantAlarmReads, stageConditionBlocks, StageConditions } from "./stage-conditions";
 import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
 
 const TRACE = [
@@ -56,6 +57,12 @@ export interface EnvironmentProps {
     readonly capabilities?: readonly string[];
     readonly executionRoleArn: string;
   };
+  /**
+   * Safe-release conditions of the stage: entry gates, alarms watched after success, and
+   * what a failure does.
+   * @default - none (the caller decides defaults, e.g. rollback for production)
+   */
+  readonly conditions?: StageConditions;
 }
 
 export interface DeliveryEnvironmentsProps {
@@ -170,7 +177,7 @@ export class DeliveryEnvironments extends Construct {
           },
         });
       }
-      this.stages.push({ name: `Deploy-${env.name}`, action: actions });
+      this.stages.push({ name: `Deploy-${env.name}`, action: actions, ...stageConditionBlocks(env.conditions) });
     }
   }
 
@@ -204,6 +211,7 @@ export class DeliveryEnvironments extends Construct {
 
   /** What the pipeline role needs for these stages: start the deploy builds, run the stacks. */
   grantTo(grantee: IRoleGrantee): void {
+    grantAlarmReads(grantee, conditionAlarms(this.props.environments.map((e) => e.conditions)), this.props.region, this.props.accountId);
     if (this.crossAccountRoles.length > 0) {
       grantee.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
     }

@@ -13,6 +13,14 @@ export const WILDCARD_RESOURCE_ALLOWED: Readonly<Record<string, string>> = {
   "codestar-notifications:ListNotificationRules": "list APIs take no resource ARN",
   "cloudformation:ValidateTemplate": "validates a template, not a stack: it takes no resource",
   "cloudformation:GetTemplateSummary": "summarizes a template before any stack exists",
+  // A runner in a VPC (modules/runners): CodeBuild looks up the network it places builds in.
+  "ec2:DescribeDhcpOptions": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeNetworkInterfaces": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeSecurityGroups": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeSubnets": "EC2 Describe APIs take no resource ARN",
+  "ec2:DescribeVpcs": "EC2 Describe APIs take no resource ARN",
+  // CloudFormation Git sync (modules/git-sync) lists stacks before it syncs one.
+  "cloudformation:ListStacks": "list APIs take no resource ARN",
 };
 
 /**
@@ -22,6 +30,14 @@ export const WILDCARD_RESOURCE_WITH_CONDITION: Readonly<Record<string, { variabl
   "s3:GetObject": {
     variable: "s3:ExistingObjectTag/servicecatalog:provisioning",
     reason: "Service Catalog keeps product templates in buckets of its own that have no name we know; the tag it sets limits the grant to them",
+  },
+  "events:PutRule": {
+    variable: "events:ManagedBy",
+    reason: "CloudFormation Git sync makes EventBridge rules with names we do not know; only rules managed by the Git sync service",
+  },
+  "events:PutTargets": {
+    variable: "events:ManagedBy",
+    reason: "the targets of those Git sync managed rules",
   },
 };
 
