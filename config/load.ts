@@ -223,7 +223,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
       };
     }
     case "too_small":
-      if (issue.origin === "array" && Array.isArray(value.value) && value.value.length === 0) {
+      // zod's own wording ("Too small: expected array to have >=1 items"), not a schema's message.
+      if (issue.origin === "array" && issue.message.startsWith("Too small") && Array.isArray(value.value) && value.value.length === 0) {
         return { path, message: `is an empty list; list at least ${issue.minimum} ${LIST_ITEMS[path.replace(/\[\d+\]/g, "[]")] ?? "entry"}` };
       }
       return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };

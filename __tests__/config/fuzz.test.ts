@@ -23,7 +23,9 @@ const bases: unknown[] = exampleConfigs().map((f) => parse(readFileSync(f, "utf8
 type Path = Array<string | number>;
 
 const KEY = String.raw`(?:[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])`;
-const FIELD_LINE = new RegExp(String.raw`^ {2}(?:${KEY}(?:\.[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: \S|(?:unknown key|expected |YAML syntax: )\S*)`);
+const FIELD_LINE = new RegExp(
+  String.raw`^ {2}(?:${KEY}(?:\.[A-Za-z_][\w-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: \S|(?:unknown key|expected |YAML syntax: |the file is empty )\S*)`,
+);
 
 function paths(value: unknown, at: Path = []): Path[] {
   const here: Path[] = [at];
