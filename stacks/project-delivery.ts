@@ -8,10 +8,10 @@ import { PipelineNotifications } from "../modules/notifications/pipeline-notific
 import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatus } from "../modules/status/commit-status";
-import { ProjectCatalog } from "./project-catalog";
+import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
+import { catalogOutputs, catalogProps } from "./project-catalog";
 import {
   buildProjectProps,
-  catalogProps,
   commitStatusProps,
   deployTokenProps,
   environmentsProps,
@@ -42,7 +42,9 @@ export class ProjectDelivery extends Construct {
     const build = pipelineCfg.adopt ? undefined : new BuildProject(this, "Build", buildProjectProps(props, names, gitlab, deployToken));
     const environments =
       pipelineCfg.environments.length > 0 ? new DeliveryEnvironments(this, "Environments", environmentsProps(props, names, deployToken)) : undefined;
-    const catalog = cfg.serviceCatalog || cfg.proton ? new ProjectCatalog(this, "Catalog", catalogProps(props, names)) : undefined;
+    // The config refuses a proton section without a serviceCatalog section to hold its products.
+    const catalog = cfg.serviceCatalog && new ServiceCatalog(this, "Catalog", catalogProps(props, names, cfg.serviceCatalog));
+    if (catalog) catalogOutputs(catalog, cfg.path, names.outputKey);
     const pipeline = new GitlabPipeline(this, "Pipeline", pipelineProps(props, names, { gitlab, build, environments, catalog }));
 
     if (pipelineCfg.notifications) {

@@ -17,7 +17,7 @@ import { PipelineNotificationsProps } from "../modules/notifications/pipeline-no
 import { DeliveryEnvironments, DeliveryEnvironmentsProps } from "../modules/pipeline/environments";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline, GitlabPipelineProps } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatusProps } from "../modules/status/commit-status";
-import { ProjectCatalog, ProjectCatalogProps } from "./project-catalog";
+import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
@@ -123,29 +123,12 @@ export function environmentsProps(props: ProjectDeliveryProps, names: ProjectNam
   };
 }
 
-export function catalogProps(props: ProjectDeliveryProps, names: ProjectNames): ProjectCatalogProps {
-  const cfg = props.project;
-  return {
-    name: names.base,
-    outputKey: names.outputKey,
-    accountId: props.accountId,
-    region: props.region,
-    repository: cfg.path,
-    branch: names.branch,
-    connection: props.connection,
-    gate: props.gate,
-    artifactStore: props.artifactStore,
-    serviceCatalog: cfg.serviceCatalog,
-    proton: cfg.proton,
-  };
-}
-
 /** The constructs a pipeline runs or publishes, made before it. */
 export interface PipelineParts {
   readonly gitlab: GitlabProject;
   readonly build?: BuildProject;
   readonly environments?: DeliveryEnvironments;
-  readonly catalog?: ProjectCatalog;
+  readonly catalog?: ServiceCatalog;
 }
 
 export function pipelineProps(props: ProjectDeliveryProps, names: ProjectNames, parts: PipelineParts): GitlabPipelineProps {

@@ -1,4 +1,3 @@
-import { CodebuildSourceCredential } from "@cdktf/provider-aws/lib/codebuild-source-credential";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -9,6 +8,7 @@ import { awsName } from "../modules/core/naming";
 import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";
+import { codebuildSourceCredential } from "../modules/connection/source-credential";
 import { GitlabCiOidc } from "../modules/oidc/gitlab-ci-oidc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 
@@ -73,13 +73,8 @@ export class SharedStack extends TerraformStack {
     }
     this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
     if (config.projects.some((p) => p.ci)) {
-      // CodeBuild keeps one source credential per server type for the whole account and
-      // region; merge-request CI builds authenticate through the connection with it.
-      new CodebuildSourceCredential(this, "CodebuildSourceCredential", {
-        authType: "CODECONNECTIONS",
-        serverType: codebuildServerType(config),
-        token: this.connection.arn,
-      });
+      // Account-wide: merge-request CI builds authenticate through the connection with it.
+      codebuildSourceCredential(this, "CodebuildSourceCredential", { connection: this.connection, serverType: codebuildServerType(config) });
     }
 
     const oidc = config.ci?.oidc;

@@ -6,24 +6,8 @@ import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { IRoleGrantee } from "../iam/grantee";
+import { cloudFormationDeployAction, codeBuildAction, manualApprovalAction, sourceVariables } from "./actions";
 import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
-
-const TRACE = [
-  { name: "GITLAB_COMMIT_ID", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
-  { name: "GITLAB_BRANCH", value: "#{SourceVariables.BranchName}", type: "PLAINTEXT" },
-  { name: "GITLAB_REPOSITORY", value: "#{SourceVariables.FullRepositoryName}", type: "PLAINTEXT" },
-];
-
-/**
- * A CodeBuild action's variables: its own (resolved when the action runs, so they may read
- * `#{variables.NAME}` pipeline variables), then the GitLab commit it builds or deploys.
- */
-export function actionVariables(variables: Record<string, string> = {}): string {
-  const own = Object.entries(variables)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
-  return JSON.stringify([...own, ...TRACE]);
-}
 
 /** CloudFormation's template parameter names: letters and digits only. */
 const PARAMETER_NAME = /^[A-Za-z0-9]+$/;
@@ -96,15 +80,7 @@ export class DeliveryEnvironments extends Construct {
     for (const env of props.environments) {
       const actions: CodepipelineStageAction[] = [];
       if (env.approval ?? ["prod", "production"].includes(env.name)) {
-        actions.push({
-          name: "Approve",
-          category: "Approval",
-          owner: "AWS",
-          provider: "Manual",
-          version: "1",
-          runOrder: 1,
-          configuration: { CustomData: `Deploy ${props.projectPath} at commit #{SourceVariables.CommitId} to ${env.name}?` },
-        });
+        actions.push(manualApprovalAction({ runOrder: 1, message: `Deploy ${props.projectPath} at commit ${sourceVariables.commitId} to ${env.name}?` }));
       }
       if (env.codebuild) {
         const project = new BuildProject(this, env.name, {
@@ -118,57 +94,40 @@ export class DeliveryEnvironments extends Construct {
         });
         if (env.roleArn) project.role.addGrant({ sid: "AssumeDeployRole", actions: ["sts:AssumeRole"], resources: [env.roleArn] });
         this.deployProjects.push(project);
-        actions.push({
-          name: "Deploy",
-          category: "Build",
-          owner: "AWS",
-          provider: "CodeBuild",
-          version: "1",
-          runOrder: 2,
-          inputArtifacts: [props.buildOutput],
-          configuration: { ProjectName: project.project.name, EnvironmentVariables: actionVariables(env.variables) },
-        });
+        actions.push(
+          codeBuildAction({ name: "Deploy", projectName: project.project.name, runOrder: 2, inputs: [props.buildOutput], variables: env.variables }),
+        );
       } else if (env.cloudformation) {
         const cfn = env.cloudformation;
         const parameters = this.parameterOverrides(env);
         if (env.roleArn) this.crossAccountRoles.push(env.roleArn);
         else this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
         const stamped = `template_configuration_${env.name.replace(/-/g, "_")}`;
-        actions.push({
-          name: "StampCommit",
-          category: "Build",
-          owner: "AWS",
-          provider: "CodeBuild",
-          version: "1",
-          runOrder: 1,
-          inputArtifacts: [props.buildOutput],
-          outputArtifacts: [stamped],
-          configuration: {
-            ProjectName: this.stampProject().project.name,
-            EnvironmentVariables: actionVariables(cfn.parametersPath ? { PARAMETERS_PATH: cfn.parametersPath } : {}),
-          },
-        });
-        actions.push({
-          name: "Deploy",
-          category: "Deploy",
-          owner: "AWS",
-          provider: "CloudFormation",
-          version: "1",
-          runOrder: 2,
-          inputArtifacts: [props.buildOutput, stamped],
-          roleArn: env.roleArn,
-          configuration: {
-            ActionMode: "CREATE_UPDATE",
-            StackName: cfn.stackName,
-            TemplatePath: `${props.buildOutput}::${cfn.templatePath}`,
+        actions.push(
+          codeBuildAction({
+            name: "StampCommit",
+            projectName: this.stampProject().project.name,
+            runOrder: 1,
+            inputs: [props.buildOutput],
+            outputs: [stamped],
+            variables: cfn.parametersPath ? { PARAMETERS_PATH: cfn.parametersPath } : {},
+          }),
+        );
+        actions.push(
+          cloudFormationDeployAction({
+            runOrder: 2,
+            inputs: [props.buildOutput, stamped],
+            roleArn: env.roleArn,
+            stackName: cfn.stackName,
+            templatePath: `${props.buildOutput}::${cfn.templatePath}`,
             // The stamped copy of the environment's file: its parameters plus the commit tags.
-            TemplateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
+            templateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
             // The environment's variables, over the file's Parameters.
-            ...(parameters ? { ParameterOverrides: parameters } : {}),
-            ...(cfn.capabilities?.length ? { Capabilities: cfn.capabilities.join(",") } : {}),
-            RoleArn: cfn.executionRoleArn,
-          },
-        });
+            parameterOverrides: parameters,
+            capabilities: cfn.capabilities,
+            executionRoleArn: cfn.executionRoleArn,
+          }),
+        );
       }
       this.stages.push({ name: `Deploy-${env.name}`, action: actions });
     }

@@ -8,7 +8,8 @@ import { IGitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { IRoleGrantee } from "../iam/grantee";
 import { ServiceRole } from "../iam/service-role";
-import { actionVariables, DeliveryEnvironments } from "./environments";
+import { codeBuildAction, gitlabSourceAction } from "./actions";
+import { DeliveryEnvironments } from "./environments";
 import { importWhenAvailable } from "./import-when-available";
 
 /** Include/exclude glob patterns of one trigger criterion. */
@@ -108,7 +109,7 @@ export interface PipelineStages {
 export const SOURCE_ACTION = "Source";
 export const SOURCE_OUTPUT = "source_output";
 export const BUILD_OUTPUT = "build_output";
-export const SOURCE_NAMESPACE = "SourceVariables";
+export { SOURCE_NAMESPACE } from "./actions";
 
 /**
  * A CodePipeline V2 whose source is the GitLab project over the connection, then a
@@ -165,21 +166,14 @@ export class GitlabPipeline extends Construct {
         {
           name: "Source",
           action: [
-            {
+            gitlabSourceAction({
               name: SOURCE_ACTION,
-              category: "Source",
-              owner: "AWS",
-              provider: "CodeStarSourceConnection",
-              version: "1",
-              namespace: SOURCE_NAMESPACE,
-              outputArtifacts: [sourceOutput],
-              configuration: {
-                ConnectionArn: props.connection.arn,
-                FullRepositoryId: repository,
-                BranchName: props.branch,
-                OutputArtifactFormat: props.artifactFormat ?? "CODE_ZIP",
-              },
-            },
+              connectionArn: props.connection.arn,
+              fullRepositoryId: repository,
+              branch: props.branch,
+              output: sourceOutput,
+              artifactFormat: props.artifactFormat ?? "CODE_ZIP",
+            }),
           ],
         },
         ...(adopt
@@ -188,16 +182,12 @@ export class GitlabPipeline extends Construct {
               {
                 name: "BuildAndTest",
                 action: [
-                  {
+                  codeBuildAction({
                     name: "BuildAndTest",
-                    category: "Build",
-                    owner: "AWS",
-                    provider: "CodeBuild",
-                    version: "1",
-                    inputArtifacts: [sourceOutput],
-                    outputArtifacts: [BUILD_OUTPUT],
-                    configuration: { ProjectName: props.build!.project.name, EnvironmentVariables: actionVariables() },
-                  },
+                    projectName: props.build!.project.name,
+                    inputs: [sourceOutput],
+                    outputs: [BUILD_OUTPUT],
+                  }),
                 ],
               },
               ...(props.publish?.stages ?? []),
