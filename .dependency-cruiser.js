@@ -15,7 +15,9 @@
  *   policy               modules (constants)
  *   report               modules (constants), policy (its reading of synthesized stacks),
  *                        config (the configuration a report is for)
- *   config               nothing of ours
+ *   config               modules/core/rules only (pure rules config and modules both apply to
+ *                        the same text: AWS names, role references, the sync connection ARN)
+ *   modules/core/rules   nothing of ours (so config, importing it, imports nothing above it)
  *   lambda               nothing of ours (deployed on its own)
  */
 "use strict";
@@ -33,7 +35,18 @@ function layer(name, from, allowed, comment) {
 
 module.exports = {
   forbidden: [
-    layer("config-imports-nothing-above", "^config/", ["config"], "config/ is read by the layers above it and imports none of them (LAYOUT.md)"),
+    layer(
+      "config-imports-nothing-above",
+      "^config/",
+      ["config", "modules/core/rules"],
+      "config/ is read by the layers above it and imports none of them (LAYOUT.md); the pure rules it shares with modules/ are a leaf",
+    ),
+    layer(
+      "core-rules-are-a-leaf",
+      "^modules/core/rules/",
+      ["modules/core/rules"],
+      "modules/core/rules/ holds pure rules that config/ and modules/ share: it imports nothing of ours",
+    ),
     layer(
       "modules-import-modules-only",
       "^modules/",

@@ -13,8 +13,6 @@ export function catalogProps(props: ProjectDeliveryProps, names: ProjectNames, s
   return {
     name: names.base,
     repository: cfg.path,
-    accountId: props.accountId,
-    region: props.region,
     portfolio: {
       name: sc.portfolio.name,
       description: sc.portfolio.description,

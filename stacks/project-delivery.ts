@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { BuildProject } from "../modules/codebuild/build-project";
+import { StackEnv } from "../modules/core/stack-env";
 import { MergeRequestCi } from "../modules/codebuild/merge-request-ci";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
@@ -69,10 +70,11 @@ export class ProjectDelivery extends Construct {
   private outputs(props: ProjectDeliveryProps, names: ProjectNames, gitlab: GitlabProject, deployToken: DeployToken): void {
     const { path } = props.project;
     const { outputKey: key, pipelineName } = names;
+    const region = StackEnv.of(this).region;
     // The pipeline waits for the handshake (count 0), so its name is output as configured.
     new TerraformOutput(this, "pipeline", { value: pipelineName, description: `CodePipeline of ${path}` }).overrideLogicalId(`${key}_pipeline`);
     new TerraformOutput(this, "pipeline_url", {
-      value: `https://${props.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${props.region}`,
+      value: `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
       description: `Console page of the pipeline of ${path}`,
     }).overrideLogicalId(`${key}_pipeline_url`);
     new TerraformOutput(this, "connection_url", {

@@ -21,13 +21,11 @@ import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
-  readonly accountId: string;
   readonly connection: GitlabConnection;
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   /** The stack's key for notification topics; there when a project of the stack asks for notifications. */
   readonly notificationKey?: NotificationKey;
-  readonly region: string;
   /** `https://host/api/v4` of the GitLab instance (for commit statuses). */
   readonly gitlabApiUrl: string;
   /** CodeBuild's source type for this GitLab (for merge-request CI). */
@@ -87,7 +85,6 @@ export function buildProjectProps(props: ProjectDeliveryProps, names: ProjectNam
   const pipelineCfg = props.project.pipeline;
   return {
     name: names.resourceName,
-    accountId: props.accountId,
     artifactStore: props.artifactStore,
     deployToken,
     image: pipelineCfg.build.image,
@@ -106,8 +103,6 @@ export function environmentsProps(props: ProjectDeliveryProps, names: ProjectNam
   const cfg = props.project;
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     projectPath: cfg.path,
     artifactStore: props.artifactStore,
     deployToken,
@@ -136,7 +131,6 @@ export function pipelineProps(props: ProjectDeliveryProps, names: ProjectNames, 
   const adopt = pipelineCfg.adopt;
   return {
     name: names.pipelineName,
-    accountId: props.accountId,
     project: parts.gitlab,
     connection: props.connection,
     gate: props.gate,
@@ -163,8 +157,6 @@ export function notificationsProps(
 ): PipelineNotificationsProps {
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     pipelineName: names.pipelineName,
     pipeline: pipeline.pipeline,
     gate: props.gate,
@@ -178,8 +170,6 @@ export function commitStatusProps(props: ProjectDeliveryProps, names: ProjectNam
   const cfg = props.project;
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     project: gitlab,
     pipelineName: names.pipelineName,
     gitlabApiUrl: props.gitlabApiUrl,
@@ -199,7 +189,6 @@ export function mergeRequestCiProps(
   const pipelineCfg = props.project.pipeline;
   return {
     name: projectCiName(names.base),
-    accountId: props.accountId,
     artifactStore: props.artifactStore,
     deployToken,
     image: pipelineCfg.build.image,

@@ -4,13 +4,12 @@ import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
 import { requireTerraform } from "./terraform-version";
 import { DeliveryConfig } from "../config/schema";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";
 import { codebuildSourceCredential } from "../modules/connection/source-credential";
 import { GitlabCiOidc } from "../modules/oidc/gitlab-ci-oidc";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 
 export interface StackOptions {
   /** The project root as seen from a stack's synthesized folder (for local state paths). */
@@ -71,7 +70,7 @@ export class SharedStack extends TerraformStack {
         description: "How to finish the host (a person must do it once)",
       });
     }
-    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
+    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, host: this.host });
     if (config.projects.some((p) => p.ci)) {
       // Account-wide: merge-request CI builds authenticate through the connection with it.
       codebuildSourceCredential(this, "CodebuildSourceCredential", { connection: this.connection, serverType: codebuildServerType(config) });
@@ -84,7 +83,6 @@ export class SharedStack extends TerraformStack {
         project: oidc.project,
         applyBranch: oidc.applyBranch,
         namePrefix: config.name,
-        accountId: new DataAwsCallerIdentity(this, "Account").accountId,
       });
       new TerraformOutput(this, "ci_plan_role_arn", {
         value: ci.planRole.arn,

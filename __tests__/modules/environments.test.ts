@@ -363,7 +363,7 @@ describe("environment configuration errors", () => {
 describe("DeliveryEnvironments, called as a library", () => {
   function environments(env: EnvironmentProps): DeliveryEnvironments {
     const stack = new TerraformStack(Testing.app(), "test");
-    const artifactStore = new ArtifactStore(stack, "ArtifactStore", { bucketPrefix: "acme", keyAlias: "alias/acme", accountId: "123456789012" });
+    const artifactStore = new ArtifactStore(stack, "ArtifactStore", { bucketPrefix: "acme", keyAlias: "alias/acme" });
     const project = new GitlabProject(stack, "GitlabProject", { path: "acme/app" });
     const deployToken = new DeployToken(stack, "DeployToken", {
       project,
@@ -373,8 +373,6 @@ describe("DeliveryEnvironments, called as a library", () => {
     });
     return new DeliveryEnvironments(stack, "Environments", {
       name: "acme-app",
-      accountId: "123456789012",
-      region: "eu-west-1",
       projectPath: "acme/app",
       artifactStore,
       deployToken,

@@ -52,15 +52,14 @@ function statementsOf(json: Json, path: string): Record<string, Json> {
 
 /** A pipeline on an existing connection and role, with overrides. */
 function createPipeline(stack: TerraformStack, overrides: Partial<GitlabPipelineProps> = {}): GitlabPipeline {
-  const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts", accountId: ACCOUNT });
+  const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
   return new GitlabPipeline(stack, "Pipeline", {
     name: "app",
-    accountId: ACCOUNT,
     project: GitlabProject.fromPath(stack, "Project", "acme/app"),
     connection: GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN),
     role: ServiceRole.fromArn(stack, "PipelineRole", ROLE_ARN),
     artifactStore,
-    build: new BuildProject(stack, "Build", { name: "app", accountId: ACCOUNT, artifactStore }),
+    build: new BuildProject(stack, "Build", { name: "app", artifactStore }),
     branch: "main",
     ...overrides,
   });
@@ -115,7 +114,7 @@ describe("ServiceRole.fromArn", () => {
 
   test("refuses a name where an ARN is expected", () => {
     expect(() => ServiceRole.fromArn(bareStack(), "Role", "app-pipeline")).toThrow(
-      'test/Role: "app-pipeline" is not a role ARN; write "arn:aws:iam::<account>:role/<path/>name"',
+      'test/Role: "app-pipeline" is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"',
     );
   });
 
@@ -131,15 +130,15 @@ describe("ServiceRole.fromArn", () => {
 
 describe("grants compose", () => {
   const grantees: Array<[string, (stack: TerraformStack) => IRoleGrantee, string]> = [
-    ["a role created here", (stack) => new ServiceRole(stack, "Role", { name: "r", service: "codepipeline.amazonaws.com", accountId: ACCOUNT }), "Role"],
+    ["a role created here", (stack) => new ServiceRole(stack, "Role", { name: "r", service: "codepipeline.amazonaws.com" }), "Role"],
     ["an existing role", (stack) => ServiceRole.fromArn(stack, "Role", ROLE_ARN), "Role"],
   ];
 
   test.each(grantees)("on %s, the same grants given twice merge into the statements of one", (_what, grantee, path) => {
     const stack = bareStack();
     const role = grantee(stack);
-    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts", accountId: ACCOUNT });
-    const build = new BuildProject(stack, "Build", { name: "app", accountId: ACCOUNT, artifactStore });
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    const build = new BuildProject(stack, "Build", { name: "app", artifactStore });
     const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
     for (let i = 0; i < 2; i++) {
       build.grantStart(role);
@@ -158,8 +157,8 @@ describe("grants compose", () => {
       bucketArn: "arn:aws:s3:::app-artifacts",
       keyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k`,
     });
-    const one = new BuildProject(stack, "One", { name: "one", accountId: ACCOUNT, artifactStore });
-    const two = new BuildProject(stack, "Two", { name: "two", accountId: ACCOUNT, artifactStore });
+    const one = new BuildProject(stack, "One", { name: "one", artifactStore });
+    const two = new BuildProject(stack, "Two", { name: "two", artifactStore });
     one.grantStart(role);
     two.grantStart(role);
     expect(statementsOf(synthJson(stack), "Role").StartBuild.resources).toEqual([
@@ -170,7 +169,7 @@ describe("grants compose", () => {
 
   test("a grant whose id is taken by other actions gets an id derived from its content instead of failing", () => {
     const stack = bareStack();
-    const role = new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com", accountId: ACCOUNT });
+    const role = new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com" });
     role.addGrant({ sid: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] });
     role.addGrant({ sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"] });
     role.addGrant({ sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::c/*"] });
@@ -202,7 +201,7 @@ describe("ArtifactStore.fromAttributes", () => {
 
   test("refuses what is not a bucket ARN", () => {
     expect(() => ArtifactStore.fromAttributes(bareStack(), "Artifacts", { bucketArn: "app-artifacts", keyArn: "arn:aws:kms:eu-west-1:1:key/k" })).toThrow(
-      'test/Artifacts: bucketArn "app-artifacts" is not a bucket ARN; write "arn:aws:s3:::<bucket name>"',
+      'test/Artifacts: bucketArn "app-artifacts" is not a bucket ARN; write "arn:<partition>:s3:::<bucket name>" (partition: aws, aws-cn, aws-us-gov, …)',
     );
   });
 });

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildReportGroup } from "@cdktf/provider-aws/lib/codebuild-report-group";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { IGitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";
@@ -12,7 +12,6 @@ import { ServiceRole } from "../iam/service-role";
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
   readonly name: string;
-  readonly accountId: string;
   readonly artifactStore: IArtifactStore;
   /** Read by the build as GITLAB_DEPLOY_TOKEN(_USERNAME). @default - no token (a build that never reads GitLab) */
   readonly deployToken?: DeployToken;
@@ -90,7 +89,6 @@ export class BuildProject extends Construct {
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "build", 64),
       service: "codebuild.amazonaws.com",
-      accountId: props.accountId,
       tags: props.tags,
     });
     this.logGroup = new CloudwatchLogGroup(this, "Logs", {

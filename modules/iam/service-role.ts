@@ -3,17 +3,16 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { StackEnv } from "../core/stack-env";
 import { Grant, IRoleGrantee } from "./grantee";
 import { GrantStatements } from "./private/grant-statements";
-import { parseRoleReference, RoleReference } from "./role-reference";
+import { parseRoleReference, RoleReference } from "../core/rules/role-reference";
 
 export interface ServiceRoleProps {
   /** Role name (at most 64 characters). */
   readonly name: string;
   /** Service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
   readonly service: string;
-  /** Account id (token) the service must act for: guards against the confused deputy. */
-  readonly accountId: string;
   /** @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
@@ -68,9 +67,8 @@ export class ServiceRole extends Construct implements IRoleGrantee {
     this.policyDocument = this.statements.document;
     if (props.existingRoleName) {
       const existing = this.existingRole(props.existingRoleName);
-      const accountId = existing.accountId ?? props.accountId;
-      // Connections are not offered in the China and GovCloud partitions, so "aws" it is.
-      this.arn = `arn:aws:iam::${accountId}:role${existing.path}${existing.name}`;
+      const env = StackEnv.of(this);
+      this.arn = env.arn("iam", `role${existing.path}${existing.name}`, { region: "", account: existing.accountId ?? env.account });
       new IamRolePolicy(this, "Policy", {
         name: "gitlab-aws-delivery",
         // PutRolePolicy takes the role's name alone; the path is only part of its ARN.
@@ -80,8 +78,8 @@ export class ServiceRole extends Construct implements IRoleGrantee {
           ? {
               precondition: [
                 {
-                  condition: Op.eq(props.accountId, existing.accountId),
-                  errorMessage: `The existing role ${this.arn} is in account ${existing.accountId}, but this stack deploys to account ${props.accountId}; a service role serves its own account only: name the role of account ${props.accountId}.`,
+                  condition: Op.eq(env.account, existing.accountId),
+                  errorMessage: `The existing role ${this.arn} is in account ${existing.accountId}, but this stack deploys to account ${env.account}; a service role serves its own account only: name the role of account ${env.account}.`,
                 },
               ],
             }
@@ -89,7 +87,7 @@ export class ServiceRole extends Construct implements IRoleGrantee {
       });
       return;
     }
-    const trust = trustPolicy(this, props.service, props.accountId, props.sourceAccountCondition ?? true);
+    const trust = trustPolicy(this, props.service, props.sourceAccountCondition ?? true);
     this.role = new IamRole(this, "Resource", {
       name: props.name,
       assumeRolePolicy: trust.json,
@@ -138,7 +136,7 @@ class ImportedRole extends Construct implements IRoleGrantee {
       const role = parseRoleReference(arn);
       if ("problem" in role) throw new Error(`${this.node.path}: role ARN ${JSON.stringify(arn)} ${role.problem}`);
       if (role.accountId === undefined)
-        throw new Error(`${this.node.path}: ${JSON.stringify(arn)} is not a role ARN; write "arn:aws:iam::<account>:role/<path/>name"`);
+        throw new Error(`${this.node.path}: ${JSON.stringify(arn)} is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"`);
       name = role.name;
       const stack = TerraformStack.of(this);
       const written = importedPolicies.get(stack) ?? new Set<string>();
@@ -162,7 +160,7 @@ class ImportedRole extends Construct implements IRoleGrantee {
  * The trust policy for a service, one per stack and service: every role of that service
  * in the stack trusts it the same way, so it is declared once.
  */
-function trustPolicy(scope: Construct, service: string, accountId: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
+function trustPolicy(scope: Construct, service: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
   const stack = TerraformStack.of(scope);
   const id = `Trust-${service.split(".")[0]}${sourceAccount ? "" : "-unconditioned"}`;
   const existing = stack.node.tryFindChild(id);
@@ -173,7 +171,7 @@ function trustPolicy(scope: Construct, service: string, accountId: string, sourc
         effect: "Allow",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: [service] }],
-        condition: sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }] : undefined,
+        condition: sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [StackEnv.of(scope).account] }] : undefined,
       },
     ],
   });

@@ -1,7 +1,8 @@
 import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { StackEnv } from "../core/stack-env";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
@@ -45,8 +46,6 @@ export interface EnvironmentProps {
 export interface DeliveryEnvironmentsProps {
   /** Base of the deploy projects' names. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Shown on the approval request. */
   readonly projectPath: string;
   readonly artifactStore: IArtifactStore;
@@ -85,7 +84,6 @@ export class DeliveryEnvironments extends Construct {
       if (env.codebuild) {
         const project = new BuildProject(this, env.name, {
           name: awsName(props.name, `deploy-${env.name}`, 100),
-          accountId: props.accountId,
           artifactStore: props.artifactStore,
           deployToken: props.deployToken,
           buildspec: env.codebuild.buildspec,
@@ -150,7 +148,6 @@ export class DeliveryEnvironments extends Construct {
     if (!this.stamp) {
       this.stamp = new BuildProject(this, "StampCommit", {
         name: awsName(this.props.name, "stamp", 100),
-        accountId: this.props.accountId,
         artifactStore: this.props.artifactStore,
         buildspec: STAMP_BUILDSPEC,
         timeoutMinutes: 5,
@@ -184,7 +181,7 @@ export class DeliveryEnvironments extends Construct {
           "cloudformation:SetStackPolicy",
           "cloudformation:UpdateStack",
         ],
-        resources: this.stacks.map((s) => `arn:aws:cloudformation:${this.props.region}:${this.props.accountId}:stack/${s.stackName}/*`),
+        resources: this.stacks.map((s) => StackEnv.of(this).arn("cloudformation", `stack/${s.stackName}/*`)),
       });
       grantee.addGrant({
         sid: "PassStackRoles",

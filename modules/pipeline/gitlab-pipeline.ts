@@ -1,6 +1,6 @@
 import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { ConnectionGate } from "../connection/connection-gate";
@@ -33,7 +33,6 @@ export interface MergeRequestTrigger {
 export interface GitlabPipelineProps {
   /** Pipeline name; also names its role. */
   readonly name: string;
-  readonly accountId: string;
   readonly project: GitlabProject;
   /** The connection its source action uses: one created here, or `GitlabConnection.fromArn`. */
   readonly connection: IGitlabConnection;
@@ -135,7 +134,6 @@ export class GitlabPipeline extends Construct {
       new ServiceRole(this, "Role", {
         name: awsName(props.name, "pipeline", 64),
         service: "codepipeline.amazonaws.com",
-        accountId: props.accountId,
         tags: props.tags,
         existingRoleName: adopt?.roleName,
       });

@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { ConnectionGate } from "../connection/connection-gate";
 import { IGitlabConnection } from "../connection/gitlab-connection";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
 import { IRoleGrantee } from "../iam/grantee";
 import { PipelineStages, SOURCE_OUTPUT } from "../pipeline/gitlab-pipeline";
 import { CONNECTION_PARAMETER, logicalId, productDetails, ProductDetails, syncedProductsTemplate } from "./cfn-templates";
@@ -57,8 +57,6 @@ export interface ServiceCatalogProps {
   readonly name: string;
   /** GitLab path (group/project) of the repository the templates come from. */
   readonly repository: string;
-  readonly accountId: string;
-  readonly region: string;
   /** The portfolio and who may launch its products. */
   readonly portfolio: CatalogPortfolioProps;
   /** @default [] */
@@ -92,8 +90,6 @@ export class ServiceCatalog extends Construct implements PipelineStages {
         p.launchRoleArn ??
         new LaunchRole(this, `LaunchRole-${p.name}`, {
           name: awsName(`${props.name}-${p.name}`, "launch", 64),
-          accountId: props.accountId,
-          region: props.region,
           permissions: p.launchPermissions ?? [],
         }).role.arn;
       this.portfolio.addProduct(p.name, ids[p.name], launchRoleArn, count);
