@@ -61,6 +61,13 @@ module.exports = {
     layer("index-exports-modules", "^index\\.ts$", ["modules"], "index.ts, the library's front door, exports constructs from modules/ only"),
     layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),
     {
+      name: "modules-take-concepts-not-the-yaml",
+      comment: "constructs take the concepts they need, not the YAML's zod types: modules/ (and index.ts) never import zod",
+      severity: "error",
+      from: { path: "^(modules/|index\\.ts$)" },
+      to: { path: "^(node_modules/)?zod(/|$)" },
+    },
+    {
       name: "no-upward-into-commands",
       comment: "bin/, cli/, scripts/ and bench/ are the top: nothing below imports them",
       severity: "error",

@@ -36,8 +36,11 @@ export type { MergeRequestCiProps } from "./modules/codebuild/merge-request-ci";
 export { GitlabPipeline } from "./modules/pipeline/gitlab-pipeline";
 export type {
   AdoptedPipeline,
+  AdoptGitlabPipelineProps,
   FilterCriteria,
+  GitlabPipelineBaseProps,
   GitlabPipelineProps,
+  NewGitlabPipelineProps,
   MergeRequestTrigger,
   PipelineStages,
   PushTrigger,

@@ -61,6 +61,20 @@ describe("layers (npm run lint runs the same check on the sources)", () => {
     ]);
   });
 
+  test("modules take concepts, not the YAML's zod types; config may import only the pure rules of modules/core/rules", () => {
+    expect(
+      layerViolations({
+        "modules/core/rules/aws-name.ts": "export const n = 1;\n",
+        "modules/iam/role.ts": "export const r = 1;\n",
+        "modules/pipeline/p.ts": 'import type { z } from "zod";\nexport type P = z.infer<z.ZodString>;\n',
+        "config/naming.ts": 'import { n } from "../modules/core/rules/aws-name";\nimport { r } from "../modules/iam/role";\nexport const x = n + r;\n',
+      }).map((v) => ({ rule: v.rule, from: v.from })),
+    ).toEqual([
+      { rule: "config-imports-nothing-above", from: "config/naming.ts" },
+      { rule: "modules-take-concepts-not-the-yaml", from: "modules/pipeline/p.ts" },
+    ]);
+  });
+
   test("an import cycle is refused, even through a type-only import", () => {
     const rules = layerViolations({
       "report/a.ts": 'import type { B } from "./b";\nexport type A = B | number;\n',

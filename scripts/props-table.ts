@@ -1,6 +1,6 @@
 /*
  * The props tables of README.md's "Use it as a library" section, generated from the doc
- * comments of the `*Props` interfaces that index.ts exports (a test fails when the README's
+ * comments of the `*Props` interfaces (and unions of them) that index.ts exports (a test fails when the README's
  * block is stale). `npm run props-table` prints them; `npm run props-table -- --write`
  * replaces the block between the begin and end comments in README.md.
  */
@@ -28,6 +28,16 @@ export function renderPropsTables(root: string = join(__dirname, "..")): string 
   for (const symbol of [...exported].sort((a, b) => a.name.localeCompare(b.name))) {
     if (!symbol.name.endsWith("Props")) continue;
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (target.flags & ts.SymbolFlags.TypeAlias) {
+      // A union of props (build or adopt, CodeBuild or CloudFormation): its members have tables of their own.
+      const declaration = target.declarations?.find(ts.isTypeAliasDeclaration);
+      if (declaration && ts.isUnionTypeNode(declaration.type)) {
+        const members = declaration.type.types.map((t) => `\`${t.getText()}\``).join(" or ");
+        const doc = ts.displayPartsToString(target.getDocumentationComment(checker));
+        sections.push([`#### ${symbol.name}`, ...(doc ? ["", cell(doc)] : []), "", `One of ${members}.`].join("\n"));
+      }
+      continue;
+    }
     if (!(target.flags & ts.SymbolFlags.Interface)) continue;
     const type = checker.getDeclaredTypeOfSymbol(target);
     const rows = checker.getPropertiesOfType(type).map((prop) => {

@@ -14,7 +14,7 @@ import { DeployToken, DeployTokenProps } from "../modules/deploy-token/deploy-to
 import { GitlabProject, GitlabProjectProps } from "../modules/gitlab-project/gitlab-project";
 import { NotificationKey } from "../modules/notifications/notification-key";
 import { PipelineNotificationsProps } from "../modules/notifications/pipeline-notifications";
-import { DeliveryEnvironments, DeliveryEnvironmentsProps } from "../modules/pipeline/environments";
+import { DeliveryEnvironments, DeliveryEnvironmentsProps, EnvironmentProps } from "../modules/pipeline/environments";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline, GitlabPipelineProps } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatusProps } from "../modules/status/commit-status";
 import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
@@ -107,14 +107,11 @@ export function environmentsProps(props: ProjectDeliveryProps, names: ProjectNam
     artifactStore: props.artifactStore,
     deployToken,
     buildOutput: BUILD_OUTPUT,
-    environments: cfg.pipeline.environments.map((e) => ({
-      name: e.name,
-      approval: e.approval,
-      variables: e.variables,
-      roleArn: e.roleArn,
-      codebuild: e.deploy.codebuild,
-      cloudformation: e.deploy.cloudformation,
-    })),
+    environments: cfg.pipeline.environments.map((e): EnvironmentProps => {
+      const base = { name: e.name, approval: e.approval, variables: e.variables, roleArn: e.roleArn };
+      // The config takes exactly one of the two.
+      return e.deploy.codebuild ? { ...base, codebuild: e.deploy.codebuild } : { ...base, cloudformation: e.deploy.cloudformation! };
+    }),
   };
 }
 
@@ -128,23 +125,26 @@ export interface PipelineParts {
 
 export function pipelineProps(props: ProjectDeliveryProps, names: ProjectNames, parts: PipelineParts): GitlabPipelineProps {
   const pipelineCfg = props.project.pipeline;
-  const adopt = pipelineCfg.adopt;
-  return {
-    name: names.pipelineName,
+  const common = {
     project: parts.gitlab,
     connection: props.connection,
     gate: props.gate,
-    artifactStore: props.artifactStore,
-    build: parts.build,
-    adopt: adopt && adoptedPipeline(adopt),
-    publish: parts.catalog,
-    environments: parts.environments,
     variables: pipelineCfg.variables,
     branch: names.branch,
     executionMode: pipelineCfg.executionMode,
     artifactFormat: pipelineCfg.artifactFormat,
     push: pipelineCfg.triggers.push,
     mergeRequests: pipelineCfg.triggers.mergeRequests,
+  };
+  if (pipelineCfg.adopt) return { ...common, adopt: adoptedPipeline(pipelineCfg.adopt) };
+  if (!parts.build) throw new Error(`${props.project.path}: a new pipeline is made after its build project`);
+  return {
+    ...common,
+    name: names.pipelineName,
+    artifactStore: props.artifactStore,
+    build: parts.build,
+    publish: parts.catalog,
+    environments: parts.environments,
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
-import { TerraformStack, Testing } from "cdktf";
+import { Lazy, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import { ArtifactStore } from "../../modules/artifact-store/artifact-store";
 import { DeployToken } from "../../modules/deploy-token/deploy-token";
@@ -382,9 +382,30 @@ describe("DeliveryEnvironments, called as a library", () => {
   }
   const cloudformation = { stackName: "app-prod", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/cfn" };
 
-  test("refuses a CloudFormation variable that no template parameter can be named", () => {
-    expect(() => environments({ name: "prod", variables: { DB_HOST: "db" }, cloudformation })).toThrow(
-      'test/Environments: environment prod: variable "DB_HOST" is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters',
+  test("refuses, when the app is validated, a CloudFormation variable that no template parameter can be named (with the construct path)", () => {
+    const construct = environments({ name: "prod", variables: { DB_HOST: "db", Stage: "prod" }, cloudformation });
+    expect(construct.node.validate()).toEqual([
+      'environment prod: variable "DB_HOST" is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters',
+    ]);
+    expect(() => TerraformStack.of(construct).runAllValidations()).toThrow(
+      '[test/Environments] environment prod: variable "DB_HOST" is not a CloudFormation parameter name',
+    );
+  });
+
+  test("a variable name that is a token is left to CloudFormation", () => {
+    const name = Lazy.stringValue({ produce: () => "DB_HOST" });
+    expect(environments({ name: "prod", variables: { [name]: "db" }, cloudformation }).node.validate()).toEqual([]);
+  });
+
+  test("an environment deployed both ways, or neither, does not type-check, and is refused", () => {
+    const codebuild = { buildspec: "deploy.yml" };
+    // @ts-expect-error -- codebuild and cloudformation together do not type-check
+    expect(() => environments({ name: "prod", codebuild, cloudformation })).toThrow(
+      "test/Environments: environment prod: give one of codebuild and cloudformation (how it deploys), not both",
+    );
+    // @ts-expect-error -- an environment that deploys neither way does not type-check
+    expect(() => environments({ name: "prod" })).toThrow(
+      "test/Environments: environment prod: give one of codebuild and cloudformation (how it deploys), not neither",
     );
   });
 

@@ -17,6 +17,7 @@ import {
   GitlabConnection,
   GitlabPipeline,
   GitlabPipelineProps,
+  NewGitlabPipelineProps,
   GitlabProject,
   IRoleGrantee,
   ServiceRole,
@@ -51,7 +52,7 @@ function statementsOf(json: Json, path: string): Record<string, Json> {
 }
 
 /** A pipeline on an existing connection and role, with overrides. */
-function createPipeline(stack: TerraformStack, overrides: Partial<GitlabPipelineProps> = {}): GitlabPipeline {
+function createPipeline(stack: TerraformStack, overrides: Partial<NewGitlabPipelineProps> = {}): GitlabPipeline {
   const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
   return new GitlabPipeline(stack, "Pipeline", {
     name: "app",
@@ -216,19 +217,52 @@ describe("GitlabProject.fromPath", () => {
   });
 });
 
-describe("GitlabPipeline with what exists", () => {
+describe("GitlabPipeline: build a new pipeline or adopt one, never a mix", () => {
   const adopt = { name: "old", roleName: "old-role", artifactBucket: "b", sourceArtifactName: "src", stages: [] };
+  function common(stack: TerraformStack) {
+    const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
+    return { project: GitlabProject.fromPath(stack, "Project", "acme/app"), connection, branch: "main" };
+  }
 
+  // Each @ts-expect-error is a type test: tsc (npm run typecheck) fails if the mix type-checks.
+  // The constructor refuses the same mixes for callers without the types.
   test("an adopted pipeline needs the gate", () => {
-    expect(() => createPipeline(bareStack(), { adopt, role: undefined })).toThrow(
+    const stack = bareStack();
+    // @ts-expect-error -- adopt without gate does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...common(stack), adopt })).toThrow(
       "test/Pipeline: an adopted pipeline needs the connection gate: its import waits for the handshake too",
     );
   });
 
   test("an adopted pipeline keeps its own role", () => {
     const stack = bareStack();
-    const gate = new ConnectionGate(stack, "Gate", { connection: GitlabConnection.fromArn(stack, "C", CONNECTION_ARN), projects: ["acme/app"] });
-    expect(() => createPipeline(stack, { adopt, gate })).toThrow("test/Pipeline: an adopted pipeline keeps its own role (adopt.roleName); leave out role");
+    const props = common(stack);
+    const gate = new ConnectionGate(stack, "Gate", { connection: props.connection, projects: ["acme/app"] });
+    const role = ServiceRole.fromArn(stack, "PipelineRole", ROLE_ARN);
+    // @ts-expect-error -- adopt with a role of ours does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...props, adopt, gate, role })).toThrow(
+      "test/Pipeline: an adopted pipeline keeps its own role (adopt.roleName); leave out role",
+    );
+  });
+
+  test("a new pipeline needs its build project", () => {
+    const stack = bareStack();
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    // @ts-expect-error -- a new pipeline without build does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...common(stack), name: "app", artifactStore })).toThrow(
+      "test/Pipeline: a new pipeline needs its build project",
+    );
+  });
+
+  test("an adopted pipeline with a build of ours does not type-check", () => {
+    const stack = bareStack();
+    const props = common(stack);
+    const gate = new ConnectionGate(stack, "Gate", { connection: props.connection, projects: ["acme/app"] });
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    const build = new BuildProject(stack, "Build", { name: "app", artifactStore });
+    // @ts-expect-error -- adopt with build does not type-check
+    const mixed: GitlabPipelineProps = { ...props, adopt, gate, build };
+    expect(mixed.build).toBe(build);
   });
 });
 

@@ -13,10 +13,16 @@ describe("README props tables", () => {
   });
 
   test("a table per exported *Props interface, with the type, the @default and the description of each prop", () => {
-    expect(tables).toContain("#### GitlabPipelineProps");
-    expect(tables).toContain('| `executionMode` | `"QUEUED" \\| "SUPERSEDED" \\| "PARALLEL"` | "QUEUED" |  |');
+    expect(tables).toContain("#### GitlabPipelineBaseProps");
+    expect(tables).toContain('| `executionMode` | `"QUEUED" \\| "SUPERSEDED" \\| "PARALLEL"` | "QUEUED" | How runs that overlap are handled. |');
     expect(tables).toContain(
       "| `connection` | `IGitlabConnection` | required | The connection its source action uses: one created here, or `GitlabConnection.fromArn`. |",
+    );
+  });
+
+  test("a union of props names its members", () => {
+    expect(tables).toContain(
+      "#### GitlabPipelineProps\n\nBuild a new pipeline, or adopt an existing one: one or the other, never a mix.\n\nOne of `NewGitlabPipelineProps` or `AdoptGitlabPipelineProps`.",
     );
   });
 

@@ -9,6 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { StackEnv } from "../core/stack-env";
 import { IRoleGrantee } from "../iam/grantee";
 import { keyPolicy } from "../kms/key-policy";
@@ -209,8 +210,9 @@ class ImportedArtifactStore extends ArtifactStoreBase {
     } else {
       const name = /^arn:[a-z-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/.exec(attrs.bucketArn)?.[1];
       if (!name)
-        throw new Error(
-          `${this.node.path}: bucketArn ${JSON.stringify(attrs.bucketArn)} is not a bucket ARN; write "arn:<partition>:s3:::<bucket name>" (partition: aws, aws-cn, aws-us-gov, …)`,
+        throw new ConstructError(
+          this,
+          `bucketArn ${JSON.stringify(attrs.bucketArn)} is not a bucket ARN; write "arn:<partition>:s3:::<bucket name>" (partition: aws, aws-cn, aws-us-gov, …)`,
         );
       this.bucketName = name;
     }

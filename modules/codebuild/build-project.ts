@@ -83,9 +83,10 @@ export class BuildProject extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
-    if (props.privileged && !props.privilegedReason) {
-      throw new Error(`${this.node.path}: privileged builds need a privilegedReason`);
-    }
+    // A whole-construct rule: reported with the others when the app is validated.
+    this.node.addValidation({
+      validate: () => (props.privileged && !props.privilegedReason ? ["a privileged build needs a privilegedReason (written into its description)"] : []),
+    });
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "build", 64),
       service: "codebuild.amazonaws.com",

@@ -1,6 +1,7 @@
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { StackEnv } from "../core/stack-env";
 import { IRoleGrantee } from "../iam/grantee";
 import { GitlabHost } from "./gitlab-host";
@@ -142,8 +143,9 @@ class ImportedGitlabConnection extends GitlabConnectionBase {
     } else {
       const parts = CONNECTION_ARN.exec(arn);
       if (!parts) {
-        throw new Error(
-          `${this.node.path}: ${JSON.stringify(arn)} is not a connection ARN; copy it from the connection's page in the console ("arn:<partition>:codeconnections:<region>:<account>:connection/<id>")`,
+        throw new ConstructError(
+          this,
+          `${JSON.stringify(arn)} is not a connection ARN; copy it from the connection's page in the console ("arn:<partition>:codeconnections:<region>:<account>:connection/<id>")`,
         );
       }
       [, , region, account, this.name] = parts;

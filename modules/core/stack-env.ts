@@ -4,6 +4,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Token } from "cdktf";
 import { IConstruct } from "constructs";
+import { ConstructError } from "./construct-error";
 
 /**
  * AWS partitions by the names of their regions (the `regionRegex` of each partition in the
@@ -94,7 +95,7 @@ export class StackEnv {
   private dataSource<T extends IConstruct>(id: string, type: new (scope: TerraformStack, id: string) => T): T {
     const existing = this.stack.node.tryFindChild(id);
     if (existing instanceof type) return existing;
-    if (existing) throw new Error(`${this.stack.node.path}/${id}: StackEnv needs this id for its ${type.name}; give your construct another id`);
+    if (existing) throw new ConstructError(existing, `StackEnv needs this id for its ${type.name}; give your construct another id`);
     return new type(this.stack, id);
   }
 }

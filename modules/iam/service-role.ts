@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { StackEnv } from "../core/stack-env";
 import { Grant, IRoleGrantee } from "./grantee";
 import { GrantStatements } from "./private/grant-statements";
@@ -106,7 +107,7 @@ export class ServiceRole extends Construct implements IRoleGrantee {
     // A token (a role made elsewhere in the app) is taken as a name without path.
     if (Token.isUnresolved(text)) return { name: text, path: "/" };
     const role = parseRoleReference(text);
-    if ("problem" in role) throw new Error(`${this.node.path}: existingRoleName ${JSON.stringify(text)} ${role.problem}`);
+    if ("problem" in role) throw new ConstructError(this, `existingRoleName ${JSON.stringify(text)} ${role.problem}`);
     return role;
   }
 
@@ -134,16 +135,17 @@ class ImportedRole extends Construct implements IRoleGrantee {
       name = Fn.element(Fn.reverse(Fn.split("/", arn)), 0);
     } else {
       const role = parseRoleReference(arn);
-      if ("problem" in role) throw new Error(`${this.node.path}: role ARN ${JSON.stringify(arn)} ${role.problem}`);
+      if ("problem" in role) throw new ConstructError(this, `role ARN ${JSON.stringify(arn)} ${role.problem}`);
       if (role.accountId === undefined)
-        throw new Error(`${this.node.path}: ${JSON.stringify(arn)} is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"`);
+        throw new ConstructError(this, `${JSON.stringify(arn)} is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"`);
       name = role.name;
       const stack = TerraformStack.of(this);
       const written = importedPolicies.get(stack) ?? new Set<string>();
       importedPolicies.set(stack, written);
       if (written.has(`${name}/${policyName}`)) {
-        throw new Error(
-          `${this.node.path}: the role ${arn} is already imported in this stack with the inline policy "${policyName}"; pass the first grantee around, or give this one another policyName`,
+        throw new ConstructError(
+          this,
+          `the role ${arn} is already imported in this stack with the inline policy "${policyName}"; pass the first grantee around, or give this one another policyName`,
         );
       }
       written.add(`${name}/${policyName}`);

@@ -1,6 +1,7 @@
 import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { StackEnv } from "../core/stack-env";
 import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
@@ -13,9 +14,14 @@ import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
 /** CloudFormation's template parameter names: letters and digits only. */
 const PARAMETER_NAME = /^[A-Za-z0-9]+$/;
 
-export interface EnvironmentProps {
+/** What every environment takes, however it deploys. */
+export interface EnvironmentBaseProps {
+  /** Environment name: names its stage (`Deploy-<name>`) and its deploy project. */
   readonly name: string;
-  /** @default - on for prod and production */
+  /**
+   * A manual approval before the deploy.
+   * @default - on for prod and production, off otherwise
+   */
   readonly approval?: boolean;
   /**
    * Plain-text values of the deploy, resolved when its action runs (so they may read
@@ -33,15 +39,36 @@ export interface EnvironmentProps {
    * @default - this account, the pipeline's role
    */
   readonly roleArn?: string;
-  readonly codebuild?: { readonly buildspec: string };
-  readonly cloudformation?: {
+}
+
+/** An environment a CodeBuild project deploys (its buildspec does the work). */
+export interface CodeBuildEnvironmentProps extends EnvironmentBaseProps {
+  /** The deploy project's buildspec path inside the build output. */
+  readonly codebuild: { readonly buildspec: string };
+  /** Not with codebuild: an environment deploys one way. @default - not deployed by CloudFormation */
+  readonly cloudformation?: undefined;
+}
+
+/** An environment CloudFormation deploys: one stack, from a template in the build output. */
+export interface CloudFormationEnvironmentProps extends EnvironmentBaseProps {
+  /** The stack, its template and the role CloudFormation runs it as. */
+  readonly cloudformation: {
     readonly stackName: string;
+    /** Template path inside the build output. */
     readonly templatePath: string;
+    /** Template configuration file (parameters, tags, stack policy) inside the build output. */
     readonly parametersPath?: string;
+    /** For example CAPABILITY_IAM. */
     readonly capabilities?: readonly string[];
+    /** The role CloudFormation creates the stack's resources as. */
     readonly executionRoleArn: string;
   };
+  /** Not with cloudformation: an environment deploys one way. @default - not deployed by CodeBuild */
+  readonly codebuild?: undefined;
 }
+
+/** One deploy environment: by CodeBuild or by CloudFormation, never both. */
+export type EnvironmentProps = CodeBuildEnvironmentProps | CloudFormationEnvironmentProps;
 
 export interface DeliveryEnvironmentsProps {
   /** Base of the deploy projects' names. */
@@ -77,6 +104,13 @@ export class DeliveryEnvironments extends Construct {
   ) {
     super(scope, id);
     for (const env of props.environments) {
+      // The types allow one way to deploy; a caller without them (JavaScript, a cast) is told here.
+      if (!env.codebuild === !env.cloudformation) {
+        throw new ConstructError(
+          this,
+          `environment ${env.name}: give one of codebuild and cloudformation (how it deploys), not ${env.codebuild ? "both" : "neither"}`,
+        );
+      }
       const actions: CodepipelineStageAction[] = [];
       if (env.approval ?? ["prod", "production"].includes(env.name)) {
         actions.push(manualApprovalAction({ runOrder: 1, message: `Deploy ${props.projectPath} at commit ${sourceVariables.commitId} to ${env.name}?` }));
@@ -95,7 +129,7 @@ export class DeliveryEnvironments extends Construct {
         actions.push(
           codeBuildAction({ name: "Deploy", projectName: project.project.name, runOrder: 2, inputs: [props.buildOutput], variables: env.variables }),
         );
-      } else if (env.cloudformation) {
+      } else {
         const cfn = env.cloudformation;
         const parameters = this.parameterOverrides(env);
         if (env.roleArn) this.crossAccountRoles.push(env.roleArn);
@@ -131,14 +165,22 @@ export class DeliveryEnvironments extends Construct {
     }
   }
 
-  /** A CloudFormation deploy's variables as its ParameterOverrides (sorted JSON), if it has any. */
+  /**
+   * A CloudFormation deploy's variables as its ParameterOverrides (sorted JSON), if it has any.
+   * A name no template parameter can have is reported when the app is validated (names that
+   * are tokens are not known until then, and are left to CloudFormation).
+   */
   private parameterOverrides(env: EnvironmentProps): string | undefined {
     const entries = Object.entries(env.variables ?? {}).sort(([a], [b]) => a.localeCompare(b));
-    const invalid = entries.map(([name]) => name).find((name) => !Token.isUnresolved(name) && !PARAMETER_NAME.test(name));
-    if (invalid !== undefined) {
-      throw new Error(
-        `${this.node.path}: environment ${env.name}: variable ${JSON.stringify(invalid)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters`,
-      );
+    const invalid = entries.map(([name]) => name).filter((name) => !Token.isUnresolved(name) && !PARAMETER_NAME.test(name));
+    if (invalid.length > 0) {
+      this.node.addValidation({
+        validate: () =>
+          invalid.map(
+            (name) =>
+              `environment ${env.name}: variable ${JSON.stringify(name)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters`,
+          ),
+      });
     }
     return entries.length > 0 ? JSON.stringify(Object.fromEntries(entries)) : undefined;
   }
