@@ -61,6 +61,35 @@ export function renderPropsTables(root: string = join(__dirname, "..")): string 
   return `${sections.join("\n\n")}\n`;
 }
 
+/**
+ * The props of the `*Props` interfaces index.ts exports that fall short of STYLE.md: each
+ * needs a doc sentence, an optional one its `@default`, and every one is readonly.
+ * One line per gap: `Interface.prop (file): what is missing`.
+ */
+export function propsDocGaps(root: string = join(__dirname, "..")): string[] {
+  const entry = join(root, "index.ts");
+  const program = ts.createProgram([entry], { strict: true, skipLibCheck: true, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
+  const gaps: string[] = [];
+  for (const symbol of exported) {
+    if (!symbol.name.endsWith("Props")) continue;
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (!(target.flags & ts.SymbolFlags.Interface)) continue;
+    for (const prop of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target))) {
+      const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+      const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
+      const missing = [
+        !ts.displayPartsToString(prop.getDocumentationComment(checker)).trim() && "doc sentence",
+        optional && !prop.getJsDocTags(checker).some((t) => t.name === "default") && "@default",
+        !(decl && ts.isPropertySignature(decl) && decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword)) && "readonly",
+      ].filter(Boolean);
+      if (missing.length > 0) gaps.push(`${symbol.name}.${prop.name} (${decl?.getSourceFile().fileName.slice(root.length + 1)}): no ${missing.join(", no ")}`);
+    }
+  }
+  return gaps.sort();
+}
+
 /** README.md with its generated block replaced by `tables`. */
 export function withPropsTables(readme: string, tables: string): string {
   const begin = readme.indexOf(PROPS_BEGIN);

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROPS_BEGIN, PROPS_END, renderPropsTables, withPropsTables } from "../../scripts/props-table";
+import { tmpdir } from "node:os";
+import { PROPS_BEGIN, PROPS_END, propsDocGaps, renderPropsTables, withPropsTables } from "../../scripts/props-table";
 
 const root = join(__dirname, "..", "..");
 
@@ -28,5 +29,22 @@ describe("README props tables", () => {
 
   test("a README without the markers says which lines to add", () => {
     expect(() => withPropsTables("# README\n", tables)).toThrow(`README.md has no generated block: add the lines\n${PROPS_BEGIN}\n${PROPS_END}`);
+  });
+
+  test("every exported prop has a doc sentence, an optional one its @default, and all are readonly", () => {
+    expect(propsDocGaps(root)).toEqual([]);
+  });
+
+  test("a prop without a sentence, a default or readonly is named", () => {
+    const dir = mkdtempSync(join(tmpdir(), "props-gaps-"));
+    try {
+      writeFileSync(
+        join(dir, "index.ts"),
+        "export interface ThingProps {\n  /** @default 1 */\n  readonly size?: number;\n  /** Its name. */\n  name?: string;\n}\n",
+      );
+      expect(propsDocGaps(dir)).toEqual(["ThingProps.name (index.ts): no @default, no readonly", "ThingProps.size (index.ts): no doc sentence"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,7 +19,7 @@ export interface ArtifactStoreProps {
   readonly bucketPrefix: string;
   /** KMS alias name without `alias/`. */
   readonly keyAlias: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the bucket and key. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /** This account (token); names the key's own account in an explicit key policy. */
   /**

@@ -12,24 +12,25 @@ import { ServiceRole } from "../iam/service-role";
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
   readonly name: string;
+  /** Where the build reads and writes pipeline artifacts (its role gets read and write on it). */
   readonly artifactStore: IArtifactStore;
   /** Read by the build as GITLAB_DEPLOY_TOKEN(_USERNAME). @default - no token (a build that never reads GitLab) */
   readonly deployToken?: DeployToken;
-  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
+  /** Build image. @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
   readonly image?: string;
-  /** @default "BUILD_GENERAL1_SMALL" */
+  /** CodeBuild compute type. @default "BUILD_GENERAL1_SMALL" */
   readonly computeType?: string;
   /** Path of the buildspec inside the repository. @default "buildspec.yml" */
   readonly buildspec?: string;
   /** Plain-text variables (the config refuses secret-like names). @default {} */
   readonly environmentVariables?: Record<string, string>;
-  /** @default false */
+  /** Docker daemon access (privileged mode); needs `privilegedReason`. @default false */
   readonly privileged?: boolean;
-  /** Why the build is privileged; required with `privileged`, written into the description. */
+  /** Why the build is privileged; required with `privileged`, written into the description. @default - none (a validation requires it with `privileged`) */
   readonly privilegedReason?: string;
-  /** @default 60 */
+  /** Build timeout in minutes. @default 60 */
   readonly timeoutMinutes?: number;
-  /** @default 90 */
+  /** Days the build logs are kept. @default 90 */
   readonly logRetentionDays?: number;
   /**
    * When the source artifact is `CODEBUILD_CLONE_REF`, CodeBuild clones through the
@@ -60,7 +61,7 @@ export interface BuildProjectProps {
   readonly count?: number;
   /** First words of the project description. @default "Build and test stage of the GitLab delivery pipeline" */
   readonly purpose?: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the project, its role, log group and report group. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
 }
 

@@ -9,7 +9,7 @@ import { GitlabHost } from "./gitlab-host";
 export interface GitlabConnectionProps {
   /** Connection name (1-32 characters). */
   readonly name: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the connection. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
    * The host of a self-managed instance; the connection then uses `host_arn` instead of

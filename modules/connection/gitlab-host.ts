@@ -22,7 +22,7 @@ export interface GitlabHostProps {
   readonly endpoint: string;
   /** Port the instance serves on (for the created security group). @default 443 */
   readonly port?: number;
-  /** @default - the instance is reachable from the internet */
+  /** The VPC the instance is reached in, for an instance that is not on the internet. @default - the instance is reachable from the internet */
   readonly vpc?: GitlabHostVpc;
 }
 

@@ -14,7 +14,7 @@ export interface ServiceRoleProps {
   readonly name: string;
   /** Service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
   readonly service: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the role. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
    * Add the grants to this existing role instead of creating one: for adopted pipelines,

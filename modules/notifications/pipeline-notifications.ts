@@ -14,15 +14,17 @@ import { NotificationKey, NOTIFICATIONS_PRINCIPAL } from "./notification-key";
 export interface PipelineNotificationsProps {
   /** Base of the topic and rule names. */
   readonly name: string;
+  /** Name of the pipeline whose events are notified. */
   readonly pipelineName: string;
   /** The pipeline resource: the rule is created after it. */
   readonly pipeline: ITerraformDependable;
   /** The pipeline waits for the handshake, so its rule does too. */
   readonly gate: ConnectionGate;
+  /** The stack's notification key, which encrypts the topic. */
   readonly key: NotificationKey;
   /** CodeStar notification event type ids. */
   readonly eventTypeIds: readonly string[];
-  /** @default [] */
+  /** E-mail addresses subscribed to the topic. @default [] */
   readonly emails?: readonly string[];
 }
 

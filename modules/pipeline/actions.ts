@@ -43,11 +43,15 @@ export function actionVariables(variables: Record<string, string> = {}): string 
 export interface GitlabSourceActionProps {
   /** Name of the action (what triggers name as their source action). */
   readonly name: string;
+  /** ARN of the connection it reads GitLab through. */
   readonly connectionArn: string;
   /** `group/project` of the repository. */
   readonly fullRepositoryId: string;
+  /** Branch that manual runs read. */
   readonly branch: string;
+  /** Name of its output artifact. */
   readonly output: string;
+  /** A zip of the commit, or a git clone reference (CodeBuild actions only). */
   readonly artifactFormat: "CODE_ZIP" | "CODEBUILD_CLONE_REF";
 }
 
@@ -71,15 +75,17 @@ export function gitlabSourceAction(p: GitlabSourceActionProps): CodepipelineStag
 }
 
 export interface CodeBuildActionProps {
+  /** Name of the action in its stage. */
   readonly name: string;
   /** Name of the CodeBuild project it starts. */
   readonly projectName: string;
+  /** Input artifacts; the first is the build's source. */
   readonly inputs: readonly string[];
-  /** @default - none */
+  /** Output artifacts. @default - none */
   readonly outputs?: readonly string[];
-  /** @default - the stage's first run */
+  /** Position in its stage. @default - the stage's first run */
   readonly runOrder?: number;
-  /** @default - the commit variables only */
+  /** The action's own variables, before the commit's. @default - the commit variables only */
   readonly variables?: Record<string, string>;
 }
 
@@ -112,16 +118,19 @@ export function manualApprovalAction(p: { readonly runOrder: number; readonly me
 }
 
 export interface CloudFormationDeployActionProps {
+  /** Position in its stage. */
   readonly runOrder: number;
+  /** The stack it creates or updates. */
   readonly stackName: string;
   /** `artifact::path` of the template. */
   readonly templatePath: string;
   /** `artifact::path` of the template configuration file. */
   readonly templateConfiguration: string;
+  /** Input artifacts: the template's and the configuration file's. */
   readonly inputs: readonly string[];
   /** Sorted JSON of the template parameters that win over the file's. @default - none */
   readonly parameterOverrides?: string;
-  /** @default - none */
+  /** CloudFormation capabilities, such as CAPABILITY_IAM. @default - none */
   readonly capabilities?: readonly string[];
   /** The role CloudFormation runs the stack as. */
   readonly executionRoleArn: string;
@@ -153,12 +162,15 @@ export function cloudFormationDeployAction(p: CloudFormationDeployActionProps): 
 }
 
 export interface ServiceCatalogPublishActionProps {
+  /** Product name (names the action). */
   readonly productName: string;
+  /** Id of the product it publishes a version of. */
   readonly productId: string;
   /** Template path inside `input`. */
   readonly templatePath: string;
   /** GitLab path, named in the version description. */
   readonly repository: string;
+  /** The source artifact that holds the template. */
   readonly input: string;
 }
 

@@ -75,8 +75,11 @@ export interface DeliveryEnvironmentsProps {
   readonly name: string;
   /** Shown on the approval request. */
   readonly projectPath: string;
+  /** Where the deploy builds read and write artifacts. */
   readonly artifactStore: IArtifactStore;
+  /** Read by the CodeBuild deploys as GITLAB_DEPLOY_TOKEN(_USERNAME). */
   readonly deployToken: DeployToken;
+  /** The environments, in the order the pipeline deploys them. */
   readonly environments: readonly EnvironmentProps[];
   /** Output artifact of the build stage that deploys read. */
   readonly buildOutput: string;

@@ -31,12 +31,19 @@ export const CONNECTION_PARAMETER = "ConnectionArn";
 
 /** What users see of a product, however its versions arrive. */
 export interface ProductDetails {
+  /** Product name. */
   readonly name: string;
+  /** Owner shown to users (a team or person). */
   readonly owner: string;
+  /** Product description. @default - none */
   readonly description?: string;
+  /** Distributor shown to users. @default - none */
   readonly distributor?: string;
+  /** Support e-mail address. @default - none */
   readonly supportEmail?: string;
+  /** Support page. @default - none */
   readonly supportUrl?: string;
+  /** How to get support. @default - none */
   readonly supportDescription?: string;
 }
 

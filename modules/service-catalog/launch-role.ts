@@ -3,6 +3,7 @@ import { StackEnv } from "../core/stack-env";
 import { ServiceRole } from "../iam/service-role";
 
 export interface LaunchRoleProps {
+  /** Role name (at most 64 characters). */
   readonly name: string;
   /** What the product's resources need, from the config (named actions, no `*` resource). */
   readonly permissions: ReadonlyArray<{ actions: readonly string[]; resources: readonly string[] }>;

@@ -59,7 +59,7 @@ export interface ServiceCatalogProps {
   readonly repository: string;
   /** The portfolio and who may launch its products. */
   readonly portfolio: CatalogPortfolioProps;
-  /** @default [] */
+  /** The products of the portfolio. @default [] */
   readonly products?: readonly CatalogProduct[];
   /** How new versions of the products arrive: the pipeline publishes them, or Service Catalog syncs. */
   readonly publishing: PipelinePublishing | SyncPublishing;

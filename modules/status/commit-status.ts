@@ -19,11 +19,13 @@ import { ServiceRole } from "../iam/service-role";
 export interface CommitStatusProps {
   /** Base of the function's name. */
   readonly name: string;
+  /** The GitLab project the statuses are posted to (its access token is made here). */
   readonly project: GitlabProject;
   /** The pipeline whose executions are reported. */
   readonly pipelineName: string;
   /** `https://host/api/v4` of the GitLab instance. */
   readonly gitlabApiUrl: string;
+  /** Whose key encrypts the token's secret. */
   readonly artifactStore: IArtifactStore;
   /** Expiry of the project access token (YYYY-MM-DD). */
   readonly tokenExpiresAt: string;
