@@ -81,19 +81,27 @@ export function deployTokenProps(props: ProjectDeliveryProps, gitlab: GitlabProj
   };
 }
 
+/** What the pipeline's build and the merge-request CI build share: the project's `build` section. */
+function sharedBuildProps(props: ProjectDeliveryProps, deployToken: DeployToken) {
+  const build = props.project.pipeline.build;
+  return {
+    artifactStore: props.artifactStore,
+    deployToken,
+    image: build.image,
+    computeType: build.computeType,
+    buildspec: build.buildspec,
+    environmentVariables: build.environmentVariables,
+    timeoutMinutes: build.timeoutMinutes,
+  };
+}
+
 export function buildProjectProps(props: ProjectDeliveryProps, names: ProjectNames, gitlab: GitlabProject, deployToken: DeployToken): BuildProjectProps {
   const pipelineCfg = props.project.pipeline;
   return {
+    ...sharedBuildProps(props, deployToken),
     name: names.resourceName,
-    artifactStore: props.artifactStore,
-    deployToken,
-    image: pipelineCfg.build.image,
-    computeType: pipelineCfg.build.computeType,
-    buildspec: pipelineCfg.build.buildspec,
-    environmentVariables: pipelineCfg.build.environmentVariables,
     privileged: pipelineCfg.build.privileged,
     privilegedReason: pipelineCfg.build.privilegedReason,
-    timeoutMinutes: pipelineCfg.build.timeoutMinutes,
     cloneThrough:
       pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
   };
@@ -186,19 +194,14 @@ export function mergeRequestCiProps(
   gitlab: GitlabProject,
   deployToken: DeployToken,
 ): MergeRequestCiProps {
-  const pipelineCfg = props.project.pipeline;
+  const shared = sharedBuildProps(props, deployToken);
   return {
+    ...shared,
     name: projectCiName(names.base),
-    artifactStore: props.artifactStore,
-    deployToken,
-    image: pipelineCfg.build.image,
-    computeType: pipelineCfg.build.computeType,
-    buildspec: ci.buildspec ?? pipelineCfg.build.buildspec,
-    environmentVariables: pipelineCfg.build.environmentVariables,
+    buildspec: ci.buildspec ?? shared.buildspec,
     // Code from any merge request: privileged only by the CI's own opt-in, never the build's.
     privileged: ci.privileged ?? false,
     privilegedReason: ci.privilegedReason,
-    timeoutMinutes: pipelineCfg.build.timeoutMinutes,
     gitlabSource: {
       connection: props.connection,
       location: gitlab.httpUrlToRepo,
