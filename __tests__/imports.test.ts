@@ -24,6 +24,16 @@ describe("provider imports", () => {
   });
 });
 
+describe("stacks/ is composition only", () => {
+  test("no resource or data source is declared in stacks/: of the provider bindings it imports the providers alone", () => {
+    const imports = tsFiles(join(root, "stacks")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/from ["'](@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)["']/g)].map((m) => `${relative(root, f)}: ${m[1]}`),
+    );
+    expect(imports.filter((i) => !/\/lib\/provider$/.test(i))).toEqual([]);
+    expect(imports.length).toBeGreaterThan(0);
+  });
+});
+
 /** The violations `npm run layers` (.dependency-cruiser.js) finds in a tree of the given files. */
 function layerViolations(files: Record<string, string>): Array<{ rule: string; from: string; to: string }> {
   const dir = mkdtempSync(join(tmpdir(), "layers-"));
