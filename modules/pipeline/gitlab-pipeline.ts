@@ -142,7 +142,6 @@ export interface PipelineStages {
 export const SOURCE_ACTION = "Source";
 export const SOURCE_OUTPUT = "source_output";
 export const BUILD_OUTPUT = "build_output";
-export { SOURCE_NAMESPACE } from "./actions";
 
 /**
  * A CodePipeline V2 whose source is the GitLab project over the connection, then a
