@@ -18,7 +18,9 @@
  *   doctor               modules (constants, types), config (the configuration it checks), and
  *                        report/gitlab-api.ts only (the GitLab REST helper with the plan
  *                        report's timeout and retry rules); only bin/cli/scripts import doctor
- *   config               nothing of ours
+ *   config               modules/core/rules only (pure rules config and modules both apply to
+ *                        the same text: AWS names, role references, the sync connection ARN)
+ *   modules/core/rules   nothing of ours (so config, importing it, imports nothing above it)
  *   lambda               nothing of ours (deployed on its own)
  */
 "use strict";
@@ -36,7 +38,18 @@ function layer(name, from, allowed, comment) {
 
 module.exports = {
   forbidden: [
-    layer("config-imports-nothing-above", "^config/", ["config"], "config/ is read by the layers above it and imports none of them (LAYOUT.md)"),
+    layer(
+      "config-imports-nothing-above",
+      "^config/",
+      ["config", "modules/core/rules"],
+      "config/ is read by the layers above it and imports none of them (LAYOUT.md); the pure rules it shares with modules/ are a leaf",
+    ),
+    layer(
+      "core-rules-are-a-leaf",
+      "^modules/core/rules/",
+      ["modules/core/rules"],
+      "modules/core/rules/ holds pure rules that config/ and modules/ share: it imports nothing of ours",
+    ),
     layer(
       "modules-import-modules-only",
       "^modules/",
@@ -64,6 +77,13 @@ module.exports = {
     layer("main-hands-over-to-app", "^main\\.ts$", ["app", "config"], "main.ts reads the configuration and hands over to app/"),
     layer("index-exports-modules", "^index\\.ts$", ["modules"], "index.ts, the library's front door, exports constructs from modules/ only"),
     layer("lambda-stands-alone", "^lambda/", ["lambda"], "lambda/ is deployed to AWS on its own"),
+    {
+      name: "modules-take-concepts-not-the-yaml",
+      comment: "constructs take the concepts they need, not the YAML's zod types: modules/ (and index.ts) never import zod",
+      severity: "error",
+      from: { path: "^(modules/|index\\.ts$)" },
+      to: { path: "^(node_modules/)?zod(/|$)" },
+    },
     {
       name: "no-upward-into-commands",
       comment: "bin/, cli/, scripts/ and bench/ are the top: nothing below imports them",

@@ -17,6 +17,8 @@ export { GitlabConnection } from "./modules/connection/gitlab-connection";
 export type { GitlabConnectionProps, IGitlabConnection } from "./modules/connection/gitlab-connection";
 export { ConnectionGate } from "./modules/connection/connection-gate";
 export type { ConnectionGateProps } from "./modules/connection/connection-gate";
+export { codebuildSourceCredential } from "./modules/connection/source-credential";
+export type { SourceCredentialProps } from "./modules/connection/source-credential";
 
 // GitLab: the project (created or read by path) and its deploy token.
 export { GitlabProject } from "./modules/gitlab-project/gitlab-project";
@@ -34,14 +36,32 @@ export type { MergeRequestCiProps } from "./modules/codebuild/merge-request-ci";
 export { GitlabPipeline } from "./modules/pipeline/gitlab-pipeline";
 export type {
   AdoptedPipeline,
+  AdoptGitlabPipelineProps,
   FilterCriteria,
+  GitlabPipelineBaseProps,
   GitlabPipelineProps,
+  NewGitlabPipelineProps,
   MergeRequestTrigger,
   PipelineStages,
   PushTrigger,
 } from "./modules/pipeline/gitlab-pipeline";
 export { DeliveryEnvironments } from "./modules/pipeline/environments";
 export type { DeliveryEnvironmentsProps, EnvironmentProps } from "./modules/pipeline/environments";
+// The actions (for stages of your own) and the source action's variables, typed.
+export {
+  cloudFormationDeployAction,
+  codeBuildAction,
+  gitlabSourceAction,
+  manualApprovalAction,
+  serviceCatalogPublishAction,
+  sourceVariables,
+} from "./modules/pipeline/actions";
+export type {
+  CloudFormationDeployActionProps,
+  CodeBuildActionProps,
+  GitlabSourceActionProps,
+  ServiceCatalogPublishActionProps,
+} from "./modules/pipeline/actions";
 
 // Feedback: notifications and commit statuses on GitLab.
 export { NotificationKey } from "./modules/notifications/notification-key";
@@ -51,7 +71,9 @@ export type { PipelineNotificationsProps } from "./modules/notifications/pipelin
 export { CommitStatus } from "./modules/status/commit-status";
 export type { CommitStatusProps } from "./modules/status/commit-status";
 
-// Service Catalog: portfolio, products published from the repository, launch roles.
+// Service Catalog: the whole catalog (pipeline-published or synced), or its parts.
+export { ServiceCatalog } from "./modules/service-catalog/service-catalog";
+export type { CatalogProduct, PipelinePublishing, ServiceCatalogProps, SyncPublishing } from "./modules/service-catalog/service-catalog";
 export { CatalogPortfolio } from "./modules/service-catalog/portfolio";
 export type { CatalogPortfolioProps } from "./modules/service-catalog/portfolio";
 export { PipelineProduct } from "./modules/service-catalog/pipeline-product";

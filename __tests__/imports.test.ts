@@ -24,6 +24,16 @@ describe("provider imports", () => {
   });
 });
 
+describe("stacks/ is composition only", () => {
+  test("no resource or data source is declared in stacks/: of the provider bindings it imports the providers alone", () => {
+    const imports = tsFiles(join(root, "stacks")).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/from ["'](@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)["']/g)].map((m) => `${relative(root, f)}: ${m[1]}`),
+    );
+    expect(imports.filter((i) => !/\/lib\/provider$/.test(i))).toEqual([]);
+    expect(imports.length).toBeGreaterThan(0);
+  });
+});
+
 /** The violations `npm run layers` (.dependency-cruiser.js) finds in a tree of the given files. */
 function layerViolations(files: Record<string, string>): Array<{ rule: string; from: string; to: string }> {
   const dir = mkdtempSync(join(tmpdir(), "layers-"));
@@ -58,6 +68,20 @@ describe("layers (npm run lint runs the same check on the sources)", () => {
     ).toEqual([
       { rule: "config-imports-nothing-above", from: "config/semantics.ts", to: "stacks/partition.ts" },
       { rule: "modules-import-modules-only", from: "modules/pipeline/gitlab-pipeline.ts", to: "config/naming.ts" },
+    ]);
+  });
+
+  test("modules take concepts, not the YAML's zod types; config may import only the pure rules of modules/core/rules", () => {
+    expect(
+      layerViolations({
+        "modules/core/rules/aws-name.ts": "export const n = 1;\n",
+        "modules/iam/role.ts": "export const r = 1;\n",
+        "modules/pipeline/p.ts": 'import type { z } from "zod";\nexport type P = z.infer<z.ZodString>;\n',
+        "config/naming.ts": 'import { n } from "../modules/core/rules/aws-name";\nimport { r } from "../modules/iam/role";\nexport const x = n + r;\n',
+      }).map((v) => ({ rule: v.rule, from: v.from })),
+    ).toEqual([
+      { rule: "config-imports-nothing-above", from: "config/naming.ts" },
+      { rule: "modules-take-concepts-not-the-yaml", from: "modules/pipeline/p.ts" },
     ]);
   });
 

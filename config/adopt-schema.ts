@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseRoleReference } from "./role-reference";
+import { parseRoleReference } from "../modules/core/rules/role-reference";
 import { show } from "./show";
 
 /* Taking over an existing pipeline (pipeline.adopt): the stages and resources it keeps. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { repeated } from "./repeated";
 import { show } from "./show";
+import { SYNC_CONNECTION_ARN } from "../modules/core/rules/sync-connection-arn";
 
 /*
  * Service Catalog and Proton sections of a project: since AWS ended Proton, a proton section
@@ -14,14 +15,6 @@ export const PROTON_END_OF_SUPPORT = "2026-10-07";
 
 /** The file of a Proton bundle that holds its CloudFormation template: the product's template after the migration. */
 export const BUNDLE_TEMPLATE = "infrastructure/cloudformation.yaml";
-
-/**
- * CloudFormation's pattern for SourceConnection ConnectionArn: codestar-connections ARNs only.
- * The synced products' template declares the same pattern (modules/service-catalog/
- * cfn-templates.ts; the config may not import modules/, __tests__/config/module-rules.test.ts
- * holds the two equal).
- */
-export const SYNC_CONNECTION_ARN = /^arn:aws(-[a-z]+)*:codestar-connections:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:connection\/[a-z0-9-]+$/;
 
 /** Repository "Account/Repo" that Service Catalog sync accepts: at most 100 characters. */
 export const SYNC_REPOSITORY_MAX = 100;

@@ -1,24 +1,9 @@
-import { createHash } from "node:crypto";
+import { awsName } from "../modules/core/rules/aws-name";
 
 /*
  * The names a project's stack gives it, which the config checks (collisions.ts,
  * semantics.ts) before anything is built: stacks/ passes these very names to the modules.
  */
-
-/**
- * A deterministic AWS name of at most `max` characters: `${base}-${suffix}` when it fits,
- * otherwise the base is cut and an 8-character hash of the full name keeps it unique.
- * The modules' awsName (modules/core/naming.ts) is the same function: the config may not
- * import modules/, so it keeps this copy, which __tests__/config/module-rules.test.ts holds
- * equal to it.
- */
-function awsName(base: string, suffix: string, max: number): string {
-  const full = suffix ? `${base}-${suffix}` : base;
-  if (full.length <= max) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
-  const room = max - hash.length - (suffix ? suffix.length + 2 : 1);
-  return [base.slice(0, room).replace(/[-_.]+$/, ""), hash, suffix].filter(Boolean).join("-");
-}
 
 /**
  * Base of a project's AWS resource names (or the `name` override): its path with every

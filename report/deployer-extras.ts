@@ -6,7 +6,7 @@
  */
 import { projectBaseName } from "../config/naming";
 import type { DeliveryConfig } from "../config/schema";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { capabilityStatements } from "./deployer-capabilities";
 import type { PolicyStatement } from "./policy-statement";
 import { all, Json, literal, names, referenced } from "./synthesized";

@@ -1,6 +1,6 @@
 /*
  * The props tables of README.md's "Use it as a library" section, generated from the doc
- * comments of the `*Props` interfaces that index.ts exports (a test fails when the README's
+ * comments of the `*Props` interfaces (and unions of them) that index.ts exports (a test fails when the README's
  * block is stale). `npm run props-table` prints them; `npm run props-table -- --write`
  * replaces the block between the begin and end comments in README.md.
  */
@@ -28,6 +28,16 @@ export function renderPropsTables(root: string = join(__dirname, "..")): string 
   for (const symbol of [...exported].sort((a, b) => a.name.localeCompare(b.name))) {
     if (!symbol.name.endsWith("Props")) continue;
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (target.flags & ts.SymbolFlags.TypeAlias) {
+      // A union of props (build or adopt, CodeBuild or CloudFormation): its members have tables of their own.
+      const declaration = target.declarations?.find(ts.isTypeAliasDeclaration);
+      if (declaration && ts.isUnionTypeNode(declaration.type)) {
+        const members = declaration.type.types.map((t) => `\`${t.getText()}\``).join(" or ");
+        const doc = ts.displayPartsToString(target.getDocumentationComment(checker));
+        sections.push([`#### ${symbol.name}`, ...(doc ? ["", cell(doc)] : []), "", `One of ${members}.`].join("\n"));
+      }
+      continue;
+    }
     if (!(target.flags & ts.SymbolFlags.Interface)) continue;
     const type = checker.getDeclaredTypeOfSymbol(target);
     const rows = checker.getPropertiesOfType(type).map((prop) => {
@@ -49,6 +59,35 @@ export function renderPropsTables(root: string = join(__dirname, "..")): string 
     );
   }
   return `${sections.join("\n\n")}\n`;
+}
+
+/**
+ * The props of the `*Props` interfaces index.ts exports that fall short of STYLE.md: each
+ * needs a doc sentence, an optional one its `@default`, and every one is readonly.
+ * One line per gap: `Interface.prop (file): what is missing`.
+ */
+export function propsDocGaps(root: string = join(__dirname, "..")): string[] {
+  const entry = join(root, "index.ts");
+  const program = ts.createProgram([entry], { strict: true, skipLibCheck: true, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!);
+  const gaps: string[] = [];
+  for (const symbol of exported) {
+    if (!symbol.name.endsWith("Props")) continue;
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (!(target.flags & ts.SymbolFlags.Interface)) continue;
+    for (const prop of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target))) {
+      const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+      const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
+      const missing = [
+        !ts.displayPartsToString(prop.getDocumentationComment(checker)).trim() && "doc sentence",
+        optional && !prop.getJsDocTags(checker).some((t) => t.name === "default") && "@default",
+        !(decl && ts.isPropertySignature(decl) && decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword)) && "readonly",
+      ].filter(Boolean);
+      if (missing.length > 0) gaps.push(`${symbol.name}.${prop.name} (${decl?.getSourceFile().fileName.slice(root.length + 1)}): no ${missing.join(", no ")}`);
+    }
+  }
+  return gaps.sort();
 }
 
 /** README.md with its generated block replaced by `tables`. */

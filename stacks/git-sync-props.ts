@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { repositoryOf } from "../config/git-sync-schema";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { GitSync } from "../modules/git-sync/git-sync";
 import { ProjectDeliveryProps, ProjectNames } from "./project-props";
 
@@ -14,8 +14,6 @@ export function addGitSync(scope: Construct, props: ProjectDeliveryProps, names:
   const { owner, name } = repositoryOf(props.project.path);
   new GitSync(scope, "GitSync", {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     connection: props.connection,
     gate: props.gate,
     owner,

@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { BuildProject } from "../modules/codebuild/build-project";
+import { StackEnv } from "../modules/core/stack-env";
 import { MergeRequestCi } from "../modules/codebuild/merge-request-ci";
 import { DeployToken } from "../modules/deploy-token/deploy-token";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
@@ -8,12 +9,12 @@ import { PipelineNotifications } from "../modules/notifications/pipeline-notific
 import { DeliveryEnvironments } from "../modules/pipeline/environments";
 import { GitlabPipeline } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatus } from "../modules/status/commit-status";
-import { ProjectCatalog } from "./project-catalog";
+import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
+import { catalogOutputs, catalogProps } from "./project-catalog";
 import { addRunners } from "./runner-props";
 import { addGitSync } from "./git-sync-props";
 import {
   buildProjectProps,
-  catalogProps,
   commitStatusProps,
   deployTokenProps,
   environmentsProps,
@@ -44,7 +45,9 @@ export class ProjectDelivery extends Construct {
     const build = pipelineCfg.adopt ? undefined : new BuildProject(this, "Build", buildProjectProps(props, names, gitlab, deployToken));
     const environments =
       pipelineCfg.environments.length > 0 ? new DeliveryEnvironments(this, "Environments", environmentsProps(props, names, deployToken)) : undefined;
-    const catalog = cfg.serviceCatalog || cfg.proton ? new ProjectCatalog(this, "Catalog", catalogProps(props, names)) : undefined;
+    // The config refuses a proton section without a serviceCatalog section to hold its products.
+    const catalog = cfg.serviceCatalog && new ServiceCatalog(this, "Catalog", catalogProps(props, names, cfg.serviceCatalog));
+    if (catalog) catalogOutputs(catalog, cfg.path, names.outputKey);
     const pipeline = new GitlabPipeline(this, "Pipeline", pipelineProps(props, names, { gitlab, build, environments, catalog }));
 
     if (pipelineCfg.notifications) {
@@ -71,10 +74,11 @@ export class ProjectDelivery extends Construct {
   private outputs(props: ProjectDeliveryProps, names: ProjectNames, gitlab: GitlabProject, deployToken: DeployToken): void {
     const { path } = props.project;
     const { outputKey: key, pipelineName } = names;
+    const region = StackEnv.of(this).region;
     // The pipeline waits for the handshake (count 0), so its name is output as configured.
     new TerraformOutput(this, "pipeline", { value: pipelineName, description: `CodePipeline of ${path}` }).overrideLogicalId(`${key}_pipeline`);
     new TerraformOutput(this, "pipeline_url", {
-      value: `https://${props.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${props.region}`,
+      value: `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/view?region=${region}`,
       description: `Console page of the pipeline of ${path}`,
     }).overrideLogicalId(`${key}_pipeline_url`);
     new TerraformOutput(this, "connection_url", {

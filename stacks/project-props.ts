@@ -14,21 +14,19 @@ import { DeployToken, DeployTokenProps } from "../modules/deploy-token/deploy-to
 import { GitlabProject, GitlabProjectProps } from "../modules/gitlab-project/gitlab-project";
 import { NotificationKey } from "../modules/notifications/notification-key";
 import { PipelineNotificationsProps } from "../modules/notifications/pipeline-notifications";
-import { DeliveryEnvironments, DeliveryEnvironmentsProps } from "../modules/pipeline/environments";
+import { DeliveryEnvironments, DeliveryEnvironmentsProps, EnvironmentProps } from "../modules/pipeline/environments";
 import { stageConditions } from "./release-props";
 import { AdoptedPipeline, BUILD_OUTPUT, GitlabPipeline, GitlabPipelineProps } from "../modules/pipeline/gitlab-pipeline";
 import { CommitStatusProps } from "../modules/status/commit-status";
-import { ProjectCatalog, ProjectCatalogProps } from "./project-catalog";
+import { ServiceCatalog } from "../modules/service-catalog/service-catalog";
 
 export interface ProjectDeliveryProps {
   readonly project: ProjectConfig;
-  readonly accountId: string;
   readonly connection: GitlabConnection;
   readonly gate: ConnectionGate;
   readonly artifactStore: ArtifactStore;
   /** The stack's key for notification topics; there when a project of the stack asks for notifications. */
   readonly notificationKey?: NotificationKey;
-  readonly region: string;
   /** `https://host/api/v4` of the GitLab instance (for commit statuses). */
   readonly gitlabApiUrl: string;
   /** CodeBuild's source type for this GitLab (for merge-request CI). */
@@ -84,20 +82,27 @@ export function deployTokenProps(props: ProjectDeliveryProps, gitlab: GitlabProj
   };
 }
 
+/** What the pipeline's build and the merge-request CI build share: the project's `build` section. */
+function sharedBuildProps(props: ProjectDeliveryProps, deployToken: DeployToken) {
+  const build = props.project.pipeline.build;
+  return {
+    artifactStore: props.artifactStore,
+    deployToken,
+    image: build.image,
+    computeType: build.computeType,
+    buildspec: build.buildspec,
+    environmentVariables: build.environmentVariables,
+    timeoutMinutes: build.timeoutMinutes,
+  };
+}
+
 export function buildProjectProps(props: ProjectDeliveryProps, names: ProjectNames, gitlab: GitlabProject, deployToken: DeployToken): BuildProjectProps {
   const pipelineCfg = props.project.pipeline;
   return {
+    ...sharedBuildProps(props, deployToken),
     name: names.resourceName,
-    accountId: props.accountId,
-    artifactStore: props.artifactStore,
-    deployToken,
-    image: pipelineCfg.build.image,
-    computeType: pipelineCfg.build.computeType,
-    buildspec: pipelineCfg.build.buildspec,
-    environmentVariables: pipelineCfg.build.environmentVariables,
     privileged: pipelineCfg.build.privileged,
     privilegedReason: pipelineCfg.build.privilegedReason,
-    timeoutMinutes: pipelineCfg.build.timeoutMinutes,
     cloneThrough:
       pipelineCfg.artifactFormat === "CODEBUILD_CLONE_REF" ? { connection: props.connection, fullRepositoryId: gitlab.pathWithNamespace } : undefined,
   };
@@ -107,38 +112,21 @@ export function environmentsProps(props: ProjectDeliveryProps, names: ProjectNam
   const cfg = props.project;
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     projectPath: cfg.path,
     artifactStore: props.artifactStore,
     deployToken,
     buildOutput: BUILD_OUTPUT,
-    environments: cfg.pipeline.environments.map((e) => ({
-      name: e.name,
-      approval: e.approval,
-      variables: e.variables,
-      roleArn: e.roleArn,
-      codebuild: e.deploy.codebuild,
-      cloudformation: e.deploy.cloudformation,
-      conditions: stageConditions(e, cfg.pipeline.executionMode),
-    })),
-  };
-}
-
-export function catalogProps(props: ProjectDeliveryProps, names: ProjectNames): ProjectCatalogProps {
-  const cfg = props.project;
-  return {
-    name: names.base,
-    outputKey: names.outputKey,
-    accountId: props.accountId,
-    region: props.region,
-    repository: cfg.path,
-    branch: names.branch,
-    connection: props.connection,
-    gate: props.gate,
-    artifactStore: props.artifactStore,
-    serviceCatalog: cfg.serviceCatalog,
-    proton: cfg.proton,
+    environments: cfg.pipeline.environments.map((e): EnvironmentProps => {
+      const base = {
+        name: e.name,
+        approval: e.approval,
+        variables: e.variables,
+        roleArn: e.roleArn,
+        conditions: stageConditions(e, cfg.pipeline.executionMode),
+      };
+      // The config takes exactly one of the two.
+      return e.deploy.codebuild ? { ...base, codebuild: e.deploy.codebuild } : { ...base, cloudformation: e.deploy.cloudformation! };
+    }),
   };
 }
 
@@ -147,29 +135,31 @@ export interface PipelineParts {
   readonly gitlab: GitlabProject;
   readonly build?: BuildProject;
   readonly environments?: DeliveryEnvironments;
-  readonly catalog?: ProjectCatalog;
+  readonly catalog?: ServiceCatalog;
 }
 
 export function pipelineProps(props: ProjectDeliveryProps, names: ProjectNames, parts: PipelineParts): GitlabPipelineProps {
   const pipelineCfg = props.project.pipeline;
-  const adopt = pipelineCfg.adopt;
-  return {
-    name: names.pipelineName,
-    accountId: props.accountId,
+  const common = {
     project: parts.gitlab,
     connection: props.connection,
     gate: props.gate,
-    artifactStore: props.artifactStore,
-    build: parts.build,
-    adopt: adopt && adoptedPipeline(adopt),
-    publish: parts.catalog,
-    environments: parts.environments,
     variables: pipelineCfg.variables,
     branch: names.branch,
     executionMode: pipelineCfg.executionMode,
     artifactFormat: pipelineCfg.artifactFormat,
     push: pipelineCfg.triggers.push,
     mergeRequests: pipelineCfg.triggers.mergeRequests,
+  };
+  if (pipelineCfg.adopt) return { ...common, adopt: adoptedPipeline(pipelineCfg.adopt) };
+  if (!parts.build) throw new Error(`${props.project.path}: a new pipeline is made after its build project`);
+  return {
+    ...common,
+    name: names.pipelineName,
+    artifactStore: props.artifactStore,
+    build: parts.build,
+    publish: parts.catalog,
+    environments: parts.environments,
   };
 }
 
@@ -182,8 +172,6 @@ export function notificationsProps(
 ): PipelineNotificationsProps {
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     pipelineName: names.pipelineName,
     pipeline: pipeline.pipeline,
     gate: props.gate,
@@ -197,8 +185,6 @@ export function commitStatusProps(props: ProjectDeliveryProps, names: ProjectNam
   const cfg = props.project;
   return {
     name: names.base,
-    accountId: props.accountId,
-    region: props.region,
     project: gitlab,
     pipelineName: names.pipelineName,
     gitlabApiUrl: props.gitlabApiUrl,
@@ -215,20 +201,14 @@ export function mergeRequestCiProps(
   gitlab: GitlabProject,
   deployToken: DeployToken,
 ): MergeRequestCiProps {
-  const pipelineCfg = props.project.pipeline;
+  const shared = sharedBuildProps(props, deployToken);
   return {
+    ...shared,
     name: projectCiName(names.base),
-    accountId: props.accountId,
-    artifactStore: props.artifactStore,
-    deployToken,
-    image: pipelineCfg.build.image,
-    computeType: pipelineCfg.build.computeType,
-    buildspec: ci.buildspec ?? pipelineCfg.build.buildspec,
-    environmentVariables: pipelineCfg.build.environmentVariables,
+    buildspec: ci.buildspec ?? shared.buildspec,
     // Code from any merge request: privileged only by the CI's own opt-in, never the build's.
     privileged: ci.privileged ?? false,
     privilegedReason: ci.privilegedReason,
-    timeoutMinutes: pipelineCfg.build.timeoutMinutes,
     gitlabSource: {
       connection: props.connection,
       location: gitlab.httpUrlToRepo,

@@ -1,11 +1,10 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
 import { requireTerraform } from "./terraform-version";
 import { projectConstructId } from "../config/naming";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { accountOf } from "../config/environment-schema";
 import { DeliveryConfig, ProjectConfig } from "../config/schema";
 import { ArtifactStore } from "../modules/artifact-store/artifact-store";
@@ -36,17 +35,15 @@ export class ProjectsStack extends TerraformStack {
     awsProvider(this, config);
     // The token comes from GITLAB_TOKEN in the environment, never from the YAML.
     new GitlabProvider(this, "gitlab", { baseUrl: gitlabApiUrl(config) });
-    const account = new DataAwsCallerIdentity(this, "Account");
 
     this.artifactStore = new ArtifactStore(this, "ArtifactStore", {
       bucketPrefix: `${awsName(id, "artifacts", 36)}-`,
       keyAlias: awsName(id, "artifacts", 200),
-      accountId: account.accountId,
       deployAccounts: crossAccountReaders(props.projects),
     });
     let notificationKey: NotificationKey | undefined;
     if (props.projects.some((p) => p.pipeline.notifications)) {
-      notificationKey = new NotificationKey(this, "NotificationKey", { accountId: account.accountId, alias: awsName(id, "notifications", 200) });
+      notificationKey = new NotificationKey(this, "NotificationKey", { alias: awsName(id, "notifications", 200) });
     } else {
       NotificationKey.forget(this, "NotificationKey");
     }
@@ -55,13 +52,11 @@ export class ProjectsStack extends TerraformStack {
     for (const project of props.projects) {
       new ProjectDelivery(this, projectConstructId(project.path), {
         project,
-        accountId: account.accountId,
         connection: shared.connection,
         gate,
         artifactStore: this.artifactStore,
         notificationKey,
         serverType: codebuildServerType(config),
-        region: config.aws.region,
         gitlabApiUrl: gitlabApiUrl(config).replace(/\/$/, ""),
       });
     }

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { RunnerConfig } from "../config/runner-schema";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { GitlabProject } from "../modules/gitlab-project/gitlab-project";
 import { GitlabRunner, GitlabRunnerProps } from "../modules/runners/gitlab-runner";
 import { ProjectDeliveryProps, ProjectNames } from "./project-props";
@@ -13,8 +13,6 @@ const MAX_RUNNER_NAME = 150;
 export function runnerProps(props: ProjectDeliveryProps, names: ProjectNames, runner: RunnerConfig, gitlab: GitlabProject): GitlabRunnerProps {
   return {
     name: awsName(names.base, `runner-${runner.name}`, MAX_RUNNER_NAME),
-    accountId: props.accountId,
-    region: props.region,
     connection: props.connection,
     gate: props.gate,
     artifactStore: props.artifactStore,

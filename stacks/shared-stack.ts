@@ -1,16 +1,15 @@
-import { CodebuildSourceCredential } from "@cdktf/provider-aws/lib/codebuild-source-credential";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { stateBackend } from "./state-backend";
 import { requireTerraform } from "./terraform-version";
 import { DeliveryConfig } from "../config/schema";
-import { awsName } from "../modules/core/naming";
+import { awsName } from "../modules/core/rules/aws-name";
 import { instanceHost } from "../config/instance-url";
 import { GitlabConnection } from "../modules/connection/gitlab-connection";
 import { GitlabHost } from "../modules/connection/gitlab-host";
+import { codebuildSourceCredential } from "../modules/connection/source-credential";
 import { GitlabCiOidc } from "../modules/oidc/gitlab-ci-oidc";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 
 export interface StackOptions {
   /** The project root as seen from a stack's synthesized folder (for local state paths). */
@@ -71,15 +70,10 @@ export class SharedStack extends TerraformStack {
         description: "How to finish the host (a person must do it once)",
       });
     }
-    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, region: config.aws.region, host: this.host });
+    this.connection = new GitlabConnection(this, "Connection", { name: config.connection.name, host: this.host });
     if (config.projects.some((p) => p.ci || p.runners.length > 0)) {
-      // CodeBuild keeps one source credential per server type for the whole account and
-      // region; merge-request CI builds and runners authenticate through the connection with it.
-      new CodebuildSourceCredential(this, "CodebuildSourceCredential", {
-        authType: "CODECONNECTIONS",
-        serverType: codebuildServerType(config),
-        token: this.connection.arn,
-      });
+      // Account-wide: merge-request CI builds and runners authenticate through the connection with it.
+      codebuildSourceCredential(this, "CodebuildSourceCredential", { connection: this.connection, serverType: codebuildServerType(config) });
     }
 
     const oidc = config.ci?.oidc;
@@ -89,7 +83,6 @@ export class SharedStack extends TerraformStack {
         project: oidc.project,
         applyBranch: oidc.applyBranch,
         namePrefix: config.name,
-        accountId: new DataAwsCallerIdentity(this, "Account").accountId,
       });
       new TerraformOutput(this, "ci_plan_role_arn", {
         value: ci.planRole.arn,

@@ -182,8 +182,8 @@ describe("a Git sync role beside a CloudFormation role in one stack", () => {
   test("each trusts its own service (their shared trust documents would otherwise share an id)", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
-    new ServiceRole(stack, "Cfn", { name: "cfn", service: "cloudformation.amazonaws.com", accountId: "123456789012", sourceAccountCondition: false });
-    new ServiceRole(stack, "Sync", { name: "sync", service: GIT_SYNC_SERVICE, accountId: "123456789012", sourceAccountCondition: false });
+    new ServiceRole(stack, "Cfn", { name: "cfn", service: "cloudformation.amazonaws.com", sourceAccountCondition: false });
+    new ServiceRole(stack, "Sync", { name: "sync", service: GIT_SYNC_SERVICE, sourceAccountCondition: false });
     const json = JSON.parse(Testing.synth(stack));
     const trusted = Object.entries<Raw>(json.data.aws_iam_policy_document)
       .filter(([k]) => k.startsWith("Trust-"))

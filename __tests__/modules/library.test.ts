@@ -17,6 +17,7 @@ import {
   GitlabConnection,
   GitlabPipeline,
   GitlabPipelineProps,
+  NewGitlabPipelineProps,
   GitlabProject,
   IRoleGrantee,
   ServiceRole,
@@ -51,16 +52,15 @@ function statementsOf(json: Json, path: string): Record<string, Json> {
 }
 
 /** A pipeline on an existing connection and role, with overrides. */
-function createPipeline(stack: TerraformStack, overrides: Partial<GitlabPipelineProps> = {}): GitlabPipeline {
-  const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts", accountId: ACCOUNT });
+function createPipeline(stack: TerraformStack, overrides: Partial<NewGitlabPipelineProps> = {}): GitlabPipeline {
+  const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
   return new GitlabPipeline(stack, "Pipeline", {
     name: "app",
-    accountId: ACCOUNT,
     project: GitlabProject.fromPath(stack, "Project", "acme/app"),
     connection: GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN),
     role: ServiceRole.fromArn(stack, "PipelineRole", ROLE_ARN),
     artifactStore,
-    build: new BuildProject(stack, "Build", { name: "app", accountId: ACCOUNT, artifactStore }),
+    build: new BuildProject(stack, "Build", { name: "app", artifactStore }),
     branch: "main",
     ...overrides,
   });
@@ -115,7 +115,7 @@ describe("ServiceRole.fromArn", () => {
 
   test("refuses a name where an ARN is expected", () => {
     expect(() => ServiceRole.fromArn(bareStack(), "Role", "app-pipeline")).toThrow(
-      'test/Role: "app-pipeline" is not a role ARN; write "arn:aws:iam::<account>:role/<path/>name"',
+      'test/Role: "app-pipeline" is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"',
     );
   });
 
@@ -131,15 +131,15 @@ describe("ServiceRole.fromArn", () => {
 
 describe("grants compose", () => {
   const grantees: Array<[string, (stack: TerraformStack) => IRoleGrantee, string]> = [
-    ["a role created here", (stack) => new ServiceRole(stack, "Role", { name: "r", service: "codepipeline.amazonaws.com", accountId: ACCOUNT }), "Role"],
+    ["a role created here", (stack) => new ServiceRole(stack, "Role", { name: "r", service: "codepipeline.amazonaws.com" }), "Role"],
     ["an existing role", (stack) => ServiceRole.fromArn(stack, "Role", ROLE_ARN), "Role"],
   ];
 
   test.each(grantees)("on %s, the same grants given twice merge into the statements of one", (_what, grantee, path) => {
     const stack = bareStack();
     const role = grantee(stack);
-    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts", accountId: ACCOUNT });
-    const build = new BuildProject(stack, "Build", { name: "app", accountId: ACCOUNT, artifactStore });
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    const build = new BuildProject(stack, "Build", { name: "app", artifactStore });
     const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
     for (let i = 0; i < 2; i++) {
       build.grantStart(role);
@@ -158,8 +158,8 @@ describe("grants compose", () => {
       bucketArn: "arn:aws:s3:::app-artifacts",
       keyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/k`,
     });
-    const one = new BuildProject(stack, "One", { name: "one", accountId: ACCOUNT, artifactStore });
-    const two = new BuildProject(stack, "Two", { name: "two", accountId: ACCOUNT, artifactStore });
+    const one = new BuildProject(stack, "One", { name: "one", artifactStore });
+    const two = new BuildProject(stack, "Two", { name: "two", artifactStore });
     one.grantStart(role);
     two.grantStart(role);
     expect(statementsOf(synthJson(stack), "Role").StartBuild.resources).toEqual([
@@ -170,7 +170,7 @@ describe("grants compose", () => {
 
   test("a grant whose id is taken by other actions gets an id derived from its content instead of failing", () => {
     const stack = bareStack();
-    const role = new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com", accountId: ACCOUNT });
+    const role = new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com" });
     role.addGrant({ sid: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] });
     role.addGrant({ sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"] });
     role.addGrant({ sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::c/*"] });
@@ -202,7 +202,7 @@ describe("ArtifactStore.fromAttributes", () => {
 
   test("refuses what is not a bucket ARN", () => {
     expect(() => ArtifactStore.fromAttributes(bareStack(), "Artifacts", { bucketArn: "app-artifacts", keyArn: "arn:aws:kms:eu-west-1:1:key/k" })).toThrow(
-      'test/Artifacts: bucketArn "app-artifacts" is not a bucket ARN; write "arn:aws:s3:::<bucket name>"',
+      'test/Artifacts: bucketArn "app-artifacts" is not a bucket ARN; write "arn:<partition>:s3:::<bucket name>" (partition: aws, aws-cn, aws-us-gov, …)',
     );
   });
 });
@@ -217,19 +217,52 @@ describe("GitlabProject.fromPath", () => {
   });
 });
 
-describe("GitlabPipeline with what exists", () => {
+describe("GitlabPipeline: build a new pipeline or adopt one, never a mix", () => {
   const adopt = { name: "old", roleName: "old-role", artifactBucket: "b", sourceArtifactName: "src", stages: [] };
+  function common(stack: TerraformStack) {
+    const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
+    return { project: GitlabProject.fromPath(stack, "Project", "acme/app"), connection, branch: "main" };
+  }
 
+  // Each @ts-expect-error is a type test: tsc (npm run typecheck) fails if the mix type-checks.
+  // The constructor refuses the same mixes for callers without the types.
   test("an adopted pipeline needs the gate", () => {
-    expect(() => createPipeline(bareStack(), { adopt, role: undefined })).toThrow(
+    const stack = bareStack();
+    // @ts-expect-error -- adopt without gate does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...common(stack), adopt })).toThrow(
       "test/Pipeline: an adopted pipeline needs the connection gate: its import waits for the handshake too",
     );
   });
 
   test("an adopted pipeline keeps its own role", () => {
     const stack = bareStack();
-    const gate = new ConnectionGate(stack, "Gate", { connection: GitlabConnection.fromArn(stack, "C", CONNECTION_ARN), projects: ["acme/app"] });
-    expect(() => createPipeline(stack, { adopt, gate })).toThrow("test/Pipeline: an adopted pipeline keeps its own role (adopt.roleName); leave out role");
+    const props = common(stack);
+    const gate = new ConnectionGate(stack, "Gate", { connection: props.connection, projects: ["acme/app"] });
+    const role = ServiceRole.fromArn(stack, "PipelineRole", ROLE_ARN);
+    // @ts-expect-error -- adopt with a role of ours does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...props, adopt, gate, role })).toThrow(
+      "test/Pipeline: an adopted pipeline keeps its own role (adopt.roleName); leave out role",
+    );
+  });
+
+  test("a new pipeline needs its build project", () => {
+    const stack = bareStack();
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    // @ts-expect-error -- a new pipeline without build does not type-check
+    expect(() => new GitlabPipeline(stack, "Pipeline", { ...common(stack), name: "app", artifactStore })).toThrow(
+      "test/Pipeline: a new pipeline needs its build project",
+    );
+  });
+
+  test("an adopted pipeline with a build of ours does not type-check", () => {
+    const stack = bareStack();
+    const props = common(stack);
+    const gate = new ConnectionGate(stack, "Gate", { connection: props.connection, projects: ["acme/app"] });
+    const artifactStore = new ArtifactStore(stack, "Artifacts", { bucketPrefix: "app-artifacts-", keyAlias: "app-artifacts" });
+    const build = new BuildProject(stack, "Build", { name: "app", artifactStore });
+    // @ts-expect-error -- adopt with build does not type-check
+    const mixed: GitlabPipelineProps = { ...props, adopt, gate, build };
+    expect(mixed.build).toBe(build);
   });
 });
 

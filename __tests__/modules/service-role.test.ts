@@ -6,7 +6,7 @@ import { ServiceRole } from "../../modules/iam/service-role";
 
 function role() {
   const stack = new TerraformStack(Testing.app(), "test");
-  return new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com", accountId: "123456789012" });
+  return new ServiceRole(stack, "Role", { name: "r", service: "codebuild.amazonaws.com" });
 }
 
 describe("ServiceRole guards its grants", () => {
@@ -30,8 +30,9 @@ describe("ServiceRole on an existing role", () => {
   function existing(existingRoleName: string) {
     const stack = new TerraformStack(Testing.app(), "test");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const account = new DataAwsCallerIdentity(stack, "Account");
-    const role = new ServiceRole(stack, "Role", { name: "unused", service: "codepipeline.amazonaws.com", accountId: account.accountId, existingRoleName });
+    // StackEnv reads the account from the stack's own caller identity under the id "Account".
+    new DataAwsCallerIdentity(stack, "Account");
+    const role = new ServiceRole(stack, "Role", { name: "unused", service: "codepipeline.amazonaws.com", existingRoleName });
     new TerraformOutput(stack, "arn", { value: role.arn });
     const synthesized = Testing.synth(stack, true);
     const policies = Object.values(JSON.parse(synthesized).resource.aws_iam_role_policy) as Array<Record<string, unknown>>;

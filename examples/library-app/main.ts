@@ -7,7 +7,6 @@
  *
  *   npx tsx examples/library-app/main.ts     (writes examples/library-app/cdktf.out)
  */
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GitlabProvider } from "@cdktf/provider-gitlab/lib/provider";
 import { App, TerraformStack } from "cdktf";
@@ -28,15 +27,14 @@ export class WebDelivery extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "eu-west-1" });
     new GitlabProvider(this, "gitlab", {});
-    const accountId = new DataAwsCallerIdentity(this, "Account").accountId;
 
     const connection = GitlabConnection.fromArn(this, "Connection", CONNECTION_ARN);
     const role = ServiceRole.fromArn(this, "PipelineRole", PIPELINE_ROLE_ARN);
     const project = GitlabProject.fromPath(this, "Project", "acme/web");
-    const artifactStore = new ArtifactStore(this, "Artifacts", { bucketPrefix: "acme-web-artifacts-", keyAlias: "acme-web-artifacts", accountId });
-    const build = new BuildProject(this, "Build", { name: "acme-web", accountId, artifactStore });
+    const artifactStore = new ArtifactStore(this, "Artifacts", { bucketPrefix: "acme-web-artifacts-", keyAlias: "acme-web-artifacts" });
+    const build = new BuildProject(this, "Build", { name: "acme-web", artifactStore });
 
-    this.pipeline = new GitlabPipeline(this, "Pipeline", { name: "acme-web", accountId, project, connection, role, artifactStore, build, branch: "main" });
+    this.pipeline = new GitlabPipeline(this, "Pipeline", { name: "acme-web", project, connection, role, artifactStore, build, branch: "main" });
     // Grants compose: a second grant of what the pipeline already gave its role merges.
     build.grantStart(role);
   }

@@ -9,6 +9,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
+import { StackEnv } from "../core/stack-env";
 import { IRoleGrantee } from "../iam/grantee";
 import { keyPolicy } from "../kms/key-policy";
 
@@ -17,10 +19,9 @@ export interface ArtifactStoreProps {
   readonly bucketPrefix: string;
   /** KMS alias name without `alias/`. */
   readonly keyAlias: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the bucket and key. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /** This account (token); names the key's own account in an explicit key policy. */
-  readonly accountId: string;
   /**
    * Accounts whose cross-account deploy roles read artifacts: the key lets them decrypt and
    * the bucket lets them read objects. Their roles still need the same in their own IAM.
@@ -45,7 +46,7 @@ export interface IArtifactStore {
 
 /** An existing artifact bucket and key, by ARN. */
 export interface ArtifactStoreAttributes {
-  /** ARN of the bucket (`arn:aws:s3:::<name>`). */
+  /** ARN of the bucket (`arn:<partition>:s3:::<name>`). */
   readonly bucketArn: string;
   /** ARN of the customer-managed KMS key that encrypts the artifacts. */
   readonly keyArn: string;
@@ -103,11 +104,11 @@ export class ArtifactStore extends ArtifactStoreBase {
 
   constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
     super(scope, id);
-    const readers = [...new Set(props.deployAccounts ?? [])].sort().map((a) => `arn:aws:iam::${a}:root`);
+    const readers = [...new Set(props.deployAccounts ?? [])].sort().map((account) => StackEnv.of(this).arn("iam", "root", { region: "", account }));
     // Without other accounts the key keeps AWS's default policy, so existing stacks see no change.
     const policy =
       readers.length > 0
-        ? keyPolicy(this, "KeyPolicy", props.accountId, [
+        ? keyPolicy(this, "KeyPolicy", [
             {
               sid: "DeployAccountsDecrypt",
               effect: "Allow",
@@ -208,7 +209,11 @@ class ImportedArtifactStore extends ArtifactStoreBase {
       this.bucketName = Fn.element(Fn.split(":::", attrs.bucketArn), 1);
     } else {
       const name = /^arn:[a-z-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/.exec(attrs.bucketArn)?.[1];
-      if (!name) throw new Error(`${this.node.path}: bucketArn ${JSON.stringify(attrs.bucketArn)} is not a bucket ARN; write "arn:aws:s3:::<bucket name>"`);
+      if (!name)
+        throw new ConstructError(
+          this,
+          `bucketArn ${JSON.stringify(attrs.bucketArn)} is not a bucket ARN; write "arn:<partition>:s3:::<bucket name>" (partition: aws, aws-cn, aws-us-gov, …)`,
+        );
       this.bucketName = name;
     }
   }

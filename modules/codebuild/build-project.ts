@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildReportGroup } from "@cdktf/provider-aws/lib/codebuild-report-group";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { IGitlabConnection } from "../connection/gitlab-connection";
 import { DeployToken } from "../deploy-token/deploy-token";
@@ -12,25 +12,25 @@ import { ServiceRole } from "../iam/service-role";
 export interface BuildProjectProps {
   /** CodeBuild project name; also names its role, log group and report group. */
   readonly name: string;
-  readonly accountId: string;
+  /** Where the build reads and writes pipeline artifacts (its role gets read and write on it). */
   readonly artifactStore: IArtifactStore;
   /** Read by the build as GITLAB_DEPLOY_TOKEN(_USERNAME). @default - no token (a build that never reads GitLab) */
   readonly deployToken?: DeployToken;
-  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
+  /** Build image. @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
   readonly image?: string;
-  /** @default "BUILD_GENERAL1_SMALL" */
+  /** CodeBuild compute type. @default "BUILD_GENERAL1_SMALL" */
   readonly computeType?: string;
   /** Path of the buildspec inside the repository. @default "buildspec.yml" */
   readonly buildspec?: string;
   /** Plain-text variables (the config refuses secret-like names). @default {} */
   readonly environmentVariables?: Record<string, string>;
-  /** @default false */
+  /** Docker daemon access (privileged mode); needs `privilegedReason`. @default false */
   readonly privileged?: boolean;
-  /** Why the build is privileged; required with `privileged`, written into the description. */
+  /** Why the build is privileged; required with `privileged`, written into the description. @default - none (a validation requires it with `privileged`) */
   readonly privilegedReason?: string;
-  /** @default 60 */
+  /** Build timeout in minutes. @default 60 */
   readonly timeoutMinutes?: number;
-  /** @default 90 */
+  /** Days the build logs are kept. @default 90 */
   readonly logRetentionDays?: number;
   /**
    * When the source artifact is `CODEBUILD_CLONE_REF`, CodeBuild clones through the
@@ -61,7 +61,7 @@ export interface BuildProjectProps {
   readonly count?: number;
   /** First words of the project description. @default "Build and test stage of the GitLab delivery pipeline" */
   readonly purpose?: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the project, its role, log group and report group. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
 }
 
@@ -84,13 +84,13 @@ export class BuildProject extends Construct {
 
   constructor(scope: Construct, id: string, props: BuildProjectProps) {
     super(scope, id);
-    if (props.privileged && !props.privilegedReason) {
-      throw new Error(`${this.node.path}: privileged builds need a privilegedReason`);
-    }
+    // A whole-construct rule: reported with the others when the app is validated.
+    this.node.addValidation({
+      validate: () => (props.privileged && !props.privilegedReason ? ["a privileged build needs a privilegedReason (written into its description)"] : []),
+    });
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "build", 64),
       service: "codebuild.amazonaws.com",
-      accountId: props.accountId,
       tags: props.tags,
     });
     this.logGroup = new CloudwatchLogGroup(this, "Logs", {

@@ -11,6 +11,7 @@ import { ConnectionGate } from "../connection/connection-gate";
 export const PRIVILEGED_CI_PURPOSE = "Merge-request CI, privileged by its own opt-in";
 
 export interface MergeRequestCiProps extends Omit<BuildProjectProps, "gitlabSource" | "cloneThrough"> {
+  /** The GitLab repository the merge-request builds clone, through the connection. */
   readonly gitlabSource: NonNullable<BuildProjectProps["gitlabSource"]>;
   /**
    * Run merge-request builds privileged (Docker daemon access for code from any merge
@@ -18,7 +19,7 @@ export interface MergeRequestCiProps extends Omit<BuildProjectProps, "gitlabSour
    * @default false
    */
   readonly privileged?: boolean;
-  /** Why merge-request builds are privileged; required with `privileged`, written into the description. */
+  /** Why merge-request builds are privileged; required with `privileged`, written into the description. @default - none; required with `privileged` */
   readonly privilegedReason?: string;
   /** GitLab merge-request events that start a build (CodeBuild webhook EVENT filter). */
   readonly events: readonly string[];

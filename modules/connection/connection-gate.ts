@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { IGitlabConnection } from "./gitlab-connection";
 
 export interface ConnectionGateProps {
+  /** The connection whose status the gate reads at plan time. */
   readonly connection: IGitlabConnection;
   /** Words for the message: which projects wait, and who may authorize them. */
   readonly projects: readonly string[];

@@ -1,15 +1,15 @@
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
+import { StackEnv } from "../core/stack-env";
 import { IRoleGrantee } from "../iam/grantee";
 import { GitlabHost } from "./gitlab-host";
 
 export interface GitlabConnectionProps {
   /** Connection name (1-32 characters). */
   readonly name: string;
-  /** Region the connection lives in; used for the console URL. */
-  readonly region: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the connection. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
    * The host of a self-managed instance; the connection then uses `host_arn` instead of
@@ -21,7 +21,7 @@ export interface GitlabConnectionProps {
 
 /** A CodeConnections connection to GitLab: created here (`GitlabConnection`) or existing (`GitlabConnection.fromArn`). */
 export interface IGitlabConnection {
-  /** The connection ARN (`arn:aws:codeconnections:...`; a token for one created here). */
+  /** The connection ARN (`arn:<partition>:codeconnections:...`; a token for one created here). */
   readonly arn: string;
   /** The connection name as configured; for an imported one, the id at the end of its ARN. */
   readonly name: string;
@@ -97,7 +97,7 @@ export class GitlabConnection extends GitlabConnectionBase {
   readonly name: string;
   /** The host it goes through, for a self-managed instance. */
   readonly host?: GitlabHost;
-  /** Token for the connection ARN (`arn:aws:codeconnections:...`). */
+  /** Token for the connection ARN (`arn:<partition>:codeconnections:...`). */
   readonly arn: string;
   /** Token for PENDING | AVAILABLE | ERROR. */
   readonly status: string;
@@ -117,10 +117,11 @@ export class GitlabConnection extends GitlabConnectionBase {
     });
     this.arn = this.resource.arn;
     this.status = this.resource.connectionStatus;
-    // arn:aws:codeconnections:<region>:<account>:connection/<uuid>
+    // arn:<partition>:codeconnections:<region>:<account>:connection/<uuid>
     const account = Fn.element(Fn.split(":", this.resource.arn), 4);
     const uuid = Fn.element(Fn.split("/", this.resource.arn), 1);
-    this.consoleUrl = `https://${props.region}.console.aws.amazon.com/codesuite/settings/${account}/${props.region}/codeconnections/connections/${uuid}`;
+    const region = StackEnv.of(this).region;
+    this.consoleUrl = `https://${region}.console.aws.amazon.com/codesuite/settings/${account}/${region}/codeconnections/connections/${uuid}`;
   }
 }
 
@@ -142,8 +143,9 @@ class ImportedGitlabConnection extends GitlabConnectionBase {
     } else {
       const parts = CONNECTION_ARN.exec(arn);
       if (!parts) {
-        throw new Error(
-          `${this.node.path}: ${JSON.stringify(arn)} is not a connection ARN; copy it from the connection's page in the console ("arn:aws:codeconnections:<region>:<account>:connection/<id>")`,
+        throw new ConstructError(
+          this,
+          `${JSON.stringify(arn)} is not a connection ARN; copy it from the connection's page in the console ("arn:<partition>:codeconnections:<region>:<account>:connection/<id>")`,
         );
       }
       [, , region, account, this.name] = parts;

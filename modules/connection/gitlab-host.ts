@@ -2,6 +2,7 @@ import { CodeconnectionsHost } from "@cdktf/provider-aws/lib/codeconnections-hos
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 
 export interface GitlabHostVpc {
   readonly vpcId: string;
@@ -21,7 +22,7 @@ export interface GitlabHostProps {
   readonly endpoint: string;
   /** Port the instance serves on (for the created security group). @default 443 */
   readonly port?: number;
-  /** @default - the instance is reachable from the internet */
+  /** The VPC the instance is reached in, for an instance that is not on the internet. @default - the instance is reachable from the internet */
   readonly vpc?: GitlabHostVpc;
 }
 
@@ -43,7 +44,7 @@ export class GitlabHost extends Construct {
     super(scope, id);
     let securityGroupIds = props.vpc?.securityGroupIds ? [...props.vpc.securityGroupIds] : undefined;
     if (props.vpc && !securityGroupIds) {
-      if (!props.vpc.instanceCidrs?.length) throw new Error(`${this.node.path}: a created security group needs instanceCidrs`);
+      if (!props.vpc.instanceCidrs?.length) throw new ConstructError(this, `a created security group needs instanceCidrs`);
       this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
         name: `${props.name}-host`,
         description: `CodeConnections host ${props.name}: HTTPS to the GitLab instance only`,

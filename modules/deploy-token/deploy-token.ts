@@ -7,6 +7,7 @@ import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { IRoleGrantee } from "../iam/grantee";
 
 export interface DeployTokenProps {
+  /** The GitLab project the token reads. */
   readonly project: GitlabProject;
   /** Secrets Manager secret name. */
   readonly secretName: string;
@@ -14,13 +15,13 @@ export interface DeployTokenProps {
   readonly kmsKeyArn: string;
   /** Expiry date `YYYY-MM-DD` (UTC); mandatory so that no token lives forever. */
   readonly expiresAt: string;
-  /** @default ["read_repository"] */
+  /** What the token may do on the project. @default ["read_repository"] */
   readonly scopes?: readonly string[];
-  /** @default "aws-delivery" */
+  /** Name of the token on GitLab. @default "aws-delivery" */
   readonly name?: string;
-  /** @default - GitLab chooses `gitlab+deploy-token-<id>` */
+  /** Username the token authenticates as. @default - GitLab chooses `gitlab+deploy-token-<id>` */
   readonly username?: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the secret. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
 }
 

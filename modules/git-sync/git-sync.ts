@@ -1,6 +1,7 @@
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
+import { StackEnv } from "../core/stack-env";
 import { ConnectionGate } from "../connection/connection-gate";
 import { IGitlabConnection } from "../connection/gitlab-connection";
 import { ServiceRole } from "../iam/service-role";
@@ -26,8 +27,6 @@ export interface SyncedStack {
 export interface GitSyncProps {
   /** Base of the CloudFormation stack's and the roles' names. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   readonly connection: IGitlabConnection;
   /** The repository link reads GitLab through the connection: it waits for the first handshake. */
   readonly gate: ConnectionGate;
@@ -67,13 +66,12 @@ export class GitSync extends Construct {
       const role = new ServiceRole(this, `Role-${s.stackName}`, {
         name: awsName(`${props.name}-${s.stackName}`, "git-sync", 64),
         service: GIT_SYNC_SERVICE,
-        accountId: props.accountId,
         tags: props.tags,
         // AWS documents the Git sync role's trust without conditions; an aws:SourceAccount
         // the service did not send would make every sync fail.
         sourceAccountCondition: false,
       });
-      grantSync(role, props.region, props.accountId, s);
+      grantSync(role, StackEnv.of(this), s);
       this.roles[s.stackName] = role;
       parameters[roleParameter(specs[i].logicalId)] = role.arn;
     });
@@ -90,8 +88,7 @@ export class GitSync extends Construct {
 }
 
 /** What Git sync needs for one stack, on that stack only (AWS's example grants it on "*"). */
-function grantSync(role: ServiceRole, region: string, accountId: string, s: SyncedStack): void {
-  // CodeConnections (and with it this tool) is only offered in the "aws" partition.
+function grantSync(role: ServiceRole, env: StackEnv, s: SyncedStack): void {
   role.addGrant({
     sid: "SyncStack",
     actions: [
@@ -104,7 +101,7 @@ function grantSync(role: ServiceRole, region: string, accountId: string, s: Sync
       "cloudformation:GetTemplate",
       "cloudformation:ListChangeSets",
     ],
-    resources: [`arn:aws:cloudformation:${region}:${accountId}:stack/${s.stackName}/*`],
+    resources: [env.arn("cloudformation", `stack/${s.stackName}/*`)],
   });
   role.addGrant({ sid: "ListAndValidate", actions: ["cloudformation:ListStacks", "cloudformation:ValidateTemplate"], resources: ["*"] });
   role.addGrant({

@@ -12,11 +12,11 @@ export interface GitlabProjectProps {
    * @default "create"
    */
   readonly mode?: "create" | "adopt";
-  /** @default "main" */
+  /** Default branch of a project created here. @default "main" */
   readonly defaultBranch?: string;
-  /** @default "private" */
+  /** Visibility of a project created here. @default "private" */
   readonly visibility?: "private" | "internal" | "public";
-  /** @default - none */
+  /** Description of a project created here. @default - none */
   readonly description?: string;
 }
 

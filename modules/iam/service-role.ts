@@ -3,18 +3,18 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, Op, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
+import { StackEnv } from "../core/stack-env";
 import { Grant, IRoleGrantee } from "./grantee";
 import { GrantStatements } from "./private/grant-statements";
-import { parseRoleReference, RoleReference } from "./role-reference";
+import { parseRoleReference, RoleReference } from "../core/rules/role-reference";
 
 export interface ServiceRoleProps {
   /** Role name (at most 64 characters). */
   readonly name: string;
   /** Service principal allowed to assume the role, e.g. `codebuild.amazonaws.com`. */
   readonly service: string;
-  /** Account id (token) the service must act for: guards against the confused deputy. */
-  readonly accountId: string;
-  /** @default - none beyond the provider's default tags */
+  /** Tags of the role. @default - none beyond the provider's default tags */
   readonly tags?: Record<string, string>;
   /**
    * Add the grants to this existing role instead of creating one: for adopted pipelines,
@@ -68,9 +68,8 @@ export class ServiceRole extends Construct implements IRoleGrantee {
     this.policyDocument = this.statements.document;
     if (props.existingRoleName) {
       const existing = this.existingRole(props.existingRoleName);
-      const accountId = existing.accountId ?? props.accountId;
-      // Connections are not offered in the China and GovCloud partitions, so "aws" it is.
-      this.arn = `arn:aws:iam::${accountId}:role${existing.path}${existing.name}`;
+      const env = StackEnv.of(this);
+      this.arn = env.arn("iam", `role${existing.path}${existing.name}`, { region: "", account: existing.accountId ?? env.account });
       new IamRolePolicy(this, "Policy", {
         name: "gitlab-aws-delivery",
         // PutRolePolicy takes the role's name alone; the path is only part of its ARN.
@@ -80,8 +79,8 @@ export class ServiceRole extends Construct implements IRoleGrantee {
           ? {
               precondition: [
                 {
-                  condition: Op.eq(props.accountId, existing.accountId),
-                  errorMessage: `The existing role ${this.arn} is in account ${existing.accountId}, but this stack deploys to account ${props.accountId}; a service role serves its own account only: name the role of account ${props.accountId}.`,
+                  condition: Op.eq(env.account, existing.accountId),
+                  errorMessage: `The existing role ${this.arn} is in account ${existing.accountId}, but this stack deploys to account ${env.account}; a service role serves its own account only: name the role of account ${env.account}.`,
                 },
               ],
             }
@@ -89,7 +88,7 @@ export class ServiceRole extends Construct implements IRoleGrantee {
       });
       return;
     }
-    const trust = trustPolicy(this, props.service, props.accountId, props.sourceAccountCondition ?? true);
+    const trust = trustPolicy(this, props.service, props.sourceAccountCondition ?? true);
     this.role = new IamRole(this, "Resource", {
       name: props.name,
       assumeRolePolicy: trust.json,
@@ -108,7 +107,7 @@ export class ServiceRole extends Construct implements IRoleGrantee {
     // A token (a role made elsewhere in the app) is taken as a name without path.
     if (Token.isUnresolved(text)) return { name: text, path: "/" };
     const role = parseRoleReference(text);
-    if ("problem" in role) throw new Error(`${this.node.path}: existingRoleName ${JSON.stringify(text)} ${role.problem}`);
+    if ("problem" in role) throw new ConstructError(this, `existingRoleName ${JSON.stringify(text)} ${role.problem}`);
     return role;
   }
 
@@ -136,16 +135,17 @@ class ImportedRole extends Construct implements IRoleGrantee {
       name = Fn.element(Fn.reverse(Fn.split("/", arn)), 0);
     } else {
       const role = parseRoleReference(arn);
-      if ("problem" in role) throw new Error(`${this.node.path}: role ARN ${JSON.stringify(arn)} ${role.problem}`);
+      if ("problem" in role) throw new ConstructError(this, `role ARN ${JSON.stringify(arn)} ${role.problem}`);
       if (role.accountId === undefined)
-        throw new Error(`${this.node.path}: ${JSON.stringify(arn)} is not a role ARN; write "arn:aws:iam::<account>:role/<path/>name"`);
+        throw new ConstructError(this, `${JSON.stringify(arn)} is not a role ARN; write "arn:<partition>:iam::<account>:role/<path/>name"`);
       name = role.name;
       const stack = TerraformStack.of(this);
       const written = importedPolicies.get(stack) ?? new Set<string>();
       importedPolicies.set(stack, written);
       if (written.has(`${name}/${policyName}`)) {
-        throw new Error(
-          `${this.node.path}: the role ${arn} is already imported in this stack with the inline policy "${policyName}"; pass the first grantee around, or give this one another policyName`,
+        throw new ConstructError(
+          this,
+          `the role ${arn} is already imported in this stack with the inline policy "${policyName}"; pass the first grantee around, or give this one another policyName`,
         );
       }
       written.add(`${name}/${policyName}`);
@@ -165,7 +165,7 @@ const trustedService = new WeakMap<DataAwsIamPolicyDocument, string>();
  * The trust policy for a service, one per stack and service: every role of that service
  * in the stack trusts it the same way, so it is declared once.
  */
-function trustPolicy(scope: Construct, service: string, accountId: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
+function trustPolicy(scope: Construct, service: string, sourceAccount: boolean): DataAwsIamPolicyDocument {
   const stack = TerraformStack.of(scope);
   const suffix = sourceAccount ? "" : "-unconditioned";
   let id = `Trust-${service.split(".")[0]}${suffix}`;
@@ -183,7 +183,7 @@ function trustPolicy(scope: Construct, service: string, accountId: string, sourc
         effect: "Allow",
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: [service] }],
-        condition: sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }] : undefined,
+        condition: sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [StackEnv.of(scope).account] }] : undefined,
       },
     ],
   });

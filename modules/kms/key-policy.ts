@@ -1,5 +1,6 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Construct } from "constructs";
+import { StackEnv } from "../core/stack-env";
 
 /**
  * What the key's own account may do with it through IAM policies. AWS's default key policy
@@ -43,13 +44,13 @@ export const ACCOUNT_KEY_ACTIONS = [
  * An explicit key policy: the account's IAM policies govern the key (as with AWS's default
  * policy), plus the statements given. In a key policy the resource `*` means this key.
  */
-export function keyPolicy(scope: Construct, id: string, accountId: string, extra: DataAwsIamPolicyDocumentStatement[]): DataAwsIamPolicyDocument {
+export function keyPolicy(scope: Construct, id: string, extra: DataAwsIamPolicyDocumentStatement[]): DataAwsIamPolicyDocument {
   return new DataAwsIamPolicyDocument(scope, id, {
     statement: [
       {
         sid: "AccountIamPolicies",
         effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${accountId}:root`] }],
+        principals: [{ type: "AWS", identifiers: [StackEnv.of(scope).arn("iam", "root", { region: "" })] }],
         actions: ACCOUNT_KEY_ACTIONS,
         resources: ["*"],
       },

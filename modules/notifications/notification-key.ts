@@ -7,7 +7,6 @@ import { keyPolicy } from "../kms/key-policy";
 export const NOTIFICATIONS_PRINCIPAL = "codestar-notifications.amazonaws.com";
 
 export interface NotificationKeyProps {
-  readonly accountId: string;
   /** KMS alias name without `alias/`. */
   readonly alias: string;
 }
@@ -24,7 +23,7 @@ export class NotificationKey extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationKeyProps) {
     super(scope, id);
-    const policy = keyPolicy(this, "Policy", props.accountId, [
+    const policy = keyPolicy(this, "Policy", [
       {
         sid: "CodestarNotificationsPublish",
         effect: "Allow",

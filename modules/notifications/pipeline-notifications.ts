@@ -6,24 +6,25 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { ITerraformDependable } from "cdktf";
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { StackEnv } from "../core/stack-env";
+import { awsName } from "../core/rules/aws-name";
 import { ConnectionGate } from "../connection/connection-gate";
 import { NotificationKey, NOTIFICATIONS_PRINCIPAL } from "./notification-key";
 
 export interface PipelineNotificationsProps {
   /** Base of the topic and rule names. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
+  /** Name of the pipeline whose events are notified. */
   readonly pipelineName: string;
   /** The pipeline resource: the rule is created after it. */
   readonly pipeline: ITerraformDependable;
   /** The pipeline waits for the handshake, so its rule does too. */
   readonly gate: ConnectionGate;
+  /** The stack's notification key, which encrypts the topic. */
   readonly key: NotificationKey;
   /** CodeStar notification event type ids. */
   readonly eventTypeIds: readonly string[];
-  /** @default [] */
+  /** E-mail addresses subscribed to the topic. @default [] */
   readonly emails?: readonly string[];
 }
 
@@ -51,7 +52,7 @@ export class PipelineNotifications extends Construct {
           principals: [{ type: "Service", identifiers: [NOTIFICATIONS_PRINCIPAL] }],
           actions: ["sns:Publish"],
           resources: [this.topic.arn],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [StackEnv.of(this).account] }],
         },
       ],
     });
@@ -65,7 +66,7 @@ export class PipelineNotifications extends Construct {
       name: awsName(props.name, "pipeline", 64),
       detailType: "FULL",
       eventTypeIds: [...props.eventTypeIds],
-      resource: `arn:aws:codepipeline:${props.region}:${props.accountId}:${props.pipelineName}`,
+      resource: StackEnv.of(this).arn("codepipeline", props.pipelineName),
       target: [{ address: this.topic.arn, type: "SNS" }],
       count: props.gate.count,
       dependsOn: [props.pipeline, topicPolicy],

@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Fn, ref, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { StackEnv } from "../core/stack-env";
 
 /** The audience GitLab's ID token must carry for AWS STS (`id_tokens: …: aud:`). */
 export const STS_AUDIENCE = "sts.amazonaws.com";
@@ -20,8 +21,6 @@ export interface GitlabCiOidcProps {
   readonly applyBranch: string;
   /** Role names: `<prefix>-ci-plan` and `<prefix>-ci-apply`. */
   readonly namePrefix: string;
-  /** Token for the account id, filled into the policy documents. */
-  readonly accountId: string;
 }
 
 /**
@@ -91,7 +90,9 @@ export class GitlabCiOidc extends Construct {
       name: `${props.namePrefix}-ci-${kind}-\${trimsuffix(each.key, ".json")}`,
       description: `gitlab-aws-delivery CI ${kind} permissions (${CI_POLICY_FOLDER}/\${each.key})`,
       // path.module and each.key as references: a literal "${…}" inside a function argument would be escaped.
-      policy: Fn.templatefile(Fn.format(`%s/${CI_POLICY_FOLDER}/%s`, [ref("path.module", stack), ref("each.key", stack)]), { account_id: props.accountId }),
+      policy: Fn.templatefile(Fn.format(`%s/${CI_POLICY_FOLDER}/%s`, [ref("path.module", stack), ref("each.key", stack)]), {
+        account_id: StackEnv.of(this).account,
+      }),
     });
     policy.addOverride("for_each", `\${fileset("\${path.module}/${CI_POLICY_FOLDER}", "${kind}-*.json")}`);
     const attachment = new IamRolePolicyAttachment(this, `${id}Attachments`, {

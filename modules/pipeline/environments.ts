@@ -1,37 +1,28 @@
 import { CodepipelineStage, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { ConstructError } from "../core/construct-error";
+import { StackEnv } from "../core/stack-env";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { DeployToken } from "../deploy-token/deploy-token";
 import { IRoleGrantee } from "../iam/grantee";
 import { conditionAlarms, grantAlarmReads, stageConditionBlocks, StageConditions } from "./stage-conditions";
+import { cloudFormationDeployAction, codeBuildAction, manualApprovalAction, sourceVariables } from "./actions";
 import { STAMP_BUILDSPEC, TEMPLATE_CONFIGURATION_FILE } from "./stack-tags";
-
-const TRACE = [
-  { name: "GITLAB_COMMIT_ID", value: "#{SourceVariables.CommitId}", type: "PLAINTEXT" },
-  { name: "GITLAB_BRANCH", value: "#{SourceVariables.BranchName}", type: "PLAINTEXT" },
-  { name: "GITLAB_REPOSITORY", value: "#{SourceVariables.FullRepositoryName}", type: "PLAINTEXT" },
-];
-
-/**
- * A CodeBuild action's variables: its own (resolved when the action runs, so they may read
- * `#{variables.NAME}` pipeline variables), then the GitLab commit it builds or deploys.
- */
-export function actionVariables(variables: Record<string, string> = {}): string {
-  const own = Object.entries(variables)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
-  return JSON.stringify([...own, ...TRACE]);
-}
 
 /** CloudFormation's template parameter names: letters and digits only. */
 const PARAMETER_NAME = /^[A-Za-z0-9]+$/;
 
-export interface EnvironmentProps {
+/** What every environment takes, however it deploys. */
+export interface EnvironmentBaseProps {
+  /** Environment name: names its stage (`Deploy-<name>`) and its deploy project. */
   readonly name: string;
-  /** @default - on for prod and production */
+  /**
+   * A manual approval before the deploy.
+   * @default - on for prod and production, off otherwise
+   */
   readonly approval?: boolean;
   /**
    * Plain-text values of the deploy, resolved when its action runs (so they may read
@@ -49,14 +40,6 @@ export interface EnvironmentProps {
    * @default - this account, the pipeline's role
    */
   readonly roleArn?: string;
-  readonly codebuild?: { readonly buildspec: string };
-  readonly cloudformation?: {
-    readonly stackName: string;
-    readonly templatePath: string;
-    readonly parametersPath?: string;
-    readonly capabilities?: readonly string[];
-    readonly executionRoleArn: string;
-  };
   /**
    * Safe-release conditions of the stage: entry gates, alarms watched after success, and
    * what a failure does.
@@ -65,15 +48,45 @@ export interface EnvironmentProps {
   readonly conditions?: StageConditions;
 }
 
+/** An environment a CodeBuild project deploys (its buildspec does the work). */
+export interface CodeBuildEnvironmentProps extends EnvironmentBaseProps {
+  /** The deploy project's buildspec path inside the build output. */
+  readonly codebuild: { readonly buildspec: string };
+  /** Not with codebuild: an environment deploys one way. @default - not deployed by CloudFormation */
+  readonly cloudformation?: undefined;
+}
+
+/** An environment CloudFormation deploys: one stack, from a template in the build output. */
+export interface CloudFormationEnvironmentProps extends EnvironmentBaseProps {
+  /** The stack, its template and the role CloudFormation runs it as. */
+  readonly cloudformation: {
+    readonly stackName: string;
+    /** Template path inside the build output. */
+    readonly templatePath: string;
+    /** Template configuration file (parameters, tags, stack policy) inside the build output. */
+    readonly parametersPath?: string;
+    /** For example CAPABILITY_IAM. */
+    readonly capabilities?: readonly string[];
+    /** The role CloudFormation creates the stack's resources as. */
+    readonly executionRoleArn: string;
+  };
+  /** Not with cloudformation: an environment deploys one way. @default - not deployed by CodeBuild */
+  readonly codebuild?: undefined;
+}
+
+/** One deploy environment: by CodeBuild or by CloudFormation, never both. */
+export type EnvironmentProps = CodeBuildEnvironmentProps | CloudFormationEnvironmentProps;
+
 export interface DeliveryEnvironmentsProps {
   /** Base of the deploy projects' names. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Shown on the approval request. */
   readonly projectPath: string;
+  /** Where the deploy builds read and write artifacts. */
   readonly artifactStore: IArtifactStore;
+  /** Read by the CodeBuild deploys as GITLAB_DEPLOY_TOKEN(_USERNAME). */
   readonly deployToken: DeployToken;
+  /** The environments, in the order the pipeline deploys them. */
   readonly environments: readonly EnvironmentProps[];
   /** Output artifact of the build stage that deploys read. */
   readonly buildOutput: string;
@@ -101,22 +114,20 @@ export class DeliveryEnvironments extends Construct {
   ) {
     super(scope, id);
     for (const env of props.environments) {
+      // The types allow one way to deploy; a caller without them (JavaScript, a cast) is told here.
+      if (!env.codebuild === !env.cloudformation) {
+        throw new ConstructError(
+          this,
+          `environment ${env.name}: give one of codebuild and cloudformation (how it deploys), not ${env.codebuild ? "both" : "neither"}`,
+        );
+      }
       const actions: CodepipelineStageAction[] = [];
       if (env.approval ?? ["prod", "production"].includes(env.name)) {
-        actions.push({
-          name: "Approve",
-          category: "Approval",
-          owner: "AWS",
-          provider: "Manual",
-          version: "1",
-          runOrder: 1,
-          configuration: { CustomData: `Deploy ${props.projectPath} at commit #{SourceVariables.CommitId} to ${env.name}?` },
-        });
+        actions.push(manualApprovalAction({ runOrder: 1, message: `Deploy ${props.projectPath} at commit ${sourceVariables.commitId} to ${env.name}?` }));
       }
       if (env.codebuild) {
         const project = new BuildProject(this, env.name, {
           name: awsName(props.name, `deploy-${env.name}`, 100),
-          accountId: props.accountId,
           artifactStore: props.artifactStore,
           deployToken: props.deployToken,
           buildspec: env.codebuild.buildspec,
@@ -125,70 +136,61 @@ export class DeliveryEnvironments extends Construct {
         });
         if (env.roleArn) project.role.addGrant({ sid: "AssumeDeployRole", actions: ["sts:AssumeRole"], resources: [env.roleArn] });
         this.deployProjects.push(project);
-        actions.push({
-          name: "Deploy",
-          category: "Build",
-          owner: "AWS",
-          provider: "CodeBuild",
-          version: "1",
-          runOrder: 2,
-          inputArtifacts: [props.buildOutput],
-          configuration: { ProjectName: project.project.name, EnvironmentVariables: actionVariables(env.variables) },
-        });
-      } else if (env.cloudformation) {
+        actions.push(
+          codeBuildAction({ name: "Deploy", projectName: project.project.name, runOrder: 2, inputs: [props.buildOutput], variables: env.variables }),
+        );
+      } else {
         const cfn = env.cloudformation;
         const parameters = this.parameterOverrides(env);
         if (env.roleArn) this.crossAccountRoles.push(env.roleArn);
         else this.stacks.push({ stackName: cfn.stackName, executionRoleArn: cfn.executionRoleArn });
         const stamped = `template_configuration_${env.name.replace(/-/g, "_")}`;
-        actions.push({
-          name: "StampCommit",
-          category: "Build",
-          owner: "AWS",
-          provider: "CodeBuild",
-          version: "1",
-          runOrder: 1,
-          inputArtifacts: [props.buildOutput],
-          outputArtifacts: [stamped],
-          configuration: {
-            ProjectName: this.stampProject().project.name,
-            EnvironmentVariables: actionVariables(cfn.parametersPath ? { PARAMETERS_PATH: cfn.parametersPath } : {}),
-          },
-        });
-        actions.push({
-          name: "Deploy",
-          category: "Deploy",
-          owner: "AWS",
-          provider: "CloudFormation",
-          version: "1",
-          runOrder: 2,
-          inputArtifacts: [props.buildOutput, stamped],
-          roleArn: env.roleArn,
-          configuration: {
-            ActionMode: "CREATE_UPDATE",
-            StackName: cfn.stackName,
-            TemplatePath: `${props.buildOutput}::${cfn.templatePath}`,
+        actions.push(
+          codeBuildAction({
+            name: "StampCommit",
+            projectName: this.stampProject().project.name,
+            runOrder: 1,
+            inputs: [props.buildOutput],
+            outputs: [stamped],
+            variables: cfn.parametersPath ? { PARAMETERS_PATH: cfn.parametersPath } : {},
+          }),
+        );
+        actions.push(
+          cloudFormationDeployAction({
+            runOrder: 2,
+            inputs: [props.buildOutput, stamped],
+            roleArn: env.roleArn,
+            stackName: cfn.stackName,
+            templatePath: `${props.buildOutput}::${cfn.templatePath}`,
             // The stamped copy of the environment's file: its parameters plus the commit tags.
-            TemplateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
+            templateConfiguration: `${stamped}::${TEMPLATE_CONFIGURATION_FILE}`,
             // The environment's variables, over the file's Parameters.
-            ...(parameters ? { ParameterOverrides: parameters } : {}),
-            ...(cfn.capabilities?.length ? { Capabilities: cfn.capabilities.join(",") } : {}),
-            RoleArn: cfn.executionRoleArn,
-          },
-        });
+            parameterOverrides: parameters,
+            capabilities: cfn.capabilities,
+            executionRoleArn: cfn.executionRoleArn,
+          }),
+        );
       }
       this.stages.push({ name: `Deploy-${env.name}`, action: actions, ...stageConditionBlocks(env.conditions) });
     }
   }
 
-  /** A CloudFormation deploy's variables as its ParameterOverrides (sorted JSON), if it has any. */
+  /**
+   * A CloudFormation deploy's variables as its ParameterOverrides (sorted JSON), if it has any.
+   * A name no template parameter can have is reported when the app is validated (names that
+   * are tokens are not known until then, and are left to CloudFormation).
+   */
   private parameterOverrides(env: EnvironmentProps): string | undefined {
     const entries = Object.entries(env.variables ?? {}).sort(([a], [b]) => a.localeCompare(b));
-    const invalid = entries.map(([name]) => name).find((name) => !Token.isUnresolved(name) && !PARAMETER_NAME.test(name));
-    if (invalid !== undefined) {
-      throw new Error(
-        `${this.node.path}: environment ${env.name}: variable ${JSON.stringify(invalid)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters`,
-      );
+    const invalid = entries.map(([name]) => name).filter((name) => !Token.isUnresolved(name) && !PARAMETER_NAME.test(name));
+    if (invalid.length > 0) {
+      this.node.addValidation({
+        validate: () =>
+          invalid.map(
+            (name) =>
+              `environment ${env.name}: variable ${JSON.stringify(name)} is not a CloudFormation parameter name (letters and digits only), and a CloudFormation deploy passes its variables as template parameters`,
+          ),
+      });
     }
     return entries.length > 0 ? JSON.stringify(Object.fromEntries(entries)) : undefined;
   }
@@ -198,7 +200,6 @@ export class DeliveryEnvironments extends Construct {
     if (!this.stamp) {
       this.stamp = new BuildProject(this, "StampCommit", {
         name: awsName(this.props.name, "stamp", 100),
-        accountId: this.props.accountId,
         artifactStore: this.props.artifactStore,
         buildspec: STAMP_BUILDSPEC,
         timeoutMinutes: 5,
@@ -211,7 +212,7 @@ export class DeliveryEnvironments extends Construct {
 
   /** What the pipeline role needs for these stages: start the deploy builds, run the stacks. */
   grantTo(grantee: IRoleGrantee): void {
-    grantAlarmReads(grantee, conditionAlarms(this.props.environments.map((e) => e.conditions)), this.props.region, this.props.accountId);
+    grantAlarmReads(grantee, conditionAlarms(this.props.environments.map((e) => e.conditions)), StackEnv.of(this));
     if (this.crossAccountRoles.length > 0) {
       grantee.addGrant({ sid: "AssumeDeployRoles", actions: ["sts:AssumeRole"], resources: [...new Set(this.crossAccountRoles)].sort() });
     }
@@ -233,7 +234,7 @@ export class DeliveryEnvironments extends Construct {
           "cloudformation:SetStackPolicy",
           "cloudformation:UpdateStack",
         ],
-        resources: this.stacks.map((s) => `arn:aws:cloudformation:${this.props.region}:${this.props.accountId}:stack/${s.stackName}/*`),
+        resources: this.stacks.map((s) => StackEnv.of(this).arn("cloudformation", `stack/${s.stackName}/*`)),
       });
       grantee.addGrant({
         sid: "PassStackRoles",

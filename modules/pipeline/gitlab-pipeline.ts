@@ -1,6 +1,7 @@
 import { Codepipeline, CodepipelineArtifactStore, CodepipelineStage, CodepipelineTriggerGitConfiguration } from "@cdktf/provider-aws/lib/codepipeline";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { ConstructError } from "../core/construct-error";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { BuildProject } from "../codebuild/build-project";
 import { ConnectionGate } from "../connection/connection-gate";
@@ -8,7 +9,8 @@ import { IGitlabConnection } from "../connection/gitlab-connection";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { IRoleGrantee } from "../iam/grantee";
 import { ServiceRole } from "../iam/service-role";
-import { actionVariables, DeliveryEnvironments } from "./environments";
+import { codeBuildAction, gitlabSourceAction } from "./actions";
+import { DeliveryEnvironments } from "./environments";
 import { importWhenAvailable } from "./import-when-available";
 
 /** Include/exclude glob patterns of one trigger criterion. */
@@ -29,57 +31,89 @@ export interface MergeRequestTrigger {
   readonly filePaths?: FilterCriteria;
 }
 
-export interface GitlabPipelineProps {
-  /** Pipeline name; also names its role. */
-  readonly name: string;
-  readonly accountId: string;
+/** What every GitLab pipeline takes, new or adopted. */
+export interface GitlabPipelineBaseProps {
+  /** The GitLab project the source action reads (created here, or `GitlabProject.fromPath`). */
   readonly project: GitlabProject;
   /** The connection its source action uses: one created here, or `GitlabConnection.fromArn`. */
   readonly connection: IGitlabConnection;
   /**
    * Holds the pipeline back (count 0) until the connection's first handshake; never removes
-   * it afterwards. Required when adopting (the import waits for it too).
+   * it afterwards.
    * @default - no gate: the pipeline is created at once (a connection already past its handshake)
    */
   readonly gate?: ConnectionGate;
+  /** V2 pipeline variables, which actions read as `#{variables.NAME}`. @default - none */
+  readonly variables?: ReadonlyArray<{ readonly name: string; readonly default?: string; readonly description?: string }>;
+  /** Branch that manual runs build (triggers decide the automatic ones). */
+  readonly branch: string;
+  /**
+   * How runs that overlap are handled.
+   * @default "QUEUED"
+   */
+  readonly executionMode?: "QUEUED" | "SUPERSEDED" | "PARALLEL";
+  /**
+   * What the source action hands on: a zip of the commit, or (`CODEBUILD_CLONE_REF`) a git
+   * clone reference, which only CodeBuild actions can read.
+   * @default "CODE_ZIP"
+   */
+  readonly artifactFormat?: "CODE_ZIP" | "CODEBUILD_CLONE_REF";
+  /** Pushes that start the pipeline. @default - a push to `branch` */
+  readonly push?: readonly PushTrigger[];
+  /** Merge-request events that start the pipeline. @default - merge requests do not start the pipeline */
+  readonly mergeRequests?: readonly MergeRequestTrigger[];
+  /** Tags of the pipeline and its role. @default - none beyond the provider's default tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** A new pipeline: GitLab source, build and test, then the publish and deploy stages given. */
+export interface NewGitlabPipelineProps extends GitlabPipelineBaseProps {
+  /** Pipeline name; also names its role. */
+  readonly name: string;
   /**
    * The pipeline's service role: an existing one (`ServiceRole.fromArn`) gets what the
-   * pipeline needs in an inline policy. Not with `adopt`, which keeps the adopted pipeline's role.
+   * pipeline needs in an inline policy.
    * @default - a new role named after the pipeline
    */
   readonly role?: IRoleGrantee;
+  /** Bucket and key of the pipeline's artifacts. */
   readonly artifactStore: IArtifactStore;
-  /** The build-and-test stage's project; not used when adopting (the kept stages build). */
-  readonly build?: BuildProject;
-  /**
-   * Take over an existing pipeline: import it, replace its source stage with the GitLab
-   * source, keep the listed stages, its role (which gets UseConnection) and artifact store.
-   * @default - a new pipeline
-   */
-  readonly adopt?: AdoptedPipeline;
-  /** V2 pipeline variables. @default - none */
-  readonly variables?: ReadonlyArray<{ name: string; default?: string; description?: string }>;
+  /** The build-and-test stage's project. */
+  readonly build: BuildProject;
   /** Stages right after build and test that publish from the source (Service Catalog). @default - none */
   readonly publish?: PipelineStages;
   /** Deploy stages after build and test. @default - none */
   readonly environments?: DeliveryEnvironments;
-  /** Branch that manual runs build (triggers decide the automatic ones). */
-  readonly branch: string;
-  /** @default "QUEUED" */
-  readonly executionMode?: "QUEUED" | "SUPERSEDED" | "PARALLEL";
-  /**
-   * `CODEBUILD_CLONE_REF` hands CodeBuild a git clone reference; only CodeBuild actions
-   * can read it.
-   * @default "CODE_ZIP"
-   */
-  readonly artifactFormat?: "CODE_ZIP" | "CODEBUILD_CLONE_REF";
-  /** @default - a push to `branch` */
-  readonly push?: readonly PushTrigger[];
-  /** @default - merge requests do not start the pipeline */
-  readonly mergeRequests?: readonly MergeRequestTrigger[];
-  /** @default - none beyond the provider's default tags */
-  readonly tags?: Record<string, string>;
+  /** A new pipeline adopts nothing. @default - not adopted */
+  readonly adopt?: undefined;
 }
+
+/**
+ * An existing pipeline taken over: imported, its source stage replaced with the GitLab source,
+ * its other stages, role (which gets UseConnection) and artifact store kept. It has no build,
+ * role, artifact store or stages of ours: those props do not type-check here.
+ */
+export interface AdoptGitlabPipelineProps extends GitlabPipelineBaseProps {
+  /** The pipeline to take over, and what of it to keep. */
+  readonly adopt: AdoptedPipeline;
+  /** Holds back the import as well as the pipeline until the connection's first handshake. */
+  readonly gate: ConnectionGate;
+  /** Not with adopt: the adopted pipeline keeps its name (`adopt.name`). @default - adopt.name */
+  readonly name?: undefined;
+  /** Not with adopt: the adopted pipeline keeps its role (`adopt.roleName`). @default - adopt.roleName */
+  readonly role?: undefined;
+  /** Not with adopt: the adopted pipeline keeps its artifact store. @default - adopt.artifactBucket */
+  readonly artifactStore?: undefined;
+  /** Not with adopt: the kept stages build. @default - the kept stages */
+  readonly build?: undefined;
+  /** Not with adopt. @default - the kept stages */
+  readonly publish?: undefined;
+  /** Not with adopt. @default - the kept stages */
+  readonly environments?: undefined;
+}
+
+/** Build a new pipeline, or adopt an existing one: one or the other, never a mix. */
+export type GitlabPipelineProps = NewGitlabPipelineProps | AdoptGitlabPipelineProps;
 
 /** What the user supplies so that an adopted pipeline keeps its other stages. */
 export interface AdoptedPipeline {
@@ -108,7 +142,6 @@ export interface PipelineStages {
 export const SOURCE_ACTION = "Source";
 export const SOURCE_OUTPUT = "source_output";
 export const BUILD_OUTPUT = "build_output";
-export const SOURCE_NAMESPACE = "SourceVariables";
 
 /**
  * A CodePipeline V2 whose source is the GitLab project over the connection, then a
@@ -126,37 +159,48 @@ export class GitlabPipeline extends Construct {
     super(scope, id);
     const repository = props.project.pathWithNamespace;
     const adopt = props.adopt;
-    if (!adopt && !props.build) throw new Error(`${this.node.path}: a new pipeline needs its build project`);
-    if (adopt && !props.gate) throw new Error(`${this.node.path}: an adopted pipeline needs the connection gate: its import waits for the handshake too`);
-    if (adopt && props.role) throw new Error(`${this.node.path}: an adopted pipeline keeps its own role (adopt.roleName); leave out role`);
+    const name = props.adopt ? props.adopt.name : props.name;
+    // The types refuse these mixes; a caller without them (JavaScript, a cast) is told here.
+    if (adopt && !props.gate) throw new ConstructError(this, "an adopted pipeline needs the connection gate: its import waits for the handshake too");
+    if (adopt && props.role) throw new ConstructError(this, "an adopted pipeline keeps its own role (adopt.roleName); leave out role");
+    if (!adopt && !props.build) throw new ConstructError(this, "a new pipeline needs its build project");
     this.role =
       props.role ??
       new ServiceRole(this, "Role", {
-        name: awsName(props.name, "pipeline", 64),
+        name: awsName(name, "pipeline", 64),
         service: "codepipeline.amazonaws.com",
-        accountId: props.accountId,
         tags: props.tags,
         existingRoleName: adopt?.roleName,
       });
     props.connection.grantUse(this.role, repository);
     let artifactStore: CodepipelineArtifactStore;
-    if (adopt) {
+    let stages: CodepipelineStage[];
+    if (props.adopt) {
       artifactStore = {
-        location: adopt.artifactBucket,
+        location: props.adopt.artifactBucket,
         type: "S3",
-        encryptionKey: adopt.artifactKmsKeyArn ? { id: adopt.artifactKmsKeyArn, type: "KMS" } : undefined,
+        encryptionKey: props.adopt.artifactKmsKeyArn ? { id: props.adopt.artifactKmsKeyArn, type: "KMS" } : undefined,
       };
+      stages = props.adopt.stages;
     } else {
       props.artifactStore.grantReadWrite(this.role);
-      props.build!.grantStart(this.role);
+      props.build.grantStart(this.role);
       props.publish?.grantTo(this.role);
       props.environments?.grantTo(this.role);
       artifactStore = { location: props.artifactStore.bucketName, type: "S3", encryptionKey: { id: props.artifactStore.keyArn, type: "KMS" } };
+      stages = [
+        {
+          name: "BuildAndTest",
+          action: [codeBuildAction({ name: "BuildAndTest", projectName: props.build.project.name, inputs: [SOURCE_OUTPUT], outputs: [BUILD_OUTPUT] })],
+        },
+        ...(props.publish?.stages ?? []),
+        ...(props.environments?.stages ?? []),
+      ];
     }
     const sourceOutput = adopt?.sourceArtifactName ?? SOURCE_OUTPUT;
 
     this.pipeline = new Codepipeline(this, "Resource", {
-      name: adopt?.name ?? props.name,
+      name,
       pipelineType: "V2",
       executionMode: props.executionMode ?? "QUEUED",
       roleArn: this.role.arn,
@@ -165,44 +209,17 @@ export class GitlabPipeline extends Construct {
         {
           name: "Source",
           action: [
-            {
+            gitlabSourceAction({
               name: SOURCE_ACTION,
-              category: "Source",
-              owner: "AWS",
-              provider: "CodeStarSourceConnection",
-              version: "1",
-              namespace: SOURCE_NAMESPACE,
-              outputArtifacts: [sourceOutput],
-              configuration: {
-                ConnectionArn: props.connection.arn,
-                FullRepositoryId: repository,
-                BranchName: props.branch,
-                OutputArtifactFormat: props.artifactFormat ?? "CODE_ZIP",
-              },
-            },
+              connectionArn: props.connection.arn,
+              fullRepositoryId: repository,
+              branch: props.branch,
+              output: sourceOutput,
+              artifactFormat: props.artifactFormat ?? "CODE_ZIP",
+            }),
           ],
         },
-        ...(adopt
-          ? adopt.stages
-          : [
-              {
-                name: "BuildAndTest",
-                action: [
-                  {
-                    name: "BuildAndTest",
-                    category: "Build",
-                    owner: "AWS",
-                    provider: "CodeBuild",
-                    version: "1",
-                    inputArtifacts: [sourceOutput],
-                    outputArtifacts: [BUILD_OUTPUT],
-                    configuration: { ProjectName: props.build!.project.name, EnvironmentVariables: actionVariables() },
-                  },
-                ],
-              },
-              ...(props.publish?.stages ?? []),
-              ...(props.environments?.stages ?? []),
-            ]),
+        ...stages,
       ],
       trigger: [{ providerType: "CodeStarSourceConnection", gitConfiguration: triggerConfiguration(props) }],
       variable: props.variables?.map((v) => ({ name: v.name, defaultValue: v.default, description: v.description })),

@@ -4,6 +4,7 @@ import {
   CodepipelineStageOnFailure,
   CodepipelineStageOnSuccess,
 } from "@cdktf/provider-aws/lib/codepipeline";
+import { StackEnv } from "../core/stack-env";
 import { IRoleGrantee } from "../iam/grantee";
 
 /**
@@ -104,11 +105,11 @@ export function conditionAlarms(conditions: ReadonlyArray<StageConditions | unde
  * The pipeline role reads the state of the alarms its conditions name, and nothing else.
  * CodeConnections (and with it this tool) is only offered in the "aws" partition.
  */
-export function grantAlarmReads(grantee: IRoleGrantee, alarms: readonly string[], region: string, accountId: string): void {
+export function grantAlarmReads(grantee: IRoleGrantee, alarms: readonly string[], env: StackEnv): void {
   if (alarms.length === 0) return;
   grantee.addGrant({
     sid: "ReadStageAlarms",
     actions: ["cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"],
-    resources: alarms.map((a) => `arn:aws:cloudwatch:${region}:${accountId}:alarm:${a}`),
+    resources: alarms.map((a) => env.arn("cloudwatch", `alarm:${a}`)),
   });
 }

@@ -2,7 +2,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { Construct } from "constructs";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
+import { StackEnv } from "../core/stack-env";
 import { ConnectionGate } from "../connection/connection-gate";
 import { IGitlabConnection } from "../connection/gitlab-connection";
 import { IArtifactStore } from "../artifact-store/artifact-store";
@@ -34,8 +35,6 @@ export interface RunnerPermission {
 export interface GitlabRunnerProps {
   /** CodeBuild project name: the `codebuild-<name>-…` job tag names it. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   readonly connection: IGitlabConnection;
   /** The project and its webhook are made on GitLab through the connection: they wait for its first handshake. */
   readonly gate: ConnectionGate;
@@ -85,7 +84,6 @@ export class GitlabRunner extends Construct {
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "runner", 64),
       service: "codebuild.amazonaws.com",
-      accountId: props.accountId,
       tags: props.tags,
     });
     const logs = new CloudwatchLogGroup(this, "Logs", {
@@ -137,7 +135,7 @@ export class GitlabRunner extends Construct {
     props.connection.grantToken(this.role);
     if (project) props.connection.grantUse(this.role, project.fullRepositoryId);
     else grantGroupUse(this.role, props.connection.arn, group!.path);
-    if (props.vpc) grantVpcAccess(this.role, props.region, props.accountId, props.vpc);
+    if (props.vpc) grantVpcAccess(this.role, StackEnv.of(this), props.vpc);
     (props.permissions ?? []).forEach((p, i) => {
       this.role.addGrant({ sid: `Jobs${i + 1}`, actions: [...p.actions].sort(), resources: [...p.resources] });
     });
@@ -161,15 +159,9 @@ function grantGroupUse(role: ServiceRole, connectionArn: string, group: string):
  * only. The Describe calls take no resource ARN (policy rule GAD-IAM-2 lists them).
  * @see https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface
  */
-function grantVpcAccess(
-  role: ServiceRole,
-  region: string,
-  accountId: string,
-  vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] },
-): void {
-  const subnets = vpc.subnetIds.map((s) => `arn:aws:ec2:${region}:${accountId}:subnet/${s}`);
-  // CodeConnections (and with it this tool) is only offered in the "aws" partition.
-  const ec2 = `arn:aws:ec2:${region}:${accountId}`;
+function grantVpcAccess(role: ServiceRole, env: StackEnv, vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }): void {
+  const subnets = vpc.subnetIds.map((s) => env.arn("ec2", `subnet/${s}`));
+  const ec2 = (resource: string) => env.arn("ec2", resource);
   role.addGrant({
     sid: "DescribeNetwork",
     actions: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
@@ -178,12 +170,12 @@ function grantVpcAccess(
   role.addGrant({
     sid: "BuildNetworkInterfaces",
     actions: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
-    resources: [`${ec2}:network-interface/*`, ...subnets, ...vpc.securityGroupIds.map((g) => `${ec2}:security-group/${g}`)],
+    resources: [ec2("network-interface/*"), ...subnets, ...vpc.securityGroupIds.map((g) => ec2(`security-group/${g}`))],
   });
   role.addGrant({
     sid: "BuildNetworkInterfacePermission",
     actions: ["ec2:CreateNetworkInterfacePermission"],
-    resources: [`${ec2}:network-interface/*`],
+    resources: [ec2("network-interface/*")],
     conditions: [
       { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
       { test: "ArnEquals", variable: "ec2:Subnet", values: subnets },

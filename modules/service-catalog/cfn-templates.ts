@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
+import { SYNC_CONNECTION_ARN } from "../core/rules/sync-connection-arn";
 
 /*
  * The CloudFormation templates this tool embeds, as plain objects so that tests can check
  * them against the CloudFormation resource specification (@aws-cdk/aws-service-spec).
  */
-
-/** CloudFormation's pattern for SourceConnection ConnectionArn: codestar-connections ARNs only. */
-export const SYNC_CONNECTION_ARN = /^arn:aws(-[a-z]+)*:codestar-connections:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:connection\/[a-z0-9-]+$/;
 
 export type CfnTemplate = {
   AWSTemplateFormatVersion: "2010-09-09";
@@ -33,12 +31,19 @@ export const CONNECTION_PARAMETER = "ConnectionArn";
 
 /** What users see of a product, however its versions arrive. */
 export interface ProductDetails {
+  /** Product name. */
   readonly name: string;
+  /** Owner shown to users (a team or person). */
   readonly owner: string;
+  /** Product description. @default - none */
   readonly description?: string;
+  /** Distributor shown to users. @default - none */
   readonly distributor?: string;
+  /** Support e-mail address. @default - none */
   readonly supportEmail?: string;
+  /** Support page. @default - none */
   readonly supportUrl?: string;
+  /** How to get support. @default - none */
   readonly supportDescription?: string;
 }
 

@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
+import { StackEnv } from "../core/stack-env";
 import { ServiceRole } from "../iam/service-role";
 
 export interface LaunchRoleProps {
+  /** Role name (at most 64 characters). */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   /** What the product's resources need, from the config (named actions, no `*` resource). */
   readonly permissions: ReadonlyArray<{ actions: readonly string[]; resources: readonly string[] }>;
 }
@@ -23,7 +23,6 @@ export class LaunchRole extends Construct {
     this.role = new ServiceRole(this, "Role", {
       name: props.name,
       service: "servicecatalog.amazonaws.com",
-      accountId: props.accountId,
       // AWS documents the launch-role trust without conditions; an aws:SourceAccount that
       // Service Catalog did not send would make every launch fail.
       sourceAccountCondition: false,
@@ -38,7 +37,7 @@ export class LaunchRole extends Construct {
         "cloudformation:SetStackPolicy",
         "cloudformation:UpdateStack",
       ],
-      resources: [`arn:aws:cloudformation:${props.region}:${props.accountId}:stack/SC-*`],
+      resources: [StackEnv.of(this).arn("cloudformation", "stack/SC-*")],
     });
     this.role.addGrant({ sid: "ReadTemplates", actions: ["cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"], resources: ["*"] });
     this.role.addGrant({

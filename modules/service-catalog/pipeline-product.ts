@@ -2,6 +2,7 @@ import { CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { ServicecatalogProduct } from "@cdktf/provider-aws/lib/servicecatalog-product";
 import { Construct } from "constructs";
+import { serviceCatalogPublishAction } from "../pipeline/actions";
 import { ArtifactStore } from "../artifact-store/artifact-store";
 import { placeholderTemplate, ProductDetails } from "./cfn-templates";
 
@@ -60,21 +61,12 @@ export class PipelineProduct extends Construct {
 
   /** The pipeline action that publishes the template at the commit as a new version. */
   publishAction(sourceArtifact: string): CodepipelineStageAction {
-    return {
-      name: `Publish-${this.props.name}`.slice(0, 100),
-      category: "Deploy",
-      owner: "AWS",
-      provider: "ServiceCatalog",
-      version: "1",
-      runOrder: 1,
-      inputArtifacts: [sourceArtifact],
-      configuration: {
-        TemplateFilePath: this.props.templatePath,
-        ProductVersionName: "#{SourceVariables.CommitId}",
-        ProductVersionDescription: `${this.props.repository} at commit #{SourceVariables.CommitId} (#{SourceVariables.BranchName})`,
-        ProductType: "CLOUD_FORMATION_TEMPLATE",
-        ProductId: this.product.id,
-      },
-    };
+    return serviceCatalogPublishAction({
+      productName: this.props.name,
+      productId: this.product.id,
+      templatePath: this.props.templatePath,
+      repository: this.props.repository,
+      input: sourceArtifact,
+    });
   }
 }

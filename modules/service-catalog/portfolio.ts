@@ -6,8 +6,11 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 
 export interface CatalogPortfolioProps {
+  /** Portfolio name. */
   readonly name: string;
+  /** Portfolio description. @default - none */
   readonly description?: string;
+  /** Who provides the portfolio, as users see it. */
   readonly providerName: string;
   /** IAM role/user ARNs, or IAM_PATTERN ARNs (no account, wildcards). */
   readonly principals: ReadonlyArray<{ arn: string; type: "IAM" | "IAM_PATTERN" }>;

@@ -8,9 +8,10 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { ProjectAccessToken } from "@cdktf/provider-gitlab/lib/project-access-token";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { StackEnv } from "../core/stack-env";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { awsName } from "../core/naming";
+import { awsName } from "../core/rules/aws-name";
 import { IArtifactStore } from "../artifact-store/artifact-store";
 import { GitlabProject } from "../gitlab-project/gitlab-project";
 import { ServiceRole } from "../iam/service-role";
@@ -18,13 +19,13 @@ import { ServiceRole } from "../iam/service-role";
 export interface CommitStatusProps {
   /** Base of the function's name. */
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
+  /** The GitLab project the statuses are posted to (its access token is made here). */
   readonly project: GitlabProject;
   /** The pipeline whose executions are reported. */
   readonly pipelineName: string;
   /** `https://host/api/v4` of the GitLab instance. */
   readonly gitlabApiUrl: string;
+  /** Whose key encrypts the token's secret. */
   readonly artifactStore: IArtifactStore;
   /** Expiry of the project access token (YYYY-MM-DD). */
   readonly tokenExpiresAt: string;
@@ -74,14 +75,14 @@ export class CommitStatus extends Construct {
 
     const functionName = awsName(props.name, "status", 64);
     const logs = new CloudwatchLogGroup(this, "Logs", { name: `/aws/lambda/${functionName}`, retentionInDays: 90 });
-    const role = new ServiceRole(this, "Role", { name: awsName(props.name, "status", 64), service: "lambda.amazonaws.com", accountId: props.accountId });
+    const role = new ServiceRole(this, "Role", { name: awsName(props.name, "status", 64), service: "lambda.amazonaws.com" });
     role.addGrant({ sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] });
     role.addGrant({ sid: "ReadToken", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] });
     role.addGrant({ sid: "DecryptToken", actions: ["kms:Decrypt"], resources: [props.artifactStore.keyArn] });
     role.addGrant({
       sid: "ReadExecutions",
       actions: ["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
-      resources: [`arn:aws:codepipeline:${props.region}:${props.accountId}:${props.pipelineName}`],
+      resources: [StackEnv.of(this).arn("codepipeline", props.pipelineName)],
     });
 
     const code = new TerraformAsset(this, "Code", { path: join(projectRoot(), "lambda", "commit-status"), type: AssetType.ARCHIVE });

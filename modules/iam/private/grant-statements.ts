@@ -1,6 +1,7 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Token, Tokenization } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../../core/construct-error";
 import { createHash } from "node:crypto";
 import { Grant } from "../grantee";
 
@@ -21,10 +22,9 @@ export class GrantStatements {
   }
 
   add(grant: Grant): void {
-    const path = this.scope.node.path;
-    if (!/^[A-Za-z0-9]+$/.test(grant.sid)) throw new Error(`${path}: statement id "${grant.sid}" must be alphanumeric`);
+    if (!/^[A-Za-z0-9]+$/.test(grant.sid)) throw new ConstructError(this.scope, `statement id "${grant.sid}" must be alphanumeric`);
     const wildcard = grant.actions.find((a) => a.includes("*"));
-    if (wildcard) throw new Error(`${path}: grant ${grant.sid} uses the wildcard action "${wildcard}"; name each action`);
+    if (wildcard) throw new ConstructError(this.scope, `grant ${grant.sid} uses the wildcard action "${wildcard}"; name each action`);
     this.merge(grant.sid, grant);
     this.document.putStatement(this.statements);
   }
@@ -52,7 +52,7 @@ export class GrantStatements {
       this.statements[index] = { ...same, resources };
       return;
     }
-    if (sid !== grant.sid) throw new Error(`${this.scope.node.path}: statement id "${sid}" is taken by other content`);
+    if (sid !== grant.sid) throw new ConstructError(this.scope, `statement id "${sid}" is taken by other content`);
     this.merge(`${grant.sid}${contentHash(grant)}`, grant);
   }
 }

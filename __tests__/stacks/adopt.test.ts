@@ -93,7 +93,7 @@ describe("adopting an existing pipeline", () => {
     expect(
       problems(rawConfig({ projects: [rawProject({ pipeline: { adopt: { ...adopt, roleName: "arn:aws:iam::123456789012:user/x", stages: [] } } })] })),
     ).toEqual([
-      'projects[0].pipeline.adopt.roleName: "arn:aws:iam::123456789012:user/x" is not an IAM role ARN; write the role\'s ARN ("arn:aws:iam::<account>:role/<path/>name") or its name',
+      'projects[0].pipeline.adopt.roleName: "arn:aws:iam::123456789012:user/x" is not an IAM role ARN; write the role\'s ARN ("arn:<partition>:iam::<account>:role/<path/>name") or its name',
       "projects[0].pipeline.adopt.stages: is an empty list; list at least 1 stage of the existing pipeline to keep (its name and actions, as `aws codepipeline get-pipeline` shows them)",
     ]);
   });

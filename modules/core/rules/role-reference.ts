@@ -1,10 +1,3 @@
-/*
- * A copy of modules/iam/role-reference.ts: the config refuses, in its own terms, a role that
- * ServiceRole could not read, and may not import modules/ (the module owns the rule, since
- * its existingRoleName prop reads the same text). __tests__/config/module-rules.test.ts holds
- * the two equal.
- */
-
 /** An existing IAM role, as its name, its path-qualified name or its ARN names it. */
 export interface RoleReference {
   /** The role's name without its path: what IAM's RoleName parameters (PutRolePolicy) take. */
@@ -33,7 +26,7 @@ export function parseRoleReference(text: string): RoleReference | { readonly pro
   if (/^arn:/i.test(text)) {
     const arn = /^arn:([^:]*):iam::([^:]*):role\/(.*)$/.exec(text);
     if (!arn) {
-      return { problem: 'is not an IAM role ARN; write the role\'s ARN ("arn:aws:iam::<account>:role/<path/>name") or its name' };
+      return { problem: 'is not an IAM role ARN; write the role\'s ARN ("arn:<partition>:iam::<account>:role/<path/>name") or its name' };
     }
     if (arn[1] !== "aws") {
       return { problem: `is an ARN of the "${arn[1]}" partition, where CodeConnections is not offered; name a role of the "aws" partition` };
