@@ -35,7 +35,7 @@ function unreadable(file: string, e: NodeJS.ErrnoException): string {
       return "file not found; create it (see delivery.yaml in this repository) or point DELIVERY_CONFIG at your file";
     case "EISDIR": {
       const yaml = readdirSync(file)
-        .filter((f) => /\.ya?ml$/.test(f))
+        .filter((f) => /\.ya?ml$/.test(f) && !/\.lock\.yaml$/.test(f))
         .sort();
       return `is a directory, not a file; point DELIVERY_CONFIG at ${yaml.length > 0 ? `a YAML file in it, such as ${join(file, yaml[0])}` : "your delivery YAML file"}`;
     }

@@ -279,7 +279,8 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
 export function exampleConfigs(root = process.cwd()): string[] {
   const examples = existsSync(join(root, "examples"))
     ? readdirSync(join(root, "examples"))
-        .filter((f) => /\.ya?ml$/.test(f))
+        // Beside each config, its lock file (app/assignment-lock.ts), which is no config.
+        .filter((f) => /\.ya?ml$/.test(f) && !/\.lock\.yaml$/.test(f))
         .sort()
         .map((f) => join(root, "examples", f))
     : [];

@@ -3,6 +3,7 @@ import { IConstruct } from "constructs";
 import { relative, resolve } from "node:path";
 import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
+import { Assignment, assignStacks } from "./assignment";
 import { Partition, partition } from "./partition";
 import { ProjectsStack } from "./projects-stack";
 import { SharedStack } from "./shared-stack";
@@ -22,6 +23,11 @@ export interface BuildOptions {
    * @default - every stack
    */
   readonly select?: (all: readonly Partition[]) => readonly Partition[];
+  /**
+   * Which stack each project lives in (the lock file's).
+   * @default - a fresh assignment (stacks/assignment.ts)
+   */
+  readonly assignment?: Assignment;
   /** Where cdktf writes (a staging folder while synthesizing). @default "cdktf.out" */
   readonly outdir?: string;
   /** Where the stacks finally live; local state paths are relative to it. @default outdir */
@@ -37,7 +43,8 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   const literal = literalConfig(config);
   const localRoot = relative(resolve(finalOutdir, "stacks", "any-stack"), process.cwd());
   const shared = new SharedStack(app, literal, { localRoot });
-  const partitions = options.select ? options.select(partition(literal)) : partition(literal);
+  const all = partition(literal, options.assignment ?? assignStacks(literal));
+  const partitions = options.select ? options.select(all) : all;
   const stacks = partitions.map(({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }));
   return { app, shared, stacks };
 }
