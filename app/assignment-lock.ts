@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap } from "yaml";
-import { ConfigError, ConfigProblem } from "../config/errors";
+import { ConfigProblem } from "../config/errors";
 import { DeliveryConfig } from "../config/schema";
 import { Assignment, assignStacks, Move, PriorAssignment } from "../stacks/assignment";
+import { UserError } from "./errors";
 
 /*
  * The lock file: which stack each project lives in, beside the configuration
@@ -33,9 +34,9 @@ export function readLock(file: string): PriorAssignment | undefined {
   const fix = "fix it by hand, or restore it from version control (deleting it on a deployed configuration is refused: see the README, Large organisations)";
   for (const e of doc.errors)
     problems.push({ path: `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}`, message: `YAML syntax: ${e.code}; ${fix}` });
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw lockError(file, problems);
   const root = doc.contents;
-  if (!isMap(root)) throw new ConfigError(file, [{ path: at(root), message: `expected a mapping with version, stacks and moves; ${fix}` }]);
+  if (!isMap(root)) throw lockError(file, [{ path: at(root), message: `expected a mapping with version, stacks and moves; ${fix}` }]);
   const stacks = new Map<string, string>();
   const seen = new Map<string, string>();
   const moves: Move[] = [];
@@ -89,7 +90,7 @@ export function readLock(file: string): PriorAssignment | undefined {
       problems.push({ path: at(pair.key as never), message: `unknown key "${key}"; a lock file has version, stacks and moves` });
     }
   }
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw lockError(file, problems);
   return { stacks, moves };
 }
 
@@ -145,15 +146,11 @@ export function resolveAssignment(config: DeliveryConfig, configFile: string, ou
     const lost = deployed.filter((s) => !made.has(s));
     if (lost.length > 0) {
       const shown = lost.slice(0, 3).join(", ") + (lost.length > 3 ? ` and ${lost.length - 3} more` : "");
-      throw new ConfigError(lockFile, [
-        {
-          path: "",
-          message:
-            `file not found, and ${outdir} holds stacks this configuration would no longer make (${shown}): assigning projects afresh would move them between Terraform states. ` +
-            `Restore ${basename(lockFile)} from version control; or, if these stacks were made before lock files existed (one stack per top-level group), ` +
-            `run \`gitlab-aws-delivery rebalance --keep-deployed --config ${configFile}\` to write a lock that keeps every project where it is`,
-        },
-      ]);
+      throw new UserError(
+        `${lockFile}: file not found, and ${outdir} holds stacks this configuration would no longer make (${shown}): assigning projects afresh would move them between Terraform states. ` +
+          `Restore ${basename(lockFile)} from version control; or, if these stacks were made before lock files existed (one stack per top-level group), ` +
+          `run \`gitlab-aws-delivery rebalance --keep-deployed --config ${configFile}\` to write a lock that keeps every project where it is`,
+      );
     }
   }
   return { assignment, lockFile, prior: prior !== undefined };
@@ -167,6 +164,10 @@ function deployedStacks(outdir: string, shared: string): string[] {
   } catch {
     return [];
   }
+}
+
+function lockError(file: string, problems: readonly ConfigProblem[]): UserError {
+  return new UserError([`${file} is not a valid lock file:`, ...problems.map((p) => `  ${p.path}: ${p.message}`)].join("\n"));
 }
 
 function cmp(a: string, b: string): number {

@@ -147,6 +147,8 @@ class Stacks {
   /** Group prefix (lowercase, '/'-joined) → stacks holding a project below it. */
   private readonly holders = new Map<string, Set<string>>();
   private readonly pinned: ReadonlySet<string>;
+  /** The groups every project of a stack is in (longest common prefix): it takes only projects below them. */
+  private readonly home = new Map<string, string[]>();
 
   constructor(
     private readonly max: number,
@@ -162,6 +164,8 @@ class Stacks {
     // A stack named in the config (`stack:`) draws no other project to it.
     if (this.pinned.has(stack)) return;
     const groups = groupsOf(path).map((g) => g.toLowerCase());
+    const home = this.home.get(stack);
+    this.home.set(stack, home ? commonPrefix(home, groups) : groups);
     for (let depth = 1; depth <= groups.length; depth++) {
       const key = groups.slice(0, depth).join("/");
       let set = this.holders.get(key);
@@ -178,12 +182,19 @@ class Stacks {
     return this.holders.has(groups.map((g) => g.toLowerCase()).join("/"));
   }
 
-  /** The stack with room holding the project's nearest relatives (deepest shared group; then by name), if any. */
+  /**
+   * The stack with room holding the project's nearest relatives (deepest shared group; then by
+   * name), if any. A stack made for a subgroup takes no project from outside it.
+   */
   placeNear(path: string): string | undefined {
     const groups = groupsOf(path).map((g) => g.toLowerCase());
+    const takes = (stack: string) => {
+      const home = this.home.get(stack) ?? [];
+      return (this.size.get(stack) ?? 0) < this.max && home.every((g, i) => groups[i] === g);
+    };
     for (let depth = groups.length; depth >= 1; depth--) {
       const holders = this.holders.get(groups.slice(0, depth).join("/"));
-      const room = [...(holders ?? [])].filter((s) => (this.size.get(s) ?? 0) < this.max).sort(compare);
+      const room = [...(holders ?? [])].filter(takes).sort(compare);
       if (room.length > 0) return room[0];
     }
     return undefined;
@@ -194,6 +205,12 @@ class Stacks {
     if (!this.taken.has(base)) return base;
     for (let n = 2; ; n++) if (!this.taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
+}
+
+function commonPrefix(a: readonly string[], b: readonly string[]): string[] {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
 }
 
 function segments(path: string): string[] {
