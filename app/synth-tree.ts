@@ -5,6 +5,7 @@ import { buildApp, validateTree } from "../stacks/app";
 import { Assignment, assignStacks } from "../stacks/assignment";
 import { Partition, partition } from "../stacks/partition";
 import { mergeTrees } from "./merge-trees";
+import { inBatch } from "./batch-memory";
 import { withQuietTokenTraces } from "./quiet-token-traces";
 import { assignShards, Shard } from "./shards";
 
@@ -41,7 +42,7 @@ export function synthesizeInto(
   // Each batch in a folder of its own beside `dir`, merged into `dir` at the end.
   const parts = batches.map((_, i) => `${dir}.part-${i}`);
   try {
-    batches.forEach((batch, i) => synthesizeBatch(config, parts[i], batch, { ...options, assignment }));
+    batches.forEach((batch, i) => inBatch(() => synthesizeBatch(config, parts[i], batch, { ...options, assignment })));
     return mergeTrees(parts, dir);
   } finally {
     for (const part of parts) rmSync(part, { recursive: true, force: true });
