@@ -67,5 +67,4 @@ export async function runSynth(options: RunSynthOptions): Promise<void> {
   // Written after the output is in place (the workers read the old one); said nowhere, as
   // terraform says nothing of its .terraform.lock.hcl: it shows in the change under review.
   writeLock(lockFile, lockText(options.configFile, assignment));
-  options.warn(`wrote ${lockFile}: which stack each project lives in; commit it with ${options.configFile}`);
 }
