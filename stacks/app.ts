@@ -1,10 +1,12 @@
 import { App } from "cdktf";
 import { IConstruct } from "constructs";
 import { relative, resolve } from "node:path";
+import { projectConstructId } from "../config/naming";
 import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
 import { Assignment, assignStacks } from "./assignment";
 import { Partition, partition } from "./partition";
+import { CannotMoveError, MovedResource, movedResources } from "./moves";
 import { ProjectsStack } from "./projects-stack";
 import { SharedStack } from "./shared-stack";
 
@@ -45,8 +47,44 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   const shared = new SharedStack(app, literal, { localRoot });
   const all = partition(literal, options.assignment ?? assignStacks(literal));
   const partitions = options.select ? options.select(all) : all;
-  const stacks = partitions.map(({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }));
+  const stacks = withMoveProblems(() =>
+    partitions.map(
+      ({ stack, projects, movedIn, movedOut }) =>
+        new ProjectsStack(app, stack, {
+          config: literal,
+          projects,
+          shared,
+          localRoot,
+          movedIn: movedIn.map((m) => m.project),
+          movedOut: movedOut.flatMap((m) => resourcesOf(literal, m.project, stack, localRoot)),
+        }),
+    ),
+  );
   return { app, shared, stacks };
+}
+
+/** A project that cannot be moved is the user's to fix, like a failed rule. */
+function withMoveProblems<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof CannotMoveError) throw new ValidationError([e.message]);
+    throw e;
+  }
+}
+
+/**
+ * The resources a project has in a stack (types and construct paths), from a throwaway app
+ * with that project alone: what the stack it moved out of forgets.
+ */
+function resourcesOf(config: DeliveryConfig, path: string, stack: string, localRoot: string): MovedResource[] {
+  const project = config.projects.find((p) => p.path.toLowerCase() === path.toLowerCase());
+  if (!project) return [];
+  // Never synthesized: nothing is written.
+  const scratch = new App({ skipValidation: true });
+  const shared = new SharedStack(scratch, config, { localRoot });
+  const built = new ProjectsStack(scratch, stack, { config, projects: [project], shared, localRoot });
+  return movedResources(built.node.findChild(projectConstructId(project.path)));
 }
 
 /**
