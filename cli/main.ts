@@ -10,6 +10,7 @@ import { EXIT, oneLineError, PROGRAM } from "./command";
 import { registerDeployerPolicy } from "./deployer-policy";
 import { registerPlanReport } from "./plan-report";
 import { registerPolicy } from "./policy";
+import { registerRebalance } from "./rebalance";
 import { registerSchema } from "./schema";
 import { registerSynth } from "./synth";
 import { registerTfCheck } from "./tf-check";
@@ -34,6 +35,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
   registerTfCheck(program);
   registerSchema(program);
   registerBench(program);
+  registerRebalance(program);
   return program;
 }
 
