@@ -3,6 +3,7 @@ import { loadConfigFile } from "../config/load";
 import { assignStacks } from "../stacks/assignment";
 import { partition } from "../stacks/partition";
 import { lockFileOf, lockText, readLock, resolveAssignment, writeLock } from "./assignment-lock";
+import { quotaWarnings } from "./quotas";
 import { parseShard, workerCount } from "./shards";
 import { synthesize, synthesizeShare } from "./synth";
 
@@ -41,6 +42,7 @@ export async function runSynth(options: RunSynthOptions): Promise<void> {
     return;
   }
   for (const w of warnings) options.warn(`${options.configFile}: ${w.path}: ${w.message}`);
+  for (const w of quotaWarnings(config)) options.warn(`${options.configFile}: ${w}`);
   // Which stack each project lives in: the lock file's, new projects placed (app/assignment-lock.ts).
   const { assignment, lockFile } = resolveAssignment(config, options.configFile, options.outdir);
   // The shared stack and the projects stacks; every worker process writes its own copy of the
