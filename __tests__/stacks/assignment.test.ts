@@ -77,9 +77,11 @@ describe("bounded stacks", () => {
     expect(a).toEqual(legacyAssignment(org(paths)));
   });
 
-  test.each(exampleConfigs().map((f) => [f]))("%s: the fresh assignment is the one before lock files", (file) => {
+  test.each(exampleConfigs().map((f) => [f]))("%s: the fresh assignment is the one before lock files, and its committed lock file is what synth writes", (file) => {
     const config = loadConfigFile(file, NOW).config;
     expect(assignStacks(config)).toEqual(legacyAssignment(config));
+    const lock = lockFileOf(file);
+    expect(readFileSync(lock, "utf8")).toBe(lockText(file, assignStacks(config, readLock(lock))));
   });
 });
 
