@@ -93,13 +93,15 @@ describe("main.ts through the cdktf app command", () => {
       ].map((f) => [f, readFileSync(join(outdir, f), "utf8")]);
     expect(files(two.outdir)).toEqual(files(one.outdir));
     expect(files(one.outdir)).toHaveLength(6);
-    expect(readdirSync(two.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);
+    // The lock file (which stack each project lives in) is written beside the config.
+    expect(readdirSync(two.dir).sort()).toEqual(["cdktf.out", "delivery.lock.yaml", "delivery.yaml"]);
   });
 
   test("a failing synth leaves the previous output untouched", () => {
     const good = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"));
     expect(good.status).toBe(0);
     const before = readFileSync(join(good.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
+    const lock = readFileSync(join(good.dir, "delivery.lock.yaml"), "utf8");
     writeFileSync(join(good.dir, "delivery.yaml"), stringify(rawConfig({ aws: { region: "af-south-1" } })));
     const bad = spawnSync(process.execPath, app, {
       cwd: good.dir,
@@ -109,6 +111,7 @@ describe("main.ts through the cdktf app command", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/aws\.region: "af-south-1" is a region where AWS CodeConnections is not offered/);
     expect(readFileSync(join(good.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8")).toBe(before);
-    expect(readdirSync(good.dir).sort()).toEqual(["cdktf.out", "delivery.yaml"]);
+    expect(readdirSync(good.dir).sort()).toEqual(["cdktf.out", "delivery.lock.yaml", "delivery.yaml"]);
+    expect(readFileSync(join(good.dir, "delivery.lock.yaml"), "utf8")).toBe(lock);
   });
 });

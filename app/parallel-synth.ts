@@ -1,8 +1,9 @@
-import { Manifest } from "cdktf";
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DeliveryConfig } from "../config/schema";
+import { Assignment } from "../stacks/assignment";
+import { mergeTrees } from "./merge-trees";
 import { Shard } from "./shards";
 import { checkpoint, interrupt } from "./signals";
 import { synthesizeInto } from "./synth-tree";
@@ -14,6 +15,8 @@ export interface SharesOptions {
   /** Where the stacks finally live (local state paths are relative to it). */
   readonly finalOutdir: string;
   readonly warn?: (w: string) => void;
+  /** Which stack each project lives in (every process computes the same from the config and its lock file). */
+  readonly assignment?: Assignment;
   /** Called as each stack's files are written, in this process or a worker, with its name. */
   readonly onStack?: (name: string) => void;
 }
@@ -31,7 +34,13 @@ export async function synthesizeShares(config: DeliveryConfig, tree: string, wor
   const dirs = Array.from({ length: count }, (_, i) => join(workersRoot, String(i)));
   const others = dirs.slice(1).map((dir, i) => runWorker(options.command, dir, options.finalOutdir, { index: i + 1, count }, options.onStack));
   const own = Promise.resolve().then(() =>
-    synthesizeInto(config, dirs[0], { shard: { index: 0, count }, finalOutdir: options.finalOutdir, warn: options.warn, onStack: options.onStack }),
+    synthesizeInto(config, dirs[0], {
+      shard: { index: 0, count },
+      assignment: options.assignment,
+      finalOutdir: options.finalOutdir,
+      warn: options.warn,
+      onStack: options.onStack,
+    }),
   );
   const results = await Promise.allSettled([own, ...others]);
   await checkpoint();
@@ -45,27 +54,7 @@ export async function synthesizeShares(config: DeliveryConfig, tree: string, wor
   }
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
-  return mergeShares(dirs, tree);
-}
-
-/** Moves the shares' stacks into `tree` and writes one manifest for them all. */
-function mergeShares(dirs: readonly string[], tree: string): string[] {
-  const manifests = dirs.map((dir) => JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
-  const sharedName = Object.keys(manifests[0].stacks).find((name) => manifests.every((m) => name in m.stacks))!;
-  const sharedText = (dir: string) => readFileSync(join(dir, "stacks", sharedName, "cdk.tf.json"), "utf8");
-  if (dirs.some((dir) => sharedText(dir) !== sharedText(dirs[0]))) throw new Error(`the shared stack ${sharedName} differs between synthesis processes`);
-  mkdirSync(join(tree, "stacks"), { recursive: true });
-  const merged = new Manifest(manifests[0].version, tree, false);
-  dirs.forEach((dir, i) => {
-    for (const [name, entry] of Object.entries(manifests[i].stacks)) {
-      if (i > 0 && name === sharedName) continue;
-      renameSync(join(dir, "stacks", name), join(tree, "stacks", name));
-      merged.stacks[name] = entry as (typeof merged.stacks)[string];
-    }
-  });
-  // Written last: a tree with a manifest is complete (see sweepLeftovers).
-  merged.writeToFile();
-  return Object.keys(merged.stacks);
+  return mergeTrees(dirs, tree);
 }
 
 /** A synthesis process failed; its own message (already user-facing) is passed on as it is. */

@@ -1,6 +1,9 @@
 import { writeSync } from "node:fs";
 import { loadConfigFile } from "../config/load";
+import { assignStacks } from "../stacks/assignment";
 import { partition } from "../stacks/partition";
+import { lockFileOf, lockText, readLock, resolveAssignment, writeLock } from "./assignment-lock";
+import { quotaWarnings } from "./quotas";
 import { parseShard, workerCount } from "./shards";
 import { synthesize, synthesizeShare } from "./synth";
 
@@ -33,20 +36,27 @@ export async function runSynth(options: RunSynthOptions): Promise<void> {
     // stack it writes is named to the parent on the progress pipe.
     const fd = env.DELIVERY_SYNTH_PROGRESS_FD ? Number(env.DELIVERY_SYNTH_PROGRESS_FD) : undefined;
     const onStack = fd === undefined ? undefined : (name: string) => void writeSync(fd, `${name}\n`);
-    synthesizeShare(config, options.outdir, parseShard(shard), env.DELIVERY_FINAL_OUTDIR || options.outdir, onStack);
+    // The parent writes the lock file only after every worker is done: this reads what it read.
+    const assignment = assignStacks(config, readLock(lockFileOf(options.configFile)));
+    synthesizeShare(config, options.outdir, parseShard(shard), env.DELIVERY_FINAL_OUTDIR || options.outdir, onStack, assignment);
     return;
   }
   for (const w of warnings) options.warn(`${options.configFile}: ${w.path}: ${w.message}`);
-  // The shared stack and one stack per group of projects (stacks/partition.ts); every worker
-  // process writes its own copy of the shared stack, counted once.
-  const total = partition(config).length + 1;
+  for (const w of quotaWarnings(config)) options.warn(`${options.configFile}: ${w}`);
+  // Which stack each project lives in: the lock file's, new projects placed (app/assignment-lock.ts).
+  const { assignment, lockFile } = resolveAssignment(config, options.configFile, options.outdir);
+  // The shared stack and the projects stacks; every worker process writes its own copy of the
+  // shared stack, counted once.
+  const stacks = partition(config, assignment).length;
+  const total = stacks + 1;
   const done = new Set<string>();
   const progress = options.progress;
   progress?.(0, total);
   // Staged, swapped in whole, under a lock; cleaned up on Ctrl-C (see app/synth.ts).
   await synthesize(config, options.outdir, {
     command: options.command,
-    workers: workerCount(config, env),
+    workers: workerCount(config, env, stacks),
+    assignment,
     warn: options.warn,
     onStack:
       progress &&
@@ -56,4 +66,7 @@ export async function runSynth(options: RunSynthOptions): Promise<void> {
         progress(done.size, total);
       }),
   });
+  // Written after the output is in place (the workers read the old one); said nowhere, as
+  // terraform says nothing of its .terraform.lock.hcl: it shows in the change under review.
+  writeLock(lockFile, lockText(options.configFile, assignment));
 }

@@ -26,8 +26,7 @@ export function assignShards(partitions: readonly Partition[], count: number): P
 }
 
 /** How many processes synthesize a config: one for small configs, up to a core per share of ~100 projects. */
-export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = process.env): number {
-  const stacks = partition(config).length;
+export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = process.env, stacks = partition(config).length): number {
   const setting = env.DELIVERY_SYNTH_WORKERS;
   if (setting && !(/^\s*\d+\s*$/.test(setting) && Number(setting) >= 1)) {
     throw new SettingError(

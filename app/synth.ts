@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from "node:f
 import { dirname, join, resolve } from "node:path";
 import { SettingError } from "../config/errors";
 import { DeliveryConfig } from "../config/schema";
+import { Assignment } from "../stacks/assignment";
 import { writeCiPolicies } from "./ci-policies";
 import { UserError } from "./errors";
 import { describeHolder, OutputLock } from "./lock";
@@ -20,6 +21,8 @@ export interface SynthOptions {
   readonly warn?: (w: string) => void;
   /** Called as each stack's files are written, with its name (the shared stack once per process). @default - nothing */
   readonly onStack?: (name: string) => void;
+  /** Which stack each project lives in (the lock file's). @default - a fresh assignment */
+  readonly assignment?: Assignment;
   /** How long to wait for another synth of the same folder. @default lockWaitMs(process.env) */
   readonly lockWaitMs?: number;
 }
@@ -80,10 +83,11 @@ export async function synthesize(config: DeliveryConfig, outdir: string, options
     const workers = options.workers ?? 1;
     const names =
       workers <= 1
-        ? synthesizeInto(config, tree, { finalOutdir: outdir, warn, onStack: options.onStack })
+        ? synthesizeInto(config, tree, { assignment: options.assignment, finalOutdir: outdir, warn, onStack: options.onStack })
         : await synthesizeShares(config, tree, join(scratch, "workers"), {
             command: options.command,
             workers,
+            assignment: options.assignment,
             finalOutdir: outdir,
             warn,
             onStack: options.onStack,
@@ -109,9 +113,16 @@ export async function synthesize(config: DeliveryConfig, outdir: string, options
  * One worker process's share of a large fleet (DELIVERY_SYNTH_SHARD): synthesized into
  * `outdir`, a folder in the parent's scratch folder; the parent cleans up after it.
  */
-export function synthesizeShare(config: DeliveryConfig, outdir: string, shard: Shard, finalOutdir: string, onStack?: (name: string) => void): void {
+export function synthesizeShare(
+  config: DeliveryConfig,
+  outdir: string,
+  shard: Shard,
+  finalOutdir: string,
+  onStack?: (name: string) => void,
+  assignment?: Assignment,
+): void {
   try {
-    synthesizeInto(config, outdir, { shard, finalOutdir, onStack });
+    synthesizeInto(config, outdir, { shard, assignment, finalOutdir, onStack });
   } catch (e) {
     throw asOutputError(e, swapTarget(finalOutdir), resolve(outdir, "..", "..")) ?? e;
   }

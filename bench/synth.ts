@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { measureOrganisation } from "./organisation";
 
 /** The project root (where package.json is), from the sources or from a bundle in .build/. */
 function projectRoot(): string {
@@ -78,6 +79,8 @@ export interface BenchOptions {
   readonly runs: number;
   /** Fleet sizes, in projects. @default [1, 50, 200, 500] */
   readonly fleet: readonly number[];
+  /** Projects of the organisation series (one top-level group, teams of 50); 0 skips it. @default 10000 */
+  readonly org: number;
 }
 
 /** Measures and prints; throws when a measured command fails. */
@@ -108,6 +111,22 @@ export function runBench(options: BenchOptions): void {
   if (last?.[0] === 500) {
     console.log(
       `500 projects: ${last[1].seconds.toFixed(2)} s (target <= 5 s: ${verdict(last[1].seconds <= 5)}), ${last[1].peakMiB.toFixed(0)} MiB (target <= 800 MiB: ${verdict(last[1].peakMiB <= 800)})`,
+    );
+  }
+
+  if (options.org > 0) {
+    console.log(`\norganisation series (${options.org} projects under one top-level group, teams of 50; run once, then once more after adding one project)`);
+    const o = measureOrganisation(root, options.org);
+    console.log(
+      `  ${o.projects} projects: ${o.seconds.toFixed(1)} s, ${o.stacks} team stacks of at most ${o.largestStackProjects} projects, peak per process ${o.peaksMiB.map((m) => m.toFixed(0)).join(" / ")} MiB`,
+    );
+    const fast = o.projects !== 10_000 || o.seconds <= 60;
+    console.log(
+      `  targets (10,000 projects): <= 60 s: ${verdict(fast)}; <= 600 MiB per process: ${verdict(o.peaksMiB[0] <= 600)} (the machine's other load counts in the time)`,
+    );
+    const one = o.changedAfterAdding.length === 1 && !o.changedAfterAdding[0].endsWith("-shared");
+    console.log(
+      `  after adding one project: stacks changed ${o.changedAfterAdding.join(", ") || "none"}; lock file changed: ${o.lockChanged} (target: exactly one team stack and the lock: ${verdict(one && o.lockChanged)})`,
     );
   }
 

@@ -4,6 +4,7 @@ import { action, exitCodesHelp, subcommand, wholeNumber } from "./command";
 interface Options {
   readonly runs: number;
   readonly fleet: number[];
+  readonly org: number;
 }
 
 function sizes(value: string): number[] {
@@ -23,6 +24,12 @@ export function registerBench(program: Command): void {
         .argParser(sizes)
         .env("BENCH_FLEET")
         .default([1, 50, 200, 500], "1,50,200,500"),
+    )
+    .addOption(
+      new Option("--org <projects>", "projects of the organisation series (one top-level group, teams of 50; 0 skips it)")
+        .argParser(wholeNumber(0))
+        .env("BENCH_ORG")
+        .default(10_000),
     )
     .addHelpText("after", exitCodesHelp("bad option"))
     .action(

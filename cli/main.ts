@@ -12,6 +12,7 @@ import { registerDoctor } from "./doctor";
 import { registerGraph } from "./graph";
 import { registerPlanReport } from "./plan-report";
 import { registerPolicy } from "./policy";
+import { registerRebalance } from "./rebalance";
 import { registerSchema } from "./schema";
 import { registerSynth } from "./synth";
 import { registerTfCheck } from "./tf-check";
@@ -38,6 +39,7 @@ Exit codes: ${EXIT.ok} success, ${EXIT.user} user error or findings, ${EXIT.inte
   registerBench(program);
   registerDoctor(program);
   registerGraph(program);
+  registerRebalance(program);
   return program;
 }
 

@@ -36,7 +36,7 @@ function unreadable(file: string, e: NodeJS.ErrnoException): string {
       return `file not found (looked in ${dirname(resolve(file))}); create it (delivery.yaml in this repository is an example), or name your file with --config <file> (synth) or DELIVERY_CONFIG=<file> (cdktf)`;
     case "EISDIR": {
       const yaml = readdirSync(file)
-        .filter((f) => /\.ya?ml$/.test(f))
+        .filter((f) => /\.ya?ml$/.test(f) && !/\.lock\.yaml$/.test(f))
         .sort();
       return `is a directory, not a file; point DELIVERY_CONFIG at ${yaml.length > 0 ? `a YAML file in it, such as ${join(file, yaml[0])}` : "your delivery YAML file"}`;
     }

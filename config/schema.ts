@@ -35,6 +35,20 @@ export const deliveryConfigSchema = z.strictObject({
       .describe("Name of the CodeConnections connection"),
   }),
   projects: z.array(projectSchema).min(1),
+  stacks: z
+    .strictObject({
+      maxProjects: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(100)
+        .describe(
+          "Most projects a stack (one Terraform state) gets when projects are assigned to stacks; a larger top-level group is split along its subgroups. The assignment is kept in <config>.lock.yaml, so changing this moves no existing project",
+        ),
+    })
+    .default({ maxProjects: 100 })
+    .describe("How projects are grouped into stacks"),
   ci: ciSchema.optional().describe("How the GitLab pipeline running this tool reaches AWS (opt-in)"),
 });
 

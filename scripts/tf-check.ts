@@ -163,6 +163,13 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
   delete copy.terraform?.backend;
   delete copy.terraform?.cloud;
   if (engine.mode === "registry") return copy;
+  // A removed block names an address only: a GitLab object's becomes its stand-in's, and
+  // declares no stand-in (one declared would be "still declared in configuration").
+  const removed: Json[] | undefined = copy.removed?.map((r: Json) => {
+    const m = /^(gitlab_[a-z0-9_]+)\.([A-Za-z0-9_-]+)$/.exec(r.from);
+    return m ? { ...r, from: `terraform_data.${standinName(false, m[1], m[2])}` } : r;
+  });
+  delete copy.removed;
 
   const referenced = new Map<string, { isData: boolean; type: string; name: string; attrs: Set<string>; bare: boolean }>();
   const text = JSON.stringify(copy, (key, value) => (key === "//" ? undefined : value)).replace(
@@ -182,6 +189,7 @@ export function prepareStack(stack: Json, engine: Engine, options: PrepareOption
     },
   );
   const out: Json = JSON.parse(text);
+  if (removed) out.removed = removed;
   const objects: Json = {};
   for (const [section, isData] of [
     ["resource", false],
@@ -279,7 +287,8 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
 export function exampleConfigs(root = process.cwd()): string[] {
   const examples = existsSync(join(root, "examples"))
     ? readdirSync(join(root, "examples"))
-        .filter((f) => /\.ya?ml$/.test(f))
+        // Beside each config, its lock file (app/assignment-lock.ts), which is no config.
+        .filter((f) => /\.ya?ml$/.test(f) && !/\.lock\.yaml$/.test(f))
         .sort()
         .map((f) => join(root, "examples", f))
     : [];

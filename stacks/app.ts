@@ -1,9 +1,12 @@
 import { App } from "cdktf";
 import { IConstruct } from "constructs";
 import { relative, resolve } from "node:path";
+import { projectConstructId } from "../config/naming";
 import { literalConfig } from "../config/literal";
 import { DeliveryConfig } from "../config/schema";
+import { Assignment, assignStacks } from "./assignment";
 import { Partition, partition } from "./partition";
+import { CannotMoveError, MovedResource, movedResources } from "../modules/core/moves";
 import { ProjectsStack } from "./projects-stack";
 import { SharedStack } from "./shared-stack";
 
@@ -22,6 +25,11 @@ export interface BuildOptions {
    * @default - every stack
    */
   readonly select?: (all: readonly Partition[]) => readonly Partition[];
+  /**
+   * Which stack each project lives in (the lock file's).
+   * @default - a fresh assignment (stacks/assignment.ts)
+   */
+  readonly assignment?: Assignment;
   /** Where cdktf writes (a staging folder while synthesizing). @default "cdktf.out" */
   readonly outdir?: string;
   /** Where the stacks finally live; local state paths are relative to it. @default outdir */
@@ -37,9 +45,46 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   const literal = literalConfig(config);
   const localRoot = relative(resolve(finalOutdir, "stacks", "any-stack"), process.cwd());
   const shared = new SharedStack(app, literal, { localRoot });
-  const partitions = options.select ? options.select(partition(literal)) : partition(literal);
-  const stacks = partitions.map(({ stack, projects }) => new ProjectsStack(app, stack, { config: literal, projects, shared, localRoot }));
+  const all = partition(literal, options.assignment ?? assignStacks(literal));
+  const partitions = options.select ? options.select(all) : all;
+  const stacks = withMoveProblems(() =>
+    partitions.map(
+      ({ stack, projects, movedIn, movedOut }) =>
+        new ProjectsStack(app, stack, {
+          config: literal,
+          projects,
+          shared,
+          localRoot,
+          movedIn: movedIn.map((m) => m.project),
+          movedOut: movedOut.flatMap((m) => resourcesOf(literal, m.project, stack, localRoot)),
+        }),
+    ),
+  );
   return { app, shared, stacks };
+}
+
+/** A project that cannot be moved is the user's to fix, like a failed rule. */
+function withMoveProblems<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof CannotMoveError) throw new ValidationError([e.message]);
+    throw e;
+  }
+}
+
+/**
+ * The resources a project has in a stack (types and construct paths), from a throwaway app
+ * with that project alone: what the stack it moved out of forgets.
+ */
+function resourcesOf(config: DeliveryConfig, path: string, stack: string, localRoot: string): MovedResource[] {
+  const project = config.projects.find((p) => p.path.toLowerCase() === path.toLowerCase());
+  if (!project) return [];
+  // Never synthesized: nothing is written.
+  const scratch = new App({ skipValidation: true });
+  const shared = new SharedStack(scratch, config, { localRoot });
+  const built = new ProjectsStack(scratch, stack, { config, projects: [project], shared, localRoot });
+  return movedResources(built.node.findChild(projectConstructId(project.path)));
 }
 
 /**

@@ -12,11 +12,16 @@ import { ConnectionGate } from "../modules/connection/connection-gate";
 import { NotificationKey } from "../modules/notifications/notification-key";
 import { awsProvider, codebuildServerType, gitlabApiUrl, SharedStack, StackOptions } from "./shared-stack";
 import { ProjectDelivery } from "./project-delivery";
+import { forgetMoved, importMoved, MovedResource } from "../modules/core/moves";
 
 export interface ProjectsStackProps extends StackOptions {
   readonly config: DeliveryConfig;
   readonly projects: readonly ProjectConfig[];
   readonly shared: SharedStack;
+  /** Projects moved into this stack on purpose, by path: their objects are imported. @default - none */
+  readonly movedIn?: readonly string[];
+  /** Objects of projects moved out of this stack on purpose: forgotten, not destroyed. @default - none */
+  readonly movedOut?: readonly MovedResource[];
 }
 
 /**
@@ -49,8 +54,9 @@ export class ProjectsStack extends TerraformStack {
     }
     const gate = new ConnectionGate(this, "Connection", { connection: shared.connection, projects: props.projects.map((p) => p.path) });
 
+    const movedIn = new Set(props.movedIn ?? []);
     for (const project of props.projects) {
-      new ProjectDelivery(this, projectConstructId(project.path), {
+      const delivery = new ProjectDelivery(this, projectConstructId(project.path), {
         project,
         connection: shared.connection,
         gate,
@@ -59,7 +65,9 @@ export class ProjectsStack extends TerraformStack {
         serverType: codebuildServerType(config),
         gitlabApiUrl: gitlabApiUrl(config).replace(/\/$/, ""),
       });
+      if (movedIn.has(project.path)) importMoved(this, delivery, project.path);
     }
+    forgetMoved(this, props.movedOut ?? []);
     new TerraformOutput(this, "connection_status", { value: gate.status, description: "Status of the shared connection, read at plan time" });
     new TerraformOutput(this, "next_step", { value: gate.nextStep, description: "What to do before the pipelines of this stack are created" });
     new TerraformOutput(this, "artifact_bucket", { value: this.artifactStore.bucket.bucket, description: "Artifact bucket of this stack" });

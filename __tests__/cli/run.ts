@@ -6,7 +6,7 @@ export const root = join(__dirname, "..", "..");
 export const bin = join(root, "bin", "gitlab-aws-delivery.js");
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS = ["synth", "plan-report", "policy", "deployer-policy", "tf-check", "schema", "bench", "doctor", "graph"] as const;
+export const COMMANDS = ["synth", "plan-report", "policy", "deployer-policy", "tf-check", "schema", "bench", "doctor", "graph", "rebalance"] as const;
 
 /** Runs `gitlab-aws-delivery <args>` with pipes (not a terminal). */
 export function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {

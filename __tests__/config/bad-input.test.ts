@@ -12,7 +12,7 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   [
     "unknown top-level key, with a near-miss suggestion",
     rawConfig({ project: [] }),
-    /^unknown key "project"; remove it or use one of: name, aws, gitlab, state, connection, projects, ci \(did you mean "projects"\?\)$/,
+    /^unknown key "project"; remove it or use one of: name, aws, gitlab, state, connection, projects, stacks, ci \(did you mean "projects"\?\)$/,
   ],
   [
     "unknown nested key",
