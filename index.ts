@@ -63,6 +63,9 @@ export type {
   ServiceCatalogPublishActionProps,
 } from "./modules/pipeline/actions";
 
+// Safe releases: the stage conditions of a deploy stage (EnvironmentProps.conditions).
+export type { AfterSuccessWatch, DeploymentWindow, EntryConditions, OnFailure, StageConditions } from "./modules/pipeline/stage-conditions";
+
 // Feedback: notifications and commit statuses on GitLab.
 export { NotificationKey } from "./modules/notifications/notification-key";
 export type { NotificationKeyProps } from "./modules/notifications/notification-key";
@@ -84,3 +87,11 @@ export type { LaunchRoleProps } from "./modules/service-catalog/launch-role";
 // GitLab CI → AWS over OIDC.
 export { GitlabCiOidc } from "./modules/oidc/gitlab-ci-oidc";
 export type { GitlabCiOidcProps } from "./modules/oidc/gitlab-ci-oidc";
+
+// CodeBuild-hosted GitLab runners: CI jobs of a project or group run in CodeBuild.
+export { GitlabRunner } from "./modules/runners/gitlab-runner";
+export type { GitlabRunnerProps, RunnerGroup, RunnerPermission, RunnerProject, RunnerScope, RunnerVpc } from "./modules/runners/gitlab-runner";
+
+// CloudFormation Git sync: stacks that follow a deployment file in the GitLab repository.
+export { GitSync } from "./modules/git-sync/git-sync";
+export type { GitSyncProps, SyncedStack, SyncPermission } from "./modules/git-sync/git-sync";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OWNER_ID_MAX, REPOSITORY_LINK_ID, REPOSITORY_NAME_MAX } from "../modules/core/rules/repository-link";
 import { branchName } from "./fields";
 import { show } from "./show";
 
@@ -7,10 +8,6 @@ import { show } from "./show";
  * deployment file in the GitLab repository, through a CodeConnections repository link.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/git-sync.html
  */
-
-/** CodeConnections' limits on a repository link (CreateRepositoryLink). */
-export const OWNER_ID_MAX = 255;
-export const REPOSITORY_NAME_MAX = 128;
 
 const namedAction = z.string().superRefine((value, ctx) => {
   if (value.includes("*") || value.includes("?")) {
@@ -57,7 +54,7 @@ export const gitSyncSchema = z
   .strictObject({
     repositoryLinkId: z
       .string()
-      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a repository link id (a UUID, from the Connections console)")
+      .regex(REPOSITORY_LINK_ID, "must be a repository link id (a UUID, from the Connections console)")
       .optional()
       .describe("An existing repository link of this repository (AWS allows one per repository); default: one is created"),
     stacks: z.array(syncedStack).min(1).max(10),

@@ -1,4 +1,9 @@
-import { problems, rawConfig, rawProject, synthAll } from "../helpers";
+/*
+ * The config's checks of an environment's `release:`, one line each. What the stacks make of
+ * it: __tests__/stacks/release.test.ts; the stage conditions themselves:
+ * __tests__/modules/stage-conditions.test.ts.
+ */
+import { problems, rawConfig, rawProject } from "../helpers";
 
 type Raw = Record<string, any>;
 const DEPLOY = { codebuild: { buildspec: "deploy/buildspec.yml" } };
@@ -49,34 +54,5 @@ describe("release: bad input, one line each (path, value, fix)", () => {
         /^projects\[0\]\.pipeline\.environments\[0\]\.release\.onFailure: .*"rollback".*"fail".*"retry-failed-actions".*"retry-all-actions"/,
       ),
     ]);
-  });
-});
-
-describe("release: defaults", () => {
-  const prodStage = (raw: Raw) => {
-    const { stacks } = synthAll(raw);
-    const pipeline = Object.values<Raw>(Object.values(stacks)[0].json.resource.aws_codepipeline)[0];
-    return pipeline.stage.find((s: Raw) => s.name === "Deploy-prod");
-  };
-
-  test("prod rolls back on failure by default; in PARALLEL mode it cannot, so nothing is added", () => {
-    expect(prodStage(withEnv({})).on_failure).toEqual({ result: "ROLLBACK" });
-    expect(prodStage(withEnv({}, { executionMode: "PARALLEL" })).on_failure).toBeUndefined();
-  });
-
-  test("onFailure: fail says so explicitly; a retry carries its mode", () => {
-    expect(prodStage(withEnv({ release: { onFailure: "fail" } })).on_failure).toEqual({ result: "FAIL" });
-    expect(prodStage(withEnv({ release: { onFailure: "retry-all-actions" } })).on_failure).toEqual({
-      result: "RETRY",
-      retry_configuration: { retry_mode: "ALL_ACTIONS" },
-    });
-  });
-
-  test("other environments get no condition unless they ask", () => {
-    const raw = rawConfig({ projects: [rawProject({ pipeline: { environments: [{ name: "staging", deploy: DEPLOY }] } })] });
-    const { stacks } = synthAll(raw);
-    const pipeline = Object.values<Raw>(Object.values(stacks)[0].json.resource.aws_codepipeline)[0];
-    const staging = pipeline.stage.find((s: Raw) => s.name === "Deploy-staging");
-    expect(Object.keys(staging).sort()).toEqual(["action", "name"]);
   });
 });

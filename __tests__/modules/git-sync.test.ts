@@ -1,21 +1,53 @@
-import { Testing, TerraformStack } from "cdktf";
+/*
+ * GitSync on a bare stack, as another cdktf app calls it (through index.ts), and the
+ * template it writes. The YAML-driven cases: __tests__/stacks/git-sync.test.ts.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
+import { ConnectionGate, GitlabConnection, GitSync, GitSyncProps } from "../../index";
+import { ConstructError } from "../../modules/core/construct-error";
 import { GIT_SYNC_SERVICE } from "../../modules/git-sync/git-sync";
 import { ServiceRole } from "../../modules/iam/service-role";
-import { checkStack, formatFinding } from "../../policy";
 import { gitSyncTemplate } from "../../modules/git-sync/sync-template";
 import { specProblems } from "../cfn-spec";
-import { problems, rawConfig, rawProject, synthAll } from "../helpers";
 
 type Raw = Record<string, any>;
-const STACK = "acme-delivery-acme";
-const GATE = '${(data.aws_codestarconnections_connection.Connection_Status_377C016A.connection_status != "PENDING") ? 1 : 0}';
-const withSync = (gitSync: Raw, project: Raw = {}) => rawConfig({ projects: [rawProject({ gitSync, ...project })] });
-const NETWORK = { stackName: "payments-network", deploymentFile: "deploy/network.yaml" };
+const CONNECTION_ARN = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-1111-2222-3333-444455556666";
+const GATE = '${(data.aws_codestarconnections_connection.Gate_Status_8645BB0D.connection_status != "PENDING") ? 1 : 0}';
+const NETWORK = { stackName: "app-network", deploymentFile: "deploy/network.yaml", branch: "main" };
 
-const stackOf = (raw: Raw): Raw => synthAll(raw).stacks[STACK].json;
-const cfnStack = (stack: Raw): Raw => Object.values<Raw>(stack.resource.aws_cloudformation_stack)[0];
+function bareStack(region = "eu-west-1"): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region });
+  return stack;
+}
 
-describe("CloudFormation Git sync", () => {
+/** A Git sync of acme/app on an existing connection, with overrides. */
+function createGitSync(stack: TerraformStack, overrides: Partial<GitSyncProps> = {}): GitSync {
+  const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
+  return new GitSync(stack, "GitSync", {
+    name: "app",
+    connection,
+    gate: new ConnectionGate(stack, "Gate", { connection, projects: ["acme/app"] }),
+    owner: "acme",
+    repositoryName: "app",
+    stacks: [NETWORK],
+    ...overrides,
+  });
+}
+
+const synthJson = (stack: TerraformStack): Raw => JSON.parse(Testing.synth(stack, true));
+const cfnStack = (json: Raw): Raw => {
+  const { "//": _meta, ...body } = Object.values<Raw>(json.resource.aws_cloudformation_stack)[0];
+  return body;
+};
+/** The statements of the sync role of one stack, by sid. */
+const syncStatements = (json: Raw, stackName: string): Record<string, Raw> => {
+  const [, doc] = Object.entries<Raw>(json.data.aws_iam_policy_document).find(([k]) => k.startsWith(`GitSync_Role-${stackName}_PolicyDocument_`))!;
+  return Object.fromEntries(doc.statement.map((s: Raw) => [s.sid, s]));
+};
+
+describe("the Git sync template", () => {
   test("the template holds a repository link and one sync configuration per stack, and the CloudFormation specification accepts it", () => {
     const template = gitSyncTemplate({
       owner: "acme/platform",
@@ -62,119 +94,111 @@ describe("CloudFormation Git sync", () => {
     expect(template.Resources.SyncA.Properties!.RepositoryLinkId).toBe("0a1b2c3d-1111-2222-3333-444455556666");
     expect(Object.keys(template.Parameters!)).toEqual(["SyncARoleArn"]);
   });
+});
 
-  test("synthesized: the CloudFormation stack waits for the handshake; each synced stack has its own role, limited to that stack", () => {
-    const stack = stackOf(withSync({ stacks: [NETWORK, { stackName: "payments-queues", deploymentFile: "deploy/queues.yaml", branch: "release" }] }));
-    const cfn = cfnStack(stack);
-    expect([cfn.name, cfn.count, Object.keys(cfn.parameters)]).toEqual([
-      "acme-platform-payments-api-git-sync",
-      GATE,
-      ["ConnectionArn", "Syncpaymentsnetwork54A2RoleArn", "SyncpaymentsqueuesA75DRoleArn"],
-    ]);
-    const body = JSON.parse(cfn.template_body);
-    expect(body.Resources.Syncpaymentsnetwork54A2.Properties.Branch).toBe("main");
-    expect(body.Resources.SyncpaymentsqueuesA75D.Properties.Branch).toBe("release");
-    const trust = Object.entries<Raw>(stack.data.aws_iam_policy_document).find(([k]) => k.startsWith("Trust-cloudformation"))![1];
-    expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["cloudformation.sync.codeconnections.amazonaws.com"] }]);
-    const doc = Object.entries<Raw>(stack.data.aws_iam_policy_document).find(([k]) => k.includes("Role-payments-network_PolicyDocument"))![1];
-    expect(doc.statement.find((s: Raw) => s.sid === "SyncStack").resources).toEqual([
-      "arn:aws:cloudformation:eu-west-1:${data.aws_caller_identity.Account.account_id}:stack/payments-network/*",
-    ]);
-    expect(checkStack(stack).map(formatFinding)).toEqual([]);
+describe("GitSync, called as a library", () => {
+  test("one CloudFormation stack behind the gate, the imported connection and each stack's role passed as parameters, the template as written", () => {
+    const stack = bareStack();
+    const sync = createGitSync(stack);
+    const json = synthJson(stack);
+    expect(cfnStack(json)).toEqual({
+      name: "app-git-sync",
+      count: GATE,
+      parameters: { ConnectionArn: CONNECTION_ARN, SyncappnetworkB1C7RoleArn: "${aws_iam_role.GitSync_Role-app-network_4FBC2B7D.arn}" },
+      template_body: JSON.stringify(
+        gitSyncTemplate({
+          owner: "acme",
+          name: "app",
+          stacks: [{ logicalId: "SyncappnetworkB1C7", ...NETWORK, publishDeploymentStatus: true, triggerOn: "ANY_CHANGE" }],
+        }),
+      ),
+    });
+    expect(Object.keys(sync.roles)).toEqual(["app-network"]);
+    expect(json.resource.aws_codeconnections_connection).toBeUndefined();
   });
 
-  test("policy GAD-SYNC-1 finds a sync role widened beyond its stack (a hand-edited stack)", () => {
-    const stack = stackOf(withSync({ stacks: [NETWORK] }));
-    const doc = Object.entries<Raw>(stack.data.aws_iam_policy_document).find(([k]) => k.includes("Role-payments-network_PolicyDocument"))![1];
-    doc.statement.find((s: Raw) => s.sid === "SyncStack").resources.push("arn:aws:cloudformation:eu-west-1:123456789012:stack/*");
-    expect(checkStack(stack).map((f) => `${f.rule}: ${f.message}`)).toEqual([
-      expect.stringMatching(
-        /^GAD-SYNC-1: the Git sync role of payments-network may run CloudFormation on .*"arn:aws:cloudformation:eu-west-1:123456789012:stack\/\*"\], beyond its own stack$/,
-      ),
-    ]);
+  test("with an existing repository link, the connection is not a parameter", () => {
+    const stack = bareStack();
+    createGitSync(stack, { repositoryLinkId: "0a1b2c3d-1111-2222-3333-444455556666" });
+    expect(Object.keys(cfnStack(synthJson(stack)).parameters)).toEqual(["SyncappnetworkB1C7RoleArn"]);
+  });
+
+  test("each sync role may change its own stack alone, in the stack's partition (GovCloud here)", () => {
+    const stack = bareStack("us-gov-west-1");
+    createGitSync(stack, { stacks: [NETWORK, { stackName: "app-queues", deploymentFile: "deploy/queues.yaml", branch: "release" }] });
+    const json = synthJson(stack);
+    const stackArn = (name: string) => `arn:aws-us-gov:cloudformation:us-gov-west-1:\${data.aws_caller_identity.Account.account_id}:stack/${name}/*`;
+    expect(syncStatements(json, "app-network").SyncStack.resources).toEqual([stackArn("app-network")]);
+    expect(syncStatements(json, "app-queues").SyncStack.resources).toEqual([stackArn("app-queues")]);
+  });
+
+  test("named permissions for a stack's resources become one statement each on its role", () => {
+    const stack = bareStack();
+    createGitSync(stack, {
+      stacks: [{ ...NETWORK, permissions: [{ actions: ["sqs:CreateQueue", "sqs:DeleteQueue"], resources: ["arn:aws:sqs:eu-west-1:123456789012:app-*"] }] }],
+    });
+    expect(syncStatements(synthJson(stack), "app-network").Resources1).toEqual({
+      sid: "Resources1",
+      effect: "Allow",
+      actions: ["sqs:CreateQueue", "sqs:DeleteQueue"],
+      resources: ["arn:aws:sqs:eu-west-1:123456789012:app-*"],
+    });
   });
 });
 
-describe("gitSync: bad input, one line each (AWS's repository link rules before synthesis)", () => {
-  const long = (n: number) => "a".repeat(n);
-  test.each<[string, Raw, string]>([
-    [
-      "a repository name over 128 characters",
-      withSync({ stacks: [NETWORK] }, { path: `acme/${long(130)}` }),
-      `projects[0].gitSync: needs a repository link, whose repository name ("${long(76)}..., 130 characters) may have at most 128; rename the project's path`,
-    ],
-    [
-      "an owner (namespace) over 255 characters",
-      withSync({ stacks: [NETWORK] }, { path: `${long(200)}/${long(60)}/app` }),
-      `projects[0].gitSync: needs a repository link, whose owner (the namespace "${long(76)}..., 261 characters) may have at most 255; move the project to a shorter group path`,
-    ],
-    [
-      "a stack synced twice",
-      withSync({ stacks: [NETWORK, NETWORK] }),
-      'projects[0].gitSync.stacks[1].stackName: "payments-network" is listed twice; a stack has one sync configuration',
-    ],
-    [
-      "a stack the pipeline deploys too",
-      withSync(
-        { stacks: [NETWORK] },
-        {
-          pipeline: {
-            environments: [
-              {
-                name: "dev",
-                deploy: {
-                  cloudformation: {
-                    stackName: "payments-network",
-                    templatePath: "t.yml",
-                    executionRoleArn: "arn:aws:iam::123456789012:role/cfn",
-                  },
-                },
-              },
-            ],
-          },
-        },
-      ),
-      `projects[0].gitSync.stacks[0].stackName: "payments-network" is also deployed by this project's pipeline (an environment's cloudformation.stackName); let one of them own the stack`,
-    ],
-    [
-      "a wildcard in the sync role's permissions",
-      withSync({ stacks: [{ ...NETWORK, permissions: [{ actions: ["ec2:*"], resources: ["arn:aws:ec2:eu-west-1:123456789012:vpc/*"] }] }] }),
-      'projects[0].gitSync.stacks[0].permissions[0].actions[0]: "ec2:*" is a wildcard; the sync role acts for one stack, so name each action its resources need (e.g. "sqs:CreateQueue")',
-    ],
+describe("GitSync: bad props, told with the construct path", () => {
+  test("no stack to sync is a ConstructError", () => {
+    let error: unknown;
+    try {
+      createGitSync(bareStack(), { stacks: [] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConstructError);
+    expect((error as Error).message).toBe("test/GitSync: stacks is empty; name at least one stack to sync (stackName, deploymentFile, branch)");
+  });
+
+  test("a stack listed twice", () => {
+    expect(() => createGitSync(bareStack(), { stacks: [NETWORK, NETWORK] })).toThrow(
+      'test/GitSync: stack "app-network" is listed twice; a stack has one sync configuration',
+    );
+  });
+
+  test("a wildcard action for a stack's resources (refused by the role's grant)", () => {
+    expect(() => createGitSync(bareStack(), { stacks: [{ ...NETWORK, permissions: [{ actions: ["ec2:*"], resources: ["*"] }] }] })).toThrow(
+      'test/GitSync/Role-app-network: grant Resources1 uses the wildcard action "ec2:*"; name each action',
+    );
+  });
+
+  test.each<[string, Partial<GitSyncProps>, string]>([
     [
       "a repository link id that is not one",
-      withSync({ repositoryLinkId: "my-link", stacks: [NETWORK] }),
-      'projects[0].gitSync.repositoryLinkId: must be a repository link id (a UUID, from the Connections console) (got string "my-link"); correct the value',
+      { repositoryLinkId: "my-link" },
+      '[test/GitSync] repositoryLinkId "my-link" is not a repository link id; give its UUID (Connections console, Repository links)',
     ],
     [
-      "a stack synced by two projects",
-      rawConfig({
-        projects: [rawProject({ gitSync: { stacks: [NETWORK] } }), rawProject({ path: "acme/platform/other", gitSync: { stacks: [NETWORK] } })],
-      }),
-      'projects[1].gitSync.stacks[0].stackName: "payments-network" is also managed by projects[0].gitSync.stacks[0].stackName; a stack has one owner: sync it or deploy it, from one project',
+      "an owner too long for a repository link",
+      { owner: "a".repeat(256) },
+      `[test/GitSync] owner "${"a".repeat(256)}" has 256 characters; a repository link takes at most 255; move the project to a shorter namespace, or give repositoryLinkId`,
     ],
     [
-      "a stack synced here and deployed by another project's pipeline",
-      rawConfig({
-        projects: [
-          rawProject({
-            path: "acme/platform/other",
-            pipeline: {
-              environments: [
-                {
-                  name: "dev",
-                  deploy: { cloudformation: { stackName: "payments-network", templatePath: "t.yml", executionRoleArn: "arn:aws:iam::123456789012:role/cfn" } },
-                },
-              ],
-            },
-          }),
-          rawProject({ gitSync: { stacks: [NETWORK] } }),
-        ],
-      }),
-      'projects[1].gitSync.stacks[0].stackName: "payments-network" is also managed by projects[0].pipeline.environments[0]; a stack has one owner: sync it or deploy it, from one project',
+      "a repository name too long for a repository link",
+      { repositoryName: "a".repeat(129) },
+      `[test/GitSync] repositoryName "${"a".repeat(129)}" has 129 characters; a repository link takes at most 128; rename the project, or give repositoryLinkId`,
     ],
-  ])("%s", (_name, raw, line) => {
-    expect(problems(raw)).toEqual([line]);
+  ])("%s fails validation", (_what, overrides, message) => {
+    const stack = bareStack();
+    createGitSync(stack, overrides);
+    expect(() => Testing.synth(stack, true)).toThrow(message);
+  });
+
+  test("values that are tokens are left to AWS; with an existing link the owner and name are not checked", () => {
+    const tokens = bareStack();
+    createGitSync(tokens, { repositoryLinkId: new TerraformVariable(tokens, "link", { type: "string" }).stringValue });
+    expect(() => Testing.synth(tokens, true)).not.toThrow();
+    const linked = bareStack();
+    createGitSync(linked, { repositoryLinkId: "0a1b2c3d-1111-2222-3333-444455556666", repositoryName: "a".repeat(129) });
+    expect(() => Testing.synth(linked, true)).not.toThrow();
   });
 });
 

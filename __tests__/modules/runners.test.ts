@@ -1,37 +1,71 @@
-import { checkStack, formatFinding } from "../../policy";
-import { problems, rawConfig, rawProject, synthAll } from "../helpers";
+/*
+ * GitlabRunner on a bare stack, as another cdktf app calls it (through index.ts): an
+ * existing connection by ARN, an existing artifact store, a gate of its own. The
+ * YAML-driven cases: __tests__/stacks/runners.test.ts.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { ArtifactStore, ConnectionGate, GitlabConnection, GitlabRunner, GitlabRunnerProps } from "../../index";
+import { ConstructError } from "../../modules/core/construct-error";
 
-type Raw = Record<string, any>;
-const STACK = "acme-delivery-acme";
-const withRunners = (runners: Raw[], path = "acme/platform/payments-api") => rawConfig({ projects: [rawProject({ path, runners })] });
-const GATE = '${(data.aws_codestarconnections_connection.Connection_Status_377C016A.connection_status != "PENDING") ? 1 : 0}';
-const CONNECTION =
-  "${data.terraform_remote_state.cross-stack-reference-input-acme-delivery-shared.outputs.cross-stack-output-aws_codeconnections_connectionConnection_89AD5CF5arn}";
+type Json = Record<string, any>;
+const ACCOUNT = "123456789012";
+const CONNECTION_ARN = `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/0a1b2c3d-1111-2222-3333-444455556666`;
+const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/0a1b2c3d-4444-5555-6666-777788889999`;
+const GATE = '${(data.aws_codestarconnections_connection.Gate_Status_8645BB0D.connection_status != "PENDING") ? 1 : 0}';
 
-function stackOf(raw: Raw): Raw {
-  return synthAll(raw).stacks[STACK].json;
+function bareStack(region = "eu-west-1"): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region });
+  return stack;
 }
-const one = (stack: Raw, type: string, part: string): Raw => {
-  const [, body] = Object.entries<Raw>(stack.resource[type]).find(([k]) => k.includes(part))!;
-  const { "//": _meta, ...rest } = body;
-  return rest;
-};
-const statements = (stack: Raw, part: string): Raw[] =>
-  Object.entries<Raw>(stack.data.aws_iam_policy_document).find(([k]) => k.includes(`${part}_Role_PolicyDocument`))![1].statement;
 
-describe("CodeBuild-hosted GitLab runners", () => {
-  test("a project runner: source is the repository through the connection, a WORKFLOW_JOB_QUEUED webhook, both behind the handshake", () => {
-    const stack = stackOf(withRunners([{ name: "build", concurrency: 2 }]));
-    const project = one(stack, "aws_codebuild_project", "Runner-build");
-    expect(project).toEqual({
-      name: "acme-platform-payments-api-runner-build",
-      description: expect.stringMatching(/^CodeBuild-hosted GitLab runner for \$\{gitlab_project\..*\.path_with_namespace\}$/),
-      service_role: expect.stringMatching(/^\$\{aws_iam_role\..*Runner-build_Role_.*\.arn\}$/),
-      encryption_key: expect.stringMatching(/^\$\{aws_kms_key\..*\.arn\}$/),
+/** A runner for acme/app on an existing connection and artifact store, with overrides. */
+function createRunner(stack: TerraformStack, overrides: Partial<GitlabRunnerProps> = {}): GitlabRunner {
+  const connection = GitlabConnection.fromArn(stack, "Connection", CONNECTION_ARN);
+  return new GitlabRunner(stack, "Runner", {
+    name: "app-runner",
+    connection,
+    gate: new ConnectionGate(stack, "Gate", { connection, projects: ["acme/app"] }),
+    artifactStore: ArtifactStore.fromAttributes(stack, "Artifacts", { bucketArn: "arn:aws:s3:::acme-artifacts", keyArn: KEY_ARN }),
+    scope: { project: { fullRepositoryId: "acme/app", cloneUrl: "https://gitlab.com/acme/app.git" } },
+    serverType: "GITLAB",
+    ...overrides,
+  });
+}
+
+/** The one resource of a type, without cdktf's metadata. */
+function only(json: Json, type: string): Json {
+  const all = Object.values<Json>(json.resource[type] ?? {});
+  expect(all).toHaveLength(1);
+  const { "//": _meta, ...body } = all[0];
+  return body;
+}
+
+/** The runner role's statements, by sid. */
+function statements(json: Json): Record<string, Json> {
+  const [doc] = Object.entries<Json>(json.data.aws_iam_policy_document)
+    .filter(([id]) => id.startsWith("Runner_Role_PolicyDocument_"))
+    .map(([, d]) => d);
+  return Object.fromEntries(doc.statement.map((s: Json) => [s.sid, s]));
+}
+
+const synthJson = (stack: TerraformStack): Json => JSON.parse(Testing.synth(stack, true));
+
+describe("GitlabRunner, called as a library", () => {
+  test("a project runner: its CodeBuild project reads the repository through the imported connection, encrypts with the imported key, waits for the gate", () => {
+    const stack = bareStack();
+    const runner = createRunner(stack, { concurrency: 2 });
+    const json = synthJson(stack);
+    expect(only(json, "aws_codebuild_project")).toEqual({
+      name: "app-runner",
+      description: "CodeBuild-hosted GitLab runner for acme/app",
+      service_role: "${aws_iam_role.Runner_Role_4782C5F2.arn}",
+      encryption_key: KEY_ARN,
       build_timeout: 60,
       concurrent_build_limit: 2,
       artifacts: { type: "NO_ARTIFACTS" },
-      source: { type: "GITLAB", location: expect.stringMatching(/\.http_url_to_repo\}$/), auth: { type: "CODECONNECTIONS", resource: CONNECTION } },
+      source: { type: "GITLAB", location: "https://gitlab.com/acme/app.git", auth: { type: "CODECONNECTIONS", resource: CONNECTION_ARN } },
       environment: {
         type: "LINUX_CONTAINER",
         image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
@@ -39,114 +73,108 @@ describe("CodeBuild-hosted GitLab runners", () => {
         image_pull_credentials_type: "CODEBUILD",
         privileged_mode: false,
       },
-      logs_config: { cloudwatch_logs: { status: "ENABLED", group_name: expect.stringMatching(/Runner-build_Logs_.*\.name\}$/) } },
+      logs_config: { cloudwatch_logs: { status: "ENABLED", group_name: "${aws_cloudwatch_log_group.Runner_Logs_679FF880.name}" } },
       count: GATE,
     });
-    expect(one(stack, "aws_codebuild_webhook", "Runner-build")).toEqual({
-      project_name: "acme-platform-payments-api-runner-build",
-      depends_on: [expect.stringMatching(/^aws_codebuild_project\..*Runner-build_/)],
+    expect(only(json, "aws_codebuild_webhook")).toEqual({
+      project_name: "app-runner",
+      depends_on: ["aws_codebuild_project.Runner_A54BCE97"],
       build_type: "BUILD",
       filter_group: [{ filter: [{ type: "EVENT", pattern: "WORKFLOW_JOB_QUEUED" }] }],
       count: GATE,
     });
-    expect(stack.output.acme__platform__payments_api_runner_build_tag.value).toBe(
-      "codebuild-acme-platform-payments-api-runner-build-$CI_PROJECT_ID-$CI_PIPELINE_IID-$CI_JOB_NAME",
-    );
+    expect(only(json, "aws_cloudwatch_log_group")).toEqual({ name: "/aws/codebuild/app-runner", retention_in_days: 90 });
+    expect(json.resource.aws_codeconnections_connection).toBeUndefined();
+    expect(runner.jobTag).toBe("codebuild-app-runner-$CI_PROJECT_ID-$CI_PIPELINE_IID-$CI_JOB_NAME");
   });
 
-  test("the shared stack adds the account's CodeBuild source credential (through the connection), as for merge-request CI", () => {
-    const { shared } = synthAll(withRunners([{ name: "build" }]));
-    expect(Object.values<Raw>(shared.json.resource.aws_codebuild_source_credential).map(({ "//": _m, ...c }) => c)).toEqual([
-      { auth_type: "CODECONNECTIONS", server_type: "GITLAB", token: "${aws_codeconnections_connection.Connection_89AD5CF5.arn}" },
+  test("the jobs' role: its logs, the imported key, the connection's token, and UseConnection for this repository only", () => {
+    const stack = bareStack();
+    createRunner(stack);
+    const byId = statements(synthJson(stack));
+    expect(Object.keys(byId).sort()).toEqual(["ArtifactKey", "ConnectionToken", "UseConnection", "UseConnectionLegacyPrefix", "WriteLogs"]);
+    expect(byId.WriteLogs.resources).toEqual(["${aws_cloudwatch_log_group.Runner_Logs_679FF880.arn}:*"]);
+    expect(byId.ArtifactKey.resources).toEqual([KEY_ARN]);
+    expect(byId.UseConnection).toEqual({
+      sid: "UseConnection",
+      effect: "Allow",
+      actions: ["codeconnections:UseConnection"],
+      resources: [CONNECTION_ARN],
+      condition: [{ test: "StringEquals", variable: "codeconnections:FullRepositoryId", values: ["acme/app"] }],
+    });
+  });
+
+  test("a group runner on a self-managed instance: the webhook's GITLAB_GROUP scope names the instance; UseConnection for the group's repositories", () => {
+    const stack = bareStack();
+    createRunner(stack, { serverType: "GITLAB_SELF_MANAGED", scope: { group: { path: "acme/platform", domain: "https://gitlab.acme.example" } } });
+    const json = synthJson(stack);
+    expect(only(json, "aws_codebuild_project").source).toEqual({
+      type: "GITLAB_SELF_MANAGED",
+      location: "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION",
+      auth: { type: "CODECONNECTIONS", resource: CONNECTION_ARN },
+    });
+    expect(only(json, "aws_codebuild_webhook").scope_configuration).toEqual({
+      name: "acme/platform",
+      scope: "GITLAB_GROUP",
+      domain: "https://gitlab.acme.example",
+    });
+    expect(statements(json).UseConnectionGroup.condition).toEqual([
+      { test: "StringLike", variable: "codeconnections:FullRepositoryId", values: ["acme/platform/*"] },
     ]);
-    expect(synthAll(rawConfig()).shared.json.resource.aws_codebuild_source_credential).toBeUndefined();
   });
 
-  test("the jobs' role gets no AWS permission by default: logs, the key, the connection for this repository", () => {
-    const sids = statements(stackOf(withRunners([{ name: "build" }])), "Runner-build").map((s) => s.sid);
-    expect(sids.sort()).toEqual(["ArtifactKey", "ConnectionToken", "UseConnection", "UseConnectionLegacyPrefix", "WriteLogs"]);
-  });
-
-  test("a group runner: the default webhook location and a GITLAB_GROUP scope; UseConnection for the group's repositories only", () => {
-    const stack = stackOf(withRunners([{ name: "shared", group: "acme/platform" }]));
-    expect(one(stack, "aws_codebuild_project", "Runner-shared").source.location).toBe("CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION");
-    expect(one(stack, "aws_codebuild_webhook", "Runner-shared").scope_configuration).toEqual({ name: "acme/platform", scope: "GITLAB_GROUP" });
-    const use = statements(stack, "Runner-shared").find((s) => s.sid === "UseConnectionGroup")!;
-    expect(use.condition).toEqual([{ test: "StringLike", variable: "codeconnections:FullRepositoryId", values: ["acme/platform/*"] }]);
-  });
-
-  test("named permissions become one statement each; VPC access is limited to the named subnets and groups", () => {
-    const stack = stackOf(
-      withRunners([
-        {
-          name: "ship",
-          vpc: { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-0a1b2c3d"], securityGroupIds: ["sg-0a1b2c3d"] },
-          permissions: [{ actions: ["s3:PutObject", "s3:GetObject"], resources: ["arn:aws:s3:::acme-releases/*"] }],
-        },
-      ]),
-    );
-    const byId = Object.fromEntries(statements(stack, "Runner-ship").map((s) => [s.sid, s]));
-    expect(byId.Jobs1).toEqual({ sid: "Jobs1", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::acme-releases/*"] });
-    expect(byId.BuildNetworkInterfaces.resources).toEqual([
-      "arn:aws:ec2:eu-west-1:${data.aws_caller_identity.Account.account_id}:network-interface/*",
-      "arn:aws:ec2:eu-west-1:${data.aws_caller_identity.Account.account_id}:subnet/subnet-0a1b2c3d",
-      "arn:aws:ec2:eu-west-1:${data.aws_caller_identity.Account.account_id}:security-group/sg-0a1b2c3d",
+  test("VPC access is written in the stack's partition (GovCloud here), for the named subnets and groups only", () => {
+    const stack = bareStack("us-gov-west-1");
+    createRunner(stack, { vpc: { vpcId: "vpc-0a1b2c3d", subnetIds: ["subnet-0a1b2c3d"], securityGroupIds: ["sg-0a1b2c3d"] } });
+    const json = synthJson(stack);
+    const ec2 = (r: string) => `arn:aws-us-gov:ec2:us-gov-west-1:\${data.aws_caller_identity.Account.account_id}:${r}`;
+    expect(statements(json).BuildNetworkInterfaces.resources).toEqual([
+      ec2("network-interface/*"),
+      ec2("subnet/subnet-0a1b2c3d"),
+      ec2("security-group/sg-0a1b2c3d"),
     ]);
-    expect(one(stack, "aws_codebuild_project", "Runner-ship").vpc_config).toEqual({
+    expect(only(json, "aws_codebuild_project").vpc_config).toEqual({
       vpc_id: "vpc-0a1b2c3d",
       subnets: ["subnet-0a1b2c3d"],
       security_group_ids: ["sg-0a1b2c3d"],
     });
-    expect(checkStack(stack).map(formatFinding)).toEqual([]);
   });
 
-  test("policy GAD-RUN-1 finds a runner role that could change IAM (a hand-edited stack)", () => {
-    const stack = stackOf(withRunners([{ name: "build" }]));
-    const [, doc] = Object.entries<Raw>(stack.data.aws_iam_policy_document).find(([k]) => k.includes("Runner-build_Role_PolicyDocument"))!;
-    doc.statement.push({ sid: "Oops", effect: "Allow", actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/admin"] });
-    expect(
-      checkStack(stack)
-        .filter((f) => f.rule === "GAD-RUN-1")
-        .map((f) => f.message),
-    ).toEqual(["the runner's role allows iam:PassRole: every CI job routed to the runner could use it to give itself more"]);
+  test("named permissions become one statement each, actions sorted", () => {
+    const stack = bareStack();
+    createRunner(stack, { permissions: [{ actions: ["s3:PutObject", "s3:GetObject"], resources: ["arn:aws:s3:::acme-releases/*"] }] });
+    expect(statements(synthJson(stack)).Jobs1).toEqual({
+      sid: "Jobs1",
+      effect: "Allow",
+      actions: ["s3:GetObject", "s3:PutObject"],
+      resources: ["arn:aws:s3:::acme-releases/*"],
+    });
   });
 });
 
-describe("runners: bad input, one line each", () => {
-  test.each<[string, Raw, string]>([
-    [
-      "a wildcard action",
-      withRunners([{ name: "build", permissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }] }]),
-      'projects[0].runners[0].permissions[0].actions[0]: "s3:*" is a wildcard; every GitLab job routed to this runner gets these permissions, so name each action it needs (e.g. "s3:PutObject")',
-    ],
-    [
-      "every resource",
-      withRunners([{ name: "build", permissions: [{ actions: ["s3:GetObject"], resources: ["*"] }] }]),
-      'projects[0].runners[0].permissions[0].resources[0]: "*" names every resource of the account; list the ARNs the jobs work on (e.g. "arn:aws:s3:::acme-artifacts/*")',
-    ],
-    [
-      "an IAM write",
-      withRunners([{ name: "build", permissions: [{ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/x"] }] }]),
-      `projects[0].runners[0].permissions[0].actions[0]: "iam:PassRole" changes or passes IAM roles and policies, and every job routed to this runner could use it to give itself more; leave IAM changes to this tool's reviewed apply`,
-    ],
-    [
-      "a group the project is not in",
-      withRunners([{ name: "shared", group: "acme/mobile" }]),
-      'projects[0].runners[0].group: "acme/mobile" is not a group "acme/platform/payments-api" belongs to; a runner can serve the project\'s own groups only, e.g. "acme"',
-    ],
-    [
-      "a runner listed twice",
-      withRunners([{ name: "build" }, { name: "build" }]),
-      'projects[0].runners[1].name: "build" is listed twice; give each runner its own name',
-    ],
-    [
-      "a subnet id pasted as an ARN",
-      withRunners([
-        { name: "build", vpc: { vpcId: "vpc-0a1b2c3d", subnetIds: ["arn:aws:ec2:eu-west-1:1:subnet/subnet-0a1b2c3d"], securityGroupIds: ["sg-0a1b2c3d"] } },
-      ]),
-      'projects[0].runners[0].vpc.subnetIds[0]: "arn:aws:ec2:eu-west-1:1:subnet/subnet-0a1b2c3d" is not a subnet id; write it as "subnet-" followed by 8 or 17 hex digits',
-    ],
-  ])("%s", (_name, raw, line) => {
-    expect(problems(raw)).toEqual([line]);
+describe("GitlabRunner: bad props, told with the construct path", () => {
+  test("a wildcard action is a ConstructError", () => {
+    const stack = bareStack();
+    let error: unknown;
+    try {
+      createRunner(stack, { permissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::acme-releases/*"] }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConstructError);
+    expect((error as Error).message).toBe('test/Runner: permission action "s3:*" is a wildcard; name each action the jobs need');
+  });
+
+  test("an action that is a token is left to IAM, not refused", () => {
+    const stack = bareStack();
+    const action = new TerraformVariable(stack, "action", { type: "string" }).stringValue;
+    createRunner(stack, { permissions: [{ actions: [action], resources: ["arn:aws:s3:::acme-releases/*"] }] });
+    expect(statements(synthJson(stack)).Jobs1.actions).toEqual(["${var.action}"]);
+  });
+
+  test("a group on a self-managed instance without its domain", () => {
+    expect(() => createRunner(bareStack(), { serverType: "GITLAB_SELF_MANAGED", scope: { group: { path: "acme/platform" } } })).toThrow(
+      'test/Runner: the group acme/platform is on a self-managed instance: give scope.group.domain (its URL, e.g. "https://gitlab.example.com")',
+    );
   });
 });

@@ -1,6 +1,9 @@
 import { CloudformationStack } from "@cdktf/provider-aws/lib/cloudformation-stack";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { awsName } from "../core/rules/aws-name";
+import { OWNER_ID_MAX, REPOSITORY_LINK_ID, REPOSITORY_NAME_MAX } from "../core/rules/repository-link";
 import { StackEnv } from "../core/stack-env";
 import { ConnectionGate } from "../connection/connection-gate";
 import { IGitlabConnection } from "../connection/gitlab-connection";
@@ -11,32 +14,61 @@ import { gitSyncTemplate, roleParameter, SYNC_PARAMETERS } from "./sync-template
 /** The service that assumes a Git sync role. */
 export const GIT_SYNC_SERVICE = "cloudformation.sync.codeconnections.amazonaws.com";
 
+/** Named actions on named resources the sync role may use for a stack's resources (never `*` actions). */
+export interface SyncPermission {
+  /** IAM actions, each named (`sqs:CreateQueue`); a wildcard is refused. */
+  readonly actions: readonly string[];
+  /** ARNs the actions apply to. */
+  readonly resources: readonly string[];
+}
+
+/** One CloudFormation stack that Git sync deploys from the repository. */
 export interface SyncedStack {
+  /** The CloudFormation stack's name; its sync role may change this stack alone. */
   readonly stackName: string;
   /** The stack deployment file in the repository. */
   readonly deploymentFile: string;
+  /** The branch whose commits are deployed. */
   readonly branch: string;
-  /** @default true */
+  /**
+   * Whether Git sync posts the deployment's status to the merge request and commit.
+   * @default true
+   */
   readonly publishDeploymentStatus?: boolean;
-  /** @default "ANY_CHANGE" */
+  /**
+   * What starts a sync: any commit to the branch, or one that changes the deployment file or template.
+   * @default "ANY_CHANGE"
+   */
   readonly triggerOn?: "ANY_CHANGE" | "FILE_CHANGE";
-  /** More for the sync role: named actions on named ARNs, for the stack's resources. @default - none */
-  readonly permissions?: ReadonlyArray<{ readonly actions: readonly string[]; readonly resources: readonly string[] }>;
+  /**
+   * More for the sync role: named actions on named ARNs, for the stack's resources.
+   * @default - none
+   */
+  readonly permissions?: readonly SyncPermission[];
 }
 
 export interface GitSyncProps {
   /** Base of the CloudFormation stack's and the roles' names. */
   readonly name: string;
+  /** The connection the repository link goes through: one created here, or `GitlabConnection.fromArn`. */
   readonly connection: IGitlabConnection;
   /** The repository link reads GitLab through the connection: it waits for the first handshake. */
   readonly gate: ConnectionGate;
-  /** The repository's owner (GitLab namespace) and name. */
+  /** The repository's owner: its GitLab namespace (`acme/platform`, at most 255 characters). */
   readonly owner: string;
+  /** The repository's name: the project's path within its namespace (at most 128 characters). */
   readonly repositoryName: string;
-  /** An existing repository link (AWS allows one per repository). @default - one is created */
+  /**
+   * An existing repository link (AWS allows one per repository), by its id (a UUID).
+   * @default - one is created
+   */
   readonly repositoryLinkId?: string;
+  /** The stacks synced from the repository, each with its own deployment file (one sync configuration each). */
   readonly stacks: readonly SyncedStack[];
-  /** @default - none beyond the provider's default tags */
+  /**
+   * Tags of the resources made here.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -47,11 +79,14 @@ export interface GitSyncProps {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/git-sync.html
  */
 export class GitSync extends Construct {
+  /** The CloudFormation stack that holds the repository link and the sync configurations (counted by the gate). */
   readonly stack: CloudformationStack;
+  /** The sync role of each synced stack, by stack name. */
   readonly roles: Record<string, ServiceRole> = {};
 
   constructor(scope: Construct, id: string, props: GitSyncProps) {
     super(scope, id);
+    this.validate(props);
     const specs = props.stacks.map((s) => ({
       logicalId: logicalId("Sync", s.stackName),
       stackName: s.stackName,
@@ -83,6 +118,37 @@ export class GitSync extends Construct {
       parameters,
       tags: props.tags,
       count: props.gate.count,
+    });
+  }
+
+  /**
+   * What AWS would refuse only at apply, or what would clash here: told now, with this path.
+   * Values that are tokens are left to AWS.
+   */
+  private validate(props: GitSyncProps): void {
+    if (props.stacks.length === 0) throw new ConstructError(this, "stacks is empty; name at least one stack to sync (stackName, deploymentFile, branch)");
+    const seen = new Set<string>();
+    for (const s of props.stacks) {
+      if (seen.has(s.stackName)) throw new ConstructError(this, `stack ${JSON.stringify(s.stackName)} is listed twice; a stack has one sync configuration`);
+      seen.add(s.stackName);
+    }
+    const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
+    this.node.addValidation({
+      validate: () => [
+        ...(known(props.repositoryLinkId) && !REPOSITORY_LINK_ID.test(props.repositoryLinkId)
+          ? [`repositoryLinkId ${JSON.stringify(props.repositoryLinkId)} is not a repository link id; give its UUID (Connections console, Repository links)`]
+          : []),
+        ...(!props.repositoryLinkId && known(props.owner) && props.owner.length > OWNER_ID_MAX
+          ? [
+              `owner ${JSON.stringify(props.owner)} has ${props.owner.length} characters; a repository link takes at most ${OWNER_ID_MAX}; move the project to a shorter namespace, or give repositoryLinkId`,
+            ]
+          : []),
+        ...(!props.repositoryLinkId && known(props.repositoryName) && props.repositoryName.length > REPOSITORY_NAME_MAX
+          ? [
+              `repositoryName ${JSON.stringify(props.repositoryName)} has ${props.repositoryName.length} characters; a repository link takes at most ${REPOSITORY_NAME_MAX}; rename the project, or give repositoryLinkId`,
+            ]
+          : []),
+      ],
     });
   }
 }

@@ -14,8 +14,41 @@ import { IRoleGrantee } from "../iam/grantee";
 export interface DeploymentWindow {
   /** CodePipeline's cron: seconds, minutes, hours, day of month, month, day of week [, year]. */
   readonly cron: string;
-  /** @default "UTC" */
+  /**
+   * The time zone the cron expression is read in (an IANA name such as "Europe/Berlin").
+   * @default "UTC"
+   */
   readonly timeZone?: string;
+}
+
+/** Rules checked before a stage is entered (its `before_entry` condition). */
+export interface EntryConditions {
+  /**
+   * CloudWatch alarms (by name, in the pipeline's account and region) that must not be in ALARM.
+   * @default - none
+   */
+  readonly alarms?: readonly string[];
+  /**
+   * The window the stage may be entered in.
+   * @default - any time
+   */
+  readonly window?: DeploymentWindow;
+  /**
+   * What a failed rule does: fail the execution, or skip the stage.
+   * @default "FAIL"
+   */
+  readonly result?: "FAIL" | "SKIP";
+}
+
+/** Alarms watched after a stage succeeded (its `on_success` condition, which rolls back). */
+export interface AfterSuccessWatch {
+  /** CloudWatch alarms (by name) whose ALARM state rolls the stage back. */
+  readonly alarms: readonly string[];
+  /**
+   * Minutes the alarms are watched after the stage succeeded.
+   * @default - no WaitTime: the rule's result is applied without a wait
+   */
+  readonly waitMinutes?: number;
 }
 
 /**
@@ -29,18 +62,13 @@ export interface StageConditions {
    * is skipped).
    * @default - the stage is entered at once
    */
-  readonly entry?: {
-    readonly alarms?: readonly string[];
-    readonly window?: DeploymentWindow;
-    /** @default "FAIL" */
-    readonly result?: "FAIL" | "SKIP";
-  };
+  readonly entry?: EntryConditions;
   /**
    * Watched after the stage succeeded: if one of these alarms goes to ALARM within
    * `waitMinutes`, the stage rolls back to the last successful execution.
    * @default - none
    */
-  readonly afterSuccess?: { readonly alarms: readonly string[]; readonly waitMinutes?: number };
+  readonly afterSuccess?: AfterSuccessWatch;
   /**
    * What happens when the stage fails: ROLLBACK (to the last execution that succeeded in
    * this stage; not in PARALLEL mode), RETRY (the failed actions or all of them), or FAIL.
@@ -49,6 +77,7 @@ export interface StageConditions {
   readonly onFailure?: OnFailure;
 }
 
+/** What a failed stage does: roll back, fail, or retry (its failed actions or all of them). */
 export type OnFailure = { readonly result: "ROLLBACK" | "FAIL" } | { readonly result: "RETRY"; readonly retryMode: "FAILED_ACTIONS" | "ALL_ACTIONS" };
 
 /** The stage blocks of these conditions; a key is absent when its block is. */

@@ -1,7 +1,9 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { ConstructError } from "../core/construct-error";
 import { awsName } from "../core/rules/aws-name";
 import { StackEnv } from "../core/stack-env";
 import { ConnectionGate } from "../connection/connection-gate";
@@ -16,49 +18,103 @@ export const RUNNER_PURPOSE = "CodeBuild-hosted GitLab runner";
 /** The source location CodeBuild requires for a group (scoped) webhook. */
 export const GROUP_WEBHOOK_LOCATION = "CODEBUILD_DEFAULT_WEBHOOK_SOURCE_LOCATION";
 
-/** What the runner serves: one GitLab project, or every project of a group (GITLAB_GROUP scope). */
-export type RunnerScope =
-  | { readonly project: { readonly fullRepositoryId: string; readonly cloneUrl: string } }
-  | {
-      readonly group: {
-        readonly path: string;
-        /** The instance URL (`https://gitlab.example.com`); CodeBuild needs it for GITLAB_SELF_MANAGED. */
-        readonly domain?: string;
-      };
-    };
+/** One GitLab project a runner serves. */
+export interface RunnerProject {
+  /** The project's full path (`group/subgroup/project`), as UseConnection's FullRepositoryId condition sees it. */
+  readonly fullRepositoryId: string;
+  /** The project's HTTPS clone URL: the CodeBuild project's source location. */
+  readonly cloneUrl: string;
+}
 
+/** A GitLab group whose projects (all of them, subgroups included) a runner serves. */
+export interface RunnerGroup {
+  /** The group's full path (`acme/platform`): the webhook's scope and the UseConnection condition's prefix. */
+  readonly path: string;
+  /**
+   * The instance URL (`https://gitlab.example.com`); CodeBuild needs it for GITLAB_SELF_MANAGED.
+   * @default - none: gitlab.com
+   */
+  readonly domain?: string;
+}
+
+/** What the runner serves: one GitLab project, or every project of a group (GITLAB_GROUP scope). */
+export type RunnerScope = { readonly project: RunnerProject } | { readonly group: RunnerGroup };
+
+/** Named actions on named resources that a runner's jobs may use (never `*` actions). */
 export interface RunnerPermission {
+  /** IAM actions, each named (`s3:PutObject`); a wildcard is refused. */
   readonly actions: readonly string[];
+  /** ARNs the actions apply to. */
   readonly resources: readonly string[];
+}
+
+/** The private subnets a runner's jobs run in. */
+export interface RunnerVpc {
+  /** The VPC of the subnets. */
+  readonly vpcId: string;
+  /** Subnet ids (`subnet-…`): the jobs' network interfaces are made there, and only there. */
+  readonly subnetIds: readonly string[];
+  /** Security group ids (`sg-…`) of the jobs' network interfaces. */
+  readonly securityGroupIds: readonly string[];
 }
 
 export interface GitlabRunnerProps {
   /** CodeBuild project name: the `codebuild-<name>-…` job tag names it. */
   readonly name: string;
+  /** The connection the project reads GitLab through: one created here, or `GitlabConnection.fromArn`. */
   readonly connection: IGitlabConnection;
   /** The project and its webhook are made on GitLab through the connection: they wait for its first handshake. */
   readonly gate: ConnectionGate;
+  /** The GitLab project, or the group, whose queued CI jobs the runner takes. */
   readonly scope: RunnerScope;
+  /** GitLab's kind: gitlab.com (`GITLAB`) or an instance of your own (`GITLAB_SELF_MANAGED`, through a host). */
   readonly serverType: "GITLAB" | "GITLAB_SELF_MANAGED";
-  /** @default "BUILD_GENERAL1_SMALL" */
+  /**
+   * CodeBuild compute type of the jobs.
+   * @default "BUILD_GENERAL1_SMALL"
+   */
   readonly computeType?: string;
-  /** @default "LINUX_CONTAINER" */
+  /**
+   * CodeBuild environment type: x86-64 or ARM containers.
+   * @default "LINUX_CONTAINER"
+   */
   readonly environmentType?: "LINUX_CONTAINER" | "ARM_CONTAINER";
-  /** @default "aws/codebuild/amazonlinux-x86_64-standard:5.0" */
+  /**
+   * The build image the jobs run in.
+   * @default "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+   */
   readonly image?: string;
-  /** @default - the account's concurrent build limit */
+  /**
+   * Jobs that may run at once.
+   * @default - the account's concurrent build limit
+   */
   readonly concurrency?: number;
-  /** @default 60 */
+  /**
+   * Minutes a job may run before CodeBuild stops it.
+   * @default 60
+   */
   readonly timeoutMinutes?: number;
-  /** Private subnets the jobs run in. @default - CodeBuild's own network */
-  readonly vpc?: { readonly vpcId: string; readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
-  /** What the jobs may do in AWS: named actions on named ARNs. @default - nothing beyond their logs */
+  /**
+   * Private subnets the jobs run in.
+   * @default - CodeBuild's own network
+   */
+  readonly vpc?: RunnerVpc;
+  /**
+   * What the jobs may do in AWS: named actions on named ARNs.
+   * @default - nothing beyond their logs
+   */
   readonly permissions?: readonly RunnerPermission[];
   /** Its KMS key encrypts what the builds write (the stack's customer-managed key, policy rule GAD-CB-1). */
   readonly artifactStore: Pick<IArtifactStore, "keyArn" | "grantKeyUse">;
-  /** @default 90 */
+  /**
+   * Days the jobs' CloudWatch logs are kept.
+   * @default 90
+   */
   readonly logRetentionDays?: number;
-  /** @default - none beyond the provider's default tags */
+  /**
+   * Tags of the resources made here.
+   * @default - none beyond the provider's default tags
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -70,16 +126,28 @@ export interface GitlabRunnerProps {
  * @see https://docs.aws.amazon.com/codebuild/latest/userguide/gitlab-runner.html
  */
 export class GitlabRunner extends Construct {
+  /** The CodeBuild project the jobs run in (counted by the gate). */
   readonly project: CodebuildProject;
+  /** The webhook that starts a build for each queued CI job (counted by the gate). */
   readonly webhook: CodebuildWebhook;
+  /** The role the jobs run as. */
   readonly role: ServiceRole;
   /** The tag a `.gitlab-ci.yml` job lists to run here (GitLab expands the variables). */
   readonly jobTag: string;
 
   constructor(scope: Construct, id: string, props: GitlabRunnerProps) {
     super(scope, id);
-    const bad = (props.permissions ?? []).flatMap((p) => p.actions).find((a) => a.includes("*"));
-    if (bad !== undefined) throw new Error(`${this.node.path}: permission action ${JSON.stringify(bad)} is a wildcard; name each action the jobs need`);
+    // Every job routed here gets these permissions: a wildcard is refused before any statement is made.
+    const wildcard = (props.permissions ?? []).flatMap((p) => p.actions).find((a) => !Token.isUnresolved(a) && a.includes("*"));
+    if (wildcard !== undefined) throw new ConstructError(this, `permission action ${JSON.stringify(wildcard)} is a wildcard; name each action the jobs need`);
+    const group = "group" in props.scope ? props.scope.group : undefined;
+    const project = "project" in props.scope ? props.scope.project : undefined;
+    if (group && props.serverType === "GITLAB_SELF_MANAGED" && !group.domain) {
+      throw new ConstructError(
+        this,
+        `the group ${group.path} is on a self-managed instance: give scope.group.domain (its URL, e.g. "https://gitlab.example.com")`,
+      );
+    }
     this.jobTag = `codebuild-${props.name}-$CI_PROJECT_ID-$CI_PIPELINE_IID-$CI_JOB_NAME`;
     this.role = new ServiceRole(this, "Role", {
       name: awsName(props.name, "runner", 64),
@@ -91,8 +159,6 @@ export class GitlabRunner extends Construct {
       retentionInDays: props.logRetentionDays ?? 90,
       tags: props.tags,
     });
-    const group = "group" in props.scope ? props.scope.group : undefined;
-    const project = "project" in props.scope ? props.scope.project : undefined;
     this.project = new CodebuildProject(this, "Resource", {
       name: props.name,
       description: `${RUNNER_PURPOSE} for ${group ? `the group ${group.path}` : project!.fullRepositoryId}`,
@@ -159,7 +225,7 @@ function grantGroupUse(role: ServiceRole, connectionArn: string, group: string):
  * only. The Describe calls take no resource ARN (policy rule GAD-IAM-2 lists them).
  * @see https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface
  */
-function grantVpcAccess(role: ServiceRole, env: StackEnv, vpc: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }): void {
+function grantVpcAccess(role: ServiceRole, env: StackEnv, vpc: RunnerVpc): void {
   const subnets = vpc.subnetIds.map((s) => env.arn("ec2", `subnet/${s}`));
   const ec2 = (resource: string) => env.arn("ec2", resource);
   role.addGrant({
