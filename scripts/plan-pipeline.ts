@@ -143,6 +143,18 @@ function lanesOf(value: string | undefined): number {
   return Number(value);
 }
 
+function readCi(file: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CommandError(
+      `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run this from the project's root or pass --ci <file>`,
+    );
+  }
+  return parse(text);
+}
+
 function option(argv: readonly string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
   return i >= 0 ? argv[i + 1] : undefined;
@@ -154,7 +166,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): string {
   const out = option(argv, "--out") ?? "plan-pipeline.yml";
   const stacks = changedStacks(head, option(argv, "--base"));
   const yaml = planPipeline({
-    ci: parse(readFileSync(option(argv, "--ci") ?? ".gitlab-ci.yml", "utf8")),
+    ci: readCi(option(argv, "--ci") ?? ".gitlab-ci.yml"),
     stacks,
     parentPipelineId: env.CI_PIPELINE_ID ?? "",
     mergeRequestIid: env.CI_MERGE_REQUEST_IID ?? "",

@@ -214,6 +214,9 @@ describe("the command the plan-select job runs", () => {
     expect(Object.keys(doc)).toEqual(["stages", "variables", "default", ".aws-oidc", ".node-and-terraform", ".plan-stack", "plan b"]);
     expect(doc[".plan-stack"]).toEqual(parse(readFileSync(ci, "utf8"))[".plan-stack"]);
     expect(main(["--head", head, "--ci", ci, "--out", out], env)).toBe("no synthesis of the base commit to compare with: every stack is planned: a b");
+    expect(() => main(["--head", head, "--ci", `${ci}.missing`, "--out", out], env)).toThrow(
+      new CommandError(`cannot read ${ci}.missing (ENOENT); run this from the project's root or pass --ci <file>`),
+    );
   });
 
   test("PLAN_LANES: 10 when unset or empty, else a whole number of at least 1", () => {
@@ -228,4 +231,21 @@ describe("the command the plan-select job runs", () => {
       );
     }
   });
+});
+
+test("as a command, a bad input is one line on stderr and exit 1, never a stack trace", () => {
+  const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const root = join(__dirname, "..", "..");
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "plan-pipeline.ts"), "--head", "/nonexistent"],
+    {
+      encoding: "utf8",
+    },
+  );
+  expect([r.status, r.stdout, r.stderr]).toEqual([
+    1,
+    "",
+    "plan-pipeline: /nonexistent/manifest.json is missing: synthesize first (npx gitlab-aws-delivery synth)\n",
+  ]);
 });
