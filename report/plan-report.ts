@@ -6,6 +6,7 @@
  */
 import { GUARDED_TYPES } from "../policy/rules/lifecycle";
 import { capabilityRisks } from "./capability-risks";
+import { moveHeadline, movesOf, moveWhy, MOVE_WORDS, type MoveDirection } from "./moves";
 
 type Json = Record<string, any>;
 
@@ -37,6 +38,8 @@ export interface Change {
   readonly action: Action;
   /** Why it is planned, in a few words (see whyOf). */
   readonly why?: string;
+  /** Part of a project's move between stacks (report/moves.ts): forgotten here, or imported here. */
+  readonly move?: MoveDirection;
 }
 
 export interface Risk {
@@ -62,12 +65,13 @@ export function sideOf(change: Json): Side {
 }
 
 export function changesOf(plan: Json): Change[] {
+  const moves = movesOf(plan);
   return (plan.resource_changes ?? []).map((c: Json) => ({
     address: String(c.address),
     type: String(c.type),
     side: sideOf(c),
     action: classify(c.change?.actions ?? []),
-    why: whyOf(c),
+    ...(moves.has(String(c.address)) ? { why: moveWhy(c, whyOf(c)), move: moves.get(String(c.address)) } : { why: whyOf(c) }),
   }));
 }
 
@@ -87,6 +91,7 @@ export function risksOf(plan: Json): Risk[] {
   const secretUpdated = (plan.resource_changes ?? []).some(
     (c: Json) => c.type === "aws_secretsmanager_secret_version" && classify(c.change?.actions ?? []) !== "no-op",
   );
+  const moves = movesOf(plan);
   for (const c of plan.resource_changes ?? []) {
     const action = classify(c.change?.actions ?? []);
     const address = String(c.address);
@@ -104,7 +109,7 @@ export function risksOf(plan: Json): Risk[] {
     risks.push(...capabilityRisks(c, action));
     const wide = accountWideRisk(type, action, c.change);
     if (wide) risks.push({ level: "medium", address, message: wide });
-    if (action === "forget") {
+    if (action === "forget" && moves.get(address) !== "out") {
       risks.push({
         level: "medium",
         address,
@@ -324,7 +329,7 @@ const WORDS: Record<Action, string> = {
 
 export function markdownSummary(plan: Json, options: MarkdownOptions = {}): string {
   const max = options.maxPerGroup ?? 25;
-  const changes = changesOf(plan).filter((c) => c.action !== "no-op");
+  const changes = changesOf(plan).filter((c) => c.action !== "no-op" || c.move);
   const risks = risksOf(plan);
   const report = gitlabReport(plan);
   const lines = [`### ${options.title ?? "Terraform plan"}`, ""];
@@ -334,6 +339,8 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
     `**${report.create} to create, ${report.update} to update, ${report.delete} to delete** (GitLab's count: a replacement is one create and one delete)`,
     "",
   );
+  const moved = moveHeadline(new Map(changes.filter((c) => c.move).map((c) => [c.address, c.move!])));
+  if (moved) lines.push(moved, "");
   if (risks.length > 0) {
     lines.push(`#### ⚠️ ${risks.length} risky change${risks.length > 1 ? "s" : ""}`, "");
     for (const level of ["high", "medium"] as Level[]) {
@@ -354,10 +361,13 @@ export function markdownSummary(plan: Json, options: MarkdownOptions = {}): stri
     const mine = changes.filter((c) => c.side === side);
     if (mine.length === 0) continue;
     lines.push(`#### ${side} (${mine.length})`, "");
-    for (const action of ORDER) {
-      const group = mine.filter((c) => c.action === action);
+    const groups: Array<[string, Change[]]> = [
+      ...ORDER.map((action): [string, Change[]] => [WORDS[action], mine.filter((c) => c.action === action && !c.move)]),
+      ...(["out", "in"] as MoveDirection[]).map((d): [string, Change[]] => [MOVE_WORDS[d], mine.filter((c) => c.move === d)]),
+    ];
+    for (const [words, group] of groups) {
       if (group.length === 0) continue;
-      lines.push(`<details><summary>${group.length} ${WORDS[action]}</summary>`, "");
+      lines.push(`<details><summary>${group.length} ${words}</summary>`, "");
       for (const c of group.slice(0, max)) lines.push(c.why ? `- \`${c.address}\`: ${c.why}` : `- \`${c.address}\``);
       if (group.length > max) lines.push(`- … and ${group.length - max} more`);
       lines.push("", "</details>", "");

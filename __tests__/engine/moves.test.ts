@@ -3,9 +3,11 @@
  * on the real engine: the stack it leaves forgets its objects (removed, destroy = false), and
  * none is deleted; the stack it joins imports them.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { movesOf } from "../../report/moves";
+import { markdownSummary, risksOf } from "../../report/plan-report";
 import { buildApp, validateTree } from "../../stacks/app";
 import { Assignment, assignStacks } from "../../stacks/assignment";
 import { config, rawConfig, rawProject } from "../helpers";
@@ -65,6 +67,16 @@ describeEngine("a move on the real engine", () => {
     expect(p.changes.filter((c) => !c.address.includes("acme__platform__web"))).toEqual([]);
     expect(new Set(p.changes.map((c) => c.actions.join("+")))).toEqual(new Set(["forget"]));
     expect(p.changes.length).toBeGreaterThanOrEqual(12);
+    // The plan report names it a move: every AWS object moved out, none a risk. (The GitLab
+    // stand-ins, terraform_data, are not named for the project: __tests__/report/moves.test.ts.)
+    const aws = p.changes.filter((c) => c.type.startsWith("aws_")).map((c) => c.address);
+    expect([...movesOf(p.run.plan!)].filter(([a]) => a.startsWith("aws_"))).toEqual(aws.map((a) => [a, "out"]));
+    expect(risksOf(p.run.plan!).filter((r) => r.address.startsWith("aws_"))).toEqual([]);
+    expect(markdownSummary(p.run.plan!)).toContain(
+      `**A move between stacks:** ${aws.length} objects moved out to another stack (left in place, state forgotten).`,
+    );
+    // The source of __tests__/fixtures/moves/moved-out.json (README there says how it was copied).
+    writeFileSync(join(tmpdir(), "gad-moves-moved-out.json"), JSON.stringify(p.run.plan));
   });
 });
 

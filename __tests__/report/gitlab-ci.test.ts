@@ -27,30 +27,30 @@ describe(".gitlab-ci.yml", () => {
     expect(ci.workflow.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }, { if: "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" }]);
     expect(ci.workflow.auto_cancel).toEqual({ on_new_commit: "interruptible" });
     expect(ci.default.interruptible).toBe(true);
-    expect(jobs.sort()).toEqual(["apply", "doctor", "drift", "plan", "plan-for-apply", "synth", "test"]);
+    expect(jobs.sort()).toEqual(["apply", "doctor", "drift", "plan", "plan-for-apply", "plan-select", "synth", "test"]);
     expect(jobs.filter((j) => resolved(j).interruptible === false)).toEqual(["apply"]);
   });
 
   test("plan and apply assume different roles through the job's OIDC token; no AWS key anywhere", () => {
-    for (const job of ["plan", "plan-for-apply", "apply", "drift"]) {
+    for (const job of [".plan-stack", "plan-for-apply", "apply", "drift"]) {
       const j = resolved(job);
       expect([job, j.id_tokens]).toEqual([job, { AWS_ID_TOKEN: { aud: "sts.amazonaws.com" } }]);
       expect(j.variables.AWS_WEB_IDENTITY_TOKEN_FILE).toBe("${CI_PROJECT_DIR}/.aws-id-token");
     }
-    expect(resolved("plan").variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
+    expect(resolved(".plan-stack").variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
     expect(resolved("plan-for-apply").variables.AWS_ROLE_ARN).toBe("${CI_PLAN_ROLE_ARN}");
     expect(resolved("apply").variables.AWS_ROLE_ARN).toBe("${CI_APPLY_ROLE_ARN}");
     expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|glpat-|AKIA[0-9A-Z]{16}/);
   });
 
   test("GitLab tokens by least scope: plans read with a read_api token, the note is posted with its own token, only apply gets GITLAB_TOKEN", () => {
-    expect(resolved("plan").variables.GITLAB_TOKEN).toBe("${GITLAB_READ_TOKEN}");
-    expect((ci[".plan"].script as string[]).join("\n")).toContain('GITLAB_TOKEN="$GITLAB_NOTE_TOKEN" npx gitlab-aws-delivery plan-report');
+    for (const job of [".plan-stack", "plan-for-apply"]) expect(resolved(job).variables.GITLAB_TOKEN).toBe("${GITLAB_READ_TOKEN}");
+    for (const job of [".plan-stack", ".plan"]) expect(script(job)).toContain('GITLAB_TOKEN="$GITLAB_NOTE_TOKEN" npx gitlab-aws-delivery plan-report');
     expect(resolved("apply").variables.GITLAB_TOKEN).toBeUndefined(); // a protected variable of the production environment
     expect(ci.variables.TF_HTTP_PASSWORD).toBe("${CI_JOB_TOKEN}");
   });
 
-  test("plan: per stack init, plan -out, show -json, the report; a failed post does not skip the other stacks, the job still fails", () => {
+  test("plan-for-apply: per stack init, plan -out, show -json, the report; a failed post does not skip the other stacks, the job still fails", () => {
     const s = (ci[".plan"].script as string[]).join("\n");
     expect(s).toContain('terraform -chdir="$dir" plan -input=false -lock=false -out=plan.cache');
     expect(s).toContain('terraform -chdir="$dir" show -json plan.cache > "$dir/plan.json"');
@@ -83,11 +83,11 @@ describe(".gitlab-ci.yml", () => {
 
   test("artifacts: no one downloads saved plans; synthesized stacks and reports only for members; raw plans and tokens removed even when a step fails", () => {
     expect(ci["plan-for-apply"].artifacts.access).toBe("none");
-    expect(ci.plan.artifacts.access).toBe("developer");
+    expect(ci[".plan-stack"].artifacts).toEqual({ paths: ["reports/"], reports: { terraform: "reports/*.json" }, access: "developer", expire_in: "1 week" });
     expect(ci.synth.artifacts.access).toBe("developer");
-    expect(ci.plan.artifacts.paths).toEqual(["reports/"]);
-    expect(ci.plan.artifacts.reports).toEqual({ terraform: "reports/*.json" });
+    expect(ci["plan-select"].artifacts).toEqual({ paths: ["plan-pipeline.yml"], access: "developer", expire_in: "1 day" });
     expect(ci[".plan"].after_script).toContain('rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/plan.json');
+    expect(ci[".plan-stack"].after_script).toEqual(['rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/plan.json cdktf.out/stacks/*/plan.cache']);
     expect(ci.apply.after_script).toEqual(['rm -f "$AWS_WEB_IDENTITY_TOKEN_FILE" cdktf.out/stacks/*/plan.cache']);
   });
 
@@ -202,5 +202,124 @@ describe("drift: the scheduled job (issue 13, item 6)", () => {
       "drift found in: acme-delivery-acme (see each stack's drift issue and reports/)\ndrift report failed for: acme-delivery-shared\n",
     ]);
     expect(failed.log.filter((l) => l.startsWith("npx"))).toHaveLength(2);
+  });
+});
+
+describe("merge-request plans over the changed stacks only (issue 19, item 5)", () => {
+  const { execFileSync, spawnSync } = require("node:child_process") as typeof import("node:child_process");
+  const { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync: read, writeFileSync } = require("node:fs") as typeof import("node:fs");
+  const { tmpdir } = require("node:os") as typeof import("node:os");
+  const root = join(__dirname, "..", "..");
+  const nodeDir = execFileSync("sh", ["-c", "command -v node"], { encoding: "utf8" })
+    .trim()
+    .replace(/\/node$/, "");
+
+  test("plan-select runs after synth in merge requests; plan runs the child pipeline it writes and fails with it", () => {
+    expect(ci["plan-select"].rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(resolved("plan-select").needs).toEqual(["synth"]);
+    expect(resolved("plan-select").variables.GIT_DEPTH).toBe("0");
+    expect(resolved("plan-select").id_tokens).toBeUndefined(); // it reads no cloud: no AWS role
+    expect(ci.plan).toEqual({
+      stage: "plan",
+      needs: ["plan-select"],
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }],
+      trigger: { include: [{ artifact: "plan-pipeline.yml", job: "plan-select" }], strategy: "depend", forward: { yaml_variables: false } },
+    });
+    expect(ci[".plan-stack"].stage).toBe("plan");
+  });
+
+  /** A folder with fake commands on PATH that log their arguments; `bodies` are their shell scripts. */
+  function sandbox(bodies: Record<string, string>): {
+    dir: string;
+    run: (script: string, env: Record<string, string>) => { status: number; out: string; log: string[] };
+  } {
+    const dir = mkdtempSync(join(tmpdir(), "ci-mr-plan-"));
+    mkdirSync(join(dir, "bin"));
+    for (const [name, body] of Object.entries(bodies)) {
+      writeFileSync(join(dir, "bin", name), `#!/bin/sh\necho "${name} $*" >> "${join(dir, "log")}"\n${body}\n`);
+      chmodSync(join(dir, "bin", name), 0o755);
+    }
+    const run = (script: string, env: Record<string, string>) => {
+      const r = spawnSync("sh", ["-c", script], {
+        cwd: join(dir, "work"),
+        encoding: "utf8",
+        env: { PATH: `${join(dir, "bin")}:${nodeDir}:/usr/bin:/bin`, ...env },
+      });
+      const log = existsSync(join(dir, "log")) ? read(join(dir, "log"), "utf8").trim().split("\n") : [];
+      return { status: r.status ?? -1, out: r.stdout + r.stderr, log };
+    };
+    mkdirSync(join(dir, "work"));
+    return { dir, run };
+  }
+
+  test("one stack's plan job, run for real: init, plan, show -json, the report posted with the note token; the saved plan not kept", () => {
+    const { dir, run } = sandbox({
+      terraform: 'case "$*" in *"show -json"*) echo "{}";; *"-out=plan.cache"*) touch "$(echo "$1" | sed s/-chdir=//)/plan.cache";; esac',
+      npx: 'echo "token=$GITLAB_TOKEN" >> "$(dirname "$0")/../log"; case "$*" in *"--key bad"*) exit 4;; esac',
+    });
+    mkdirSync(join(dir, "work", "cdktf.out", "stacks", "acme-delivery-acme-team-7"), { recursive: true });
+    mkdirSync(join(dir, "work", "cdktf.out", "stacks", "bad"), { recursive: true });
+    const loop = (ci[".plan-stack"].script as string[])[2];
+    const env = { GITLAB_TOKEN: "read-token", GITLAB_NOTE_TOKEN: "note-token" };
+    const ok = run(loop, { ...env, STACK: "acme-delivery-acme-team-7" });
+    expect(ok.status).toBe(0);
+    expect(ok.log.map((l) => l.replace(/-chdir=\S+ /, ""))).toEqual([
+      "terraform init -input=false",
+      "terraform plan -input=false -lock=false -out=plan.cache",
+      "terraform show -json plan.cache",
+      "npx gitlab-aws-delivery plan-report cdktf.out/stacks/acme-delivery-acme-team-7/plan.json --report reports/acme-delivery-acme-team-7.json " +
+        "--markdown reports/acme-delivery-acme-team-7.md --title acme-delivery-acme-team-7 --key acme-delivery-acme-team-7 --post --fail-on none",
+      "token=note-token",
+    ]);
+    expect(existsSync(join(dir, "work", "cdktf.out", "stacks", "acme-delivery-acme-team-7", "plan.cache"))).toBe(false);
+    expect(run(loop, { ...env, STACK: "bad" }).status).toBe(4); // a failed post fails the job, and so the merge request's pipeline
+  });
+
+  test("plan-select, run for real in a git clone: synthesizes the base commit beside the head and writes a pipeline of the changed stacks only", () => {
+    // `gitlab-aws-delivery synth` played by a script writing one stack per stacks/*.json of the checkout (exit 1 when it has a file `broken`);
+    // `tsx` runs this repository's scripts/plan-pipeline.ts for real.
+    const synth = `const fs=require("fs");if(fs.existsSync("broken"))process.exit(1);const s=fs.readdirSync("stacks").map(f=>f.replace(/\\.json$/,""));for(const n of s){fs.mkdirSync("cdktf.out/stacks/"+n,{recursive:true});fs.copyFileSync("stacks/"+n+".json","cdktf.out/stacks/"+n+"/cdk.tf.json")}fs.writeFileSync("cdktf.out/manifest.json",JSON.stringify({stacks:Object.fromEntries(s.map(n=>[n,{}]))}))`;
+    const { dir, run } = sandbox({
+      npx: `case "$1" in tsx) shift 2; exec node "${join(root, "node_modules", "tsx", "dist", "cli.mjs")}" "${join(root, "scripts", "plan-pipeline.ts")}" --ci "${join(root, ".gitlab-ci.yml")}" "$@";; gitlab-aws-delivery) exec node -e '${synth}';; esac`,
+      npm: "",
+    });
+    const work = join(dir, "work");
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: work, encoding: "utf8" }).trim();
+    const commit = (files: Record<string, string | undefined>) => {
+      for (const [f, text] of Object.entries(files)) {
+        if (text === undefined) execFileSync("rm", ["-f", join(work, f)]);
+        else {
+          mkdirSync(join(work, f, ".."), { recursive: true });
+          writeFileSync(join(work, f), text);
+        }
+      }
+      git("add", "-A");
+      git("commit", "-qm", "c");
+      return git("rev-parse", "HEAD");
+    };
+    git("init", "-q");
+    const base = commit({ "package-lock.json": "{}", "stacks/team-1.json": "{}", "stacks/team-2.json": "{}", "stacks/shared.json": "{}" });
+    commit({ "stacks/team-2.json": '{"resource":{}}', "stacks/team-3.json": "{}" });
+    run(`node -e '${synth}'`, {}); // the synth job's artifact
+    const select = script("plan-select");
+    const env = { CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_PIPELINE_ID: "901", CI_MERGE_REQUEST_IID: "7" };
+    const r = run(select, env);
+    expect([r.status, r.out]).toEqual([0, expect.stringContaining("plan-pipeline: 2 of 4 stacks differ from the base commit's synthesis: team-2 team-3\n")]);
+    expect(lstatSync(join(work, ".base", "node_modules")).isSymbolicLink()).toBe(true); // the same lock file: no second npm ci
+    expect(r.log.filter((l) => l.startsWith("npm "))).toEqual([]);
+    const child = parse(read(join(work, "plan-pipeline.yml"), "utf8"));
+    expect(Object.keys(child).filter((k) => k.startsWith("plan "))).toEqual(["plan team-2", "plan team-3"]);
+    expect(child["plan team-3"]).toEqual({ extends: ".plan-stack", needs: [{ pipeline: "901", job: "synth" }], variables: { STACK: "team-3" } });
+    expect(child.variables.CI_MERGE_REQUEST_IID).toBe("7");
+
+    // A base commit that does not synthesize (and another lock file): every stack is planned, and the log says why.
+    execFileSync("git", ["worktree", "remove", "--force", ".base"], { cwd: work });
+    const broken = commit({ broken: "", "package-lock.json": '{"v":2}' });
+    commit({ broken: undefined, "package-lock.json": "{}" });
+    const again = run(select, { ...env, CI_MERGE_REQUEST_DIFF_BASE_SHA: broken });
+    expect(again.status).toBe(0);
+    expect(again.out).toContain(`the base commit ${broken} does not synthesize: every stack is planned`);
+    expect(again.out).toContain("plan-pipeline: no synthesis of the base commit to compare with: every stack is planned: shared team-1 team-2 team-3\n");
+    expect(again.log).toContain("npm ci --no-audit --no-fund --prefer-offline");
   });
 });
