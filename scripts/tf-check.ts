@@ -3,7 +3,8 @@
  * offline mirror (its version, fake credentials, no refresh), stands in for what needs a
  * remote API (GitLab resources and data sources, aws_caller_identity) with local values
  * (known at plan time, so the plan shows the real repository path), and runs terraform
- * init, validate, plan and show -json. Plans are kept in .tf-check/ for later tools.
+ * init, plan (which validates) and show -json (registry mode: init and validate). Plans are
+ * kept in .tf-check/ for later tools.
  * `gitlab-aws-delivery tf-check` (cli/tf-check.ts) runs it.
  *
  * Environment:
@@ -233,6 +234,11 @@ export interface StackRun {
   readonly planOutput?: string;
 }
 
+/** The CLI configuration that installs the AWS provider from the mirror (terraform links it, no copy). */
+export function mirrorConfig(engine: Engine): string {
+  return `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
+}
+
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
 export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean } = {}): StackRun {
   mkdirSync(dir, { recursive: true });
@@ -240,10 +246,7 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
   if (engine.mode === "mirror") {
     const rc = join(dir, "terraform.rc");
-    writeFileSync(
-      rc,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-    );
+    writeFileSync(rc, mirrorConfig(engine));
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -296,7 +299,9 @@ interface Job {
 export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
-  const result = runStack(engine, prepared, dir, { priorState });
+  // The plan validates the stack too: a separate validate would start the 690 MB provider
+  // once more per stack for the same findings.
+  const result = runStack(engine, prepared, dir, { priorState, validate: engine.mode === "registry" });
   writeFileSync(
     join(dir, "result.json"),
     JSON.stringify({
