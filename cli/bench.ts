@@ -22,7 +22,7 @@ export function registerBench(program: Command): void {
       new Option("--fleet <sizes>", "fleet sizes to time, in projects, comma-separated")
         .argParser(sizes)
         .env("BENCH_FLEET")
-        .default([1, 50, 200, 500], "1,50,200,500"),
+        .default([50, 200, 500, 2000], "50,200,500,2000"),
     )
     .addHelpText("after", exitCodesHelp("bad option"))
     .action(
