@@ -234,9 +234,16 @@ export interface StackRun {
   readonly planOutput?: string;
 }
 
-/** The CLI configuration that installs the AWS provider from the mirror (terraform links it, no copy). */
+/**
+ * The CLI configuration that runs the mirror's AWS provider where it lies: a development
+ * override, so no `init` and no lock file. An installed provider would cost each terraform
+ * command a SHA-256 of its 690 MB (checked against the lock file) and each folder an init;
+ * the plan itself is the same. Terraform warns that the override is in effect.
+ */
 export function mirrorConfig(engine: Engine): string {
-  return `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const dir = join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
+  return `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(dir)}\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
 }
 
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
@@ -250,7 +257,8 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const steps: string[][] = [["init", "-no-color", "-backend=false"]];
+  // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
+  const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
   // A plan validates too; a separate validate only adds its clearer messages.
   if (options.validate ?? true) steps.push(["validate", "-no-color"]);
   if (engine.mode === "mirror") {

@@ -48,7 +48,6 @@ function resourceSchemas(engine: Engine): Record<string, ResourceSchema> {
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(versions));
     writeFileSync(join(dir, "terraform.rc"), mirrorConfig(engine));
     const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc"), CHECKPOINT_DISABLE: "1" };
-    execFileSync(engine.terraform, ["init", "-no-color", "-backend=false"], { cwd: dir, env, stdio: "pipe" });
     const text = execFileSync(engine.terraform, ["providers", "schema", "-json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const all = JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
     writeFileSync(`${cache}.${process.pid}`, JSON.stringify(all));
