@@ -259,8 +259,9 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
   const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
-  // A plan validates too; a separate validate only adds its clearer messages.
-  if (options.validate ?? true) steps.push(["validate", "-no-color"]);
+  // A plan validates too; a separate validate (one more start of the provider) only adds its
+  // clearer messages, so by default it runs only where no plan follows (registry mode).
+  if (options.validate ?? engine.mode === "registry") steps.push(["validate", "-no-color"]);
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });
@@ -307,9 +308,7 @@ interface Job {
 export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
-  // The plan validates the stack too: a separate validate would start the 690 MB provider
-  // once more per stack for the same findings.
-  const result = runStack(engine, prepared, dir, { priorState, validate: engine.mode === "registry" });
+  const result = runStack(engine, prepared, dir, { priorState });
   writeFileSync(
     join(dir, "result.json"),
     JSON.stringify({
