@@ -1,3 +1,5 @@
+const { availableParallelism } = require("node:os");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -5,6 +7,11 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/plan-memo-setup.js",
+  globalTeardown: "<rootDir>/__tests__/plan-memo-teardown.js",
+  // jest's default (cores - 1) is one worker on two cores; the slow suites mostly wait on
+  // terraform or node child processes, so one worker more than cores keeps the cores busy.
+  maxWorkers: availableParallelism() + 1,
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
 };

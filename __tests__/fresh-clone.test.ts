@@ -24,3 +24,10 @@ test("the plan fixtures the report tests read are in the repository, with their 
   expect(sources).toContain("Licences:");
   expect(tracked.length).toBeGreaterThan(50);
 });
+
+test("the README's first command installs, then synthesizes with the project's own synth command (cli/synth.test.ts: cdktf synth's bytes)", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const first = /^```sh\n([^\n]*)/m.exec(readme)![1];
+  expect(first.replace(/#.*/, "").trim()).toBe("npm ci && npx gitlab-aws-delivery synth");
+  expect(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin).toEqual({ "gitlab-aws-delivery": "bin/gitlab-aws-delivery.js" });
+});

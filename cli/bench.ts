@@ -23,7 +23,7 @@ export function registerBench(program: Command): void {
       new Option("--fleet <sizes>", "fleet sizes to time, in projects, comma-separated")
         .argParser(sizes)
         .env("BENCH_FLEET")
-        .default([1, 50, 200, 500], "1,50,200,500"),
+        .default([50, 200, 500, 2000], "50,200,500,2000"),
     )
     .addOption(
       new Option("--org <projects>", "projects of the organisation series (one top-level group, teams of 50; 0 skips it)")

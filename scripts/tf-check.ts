@@ -3,7 +3,8 @@
  * offline mirror (its version, fake credentials, no refresh), stands in for what needs a
  * remote API (GitLab resources and data sources, aws_caller_identity) with local values
  * (known at plan time, so the plan shows the real repository path), and runs terraform
- * init, validate, plan and show -json. Plans are kept in .tf-check/ for later tools.
+ * init, plan (which validates) and show -json (registry mode: init and validate). Plans are
+ * kept in .tf-check/ for later tools.
  * `gitlab-aws-delivery tf-check` (cli/tf-check.ts) runs it.
  *
  * Environment:
@@ -241,6 +242,18 @@ export interface StackRun {
   readonly planOutput?: string;
 }
 
+/**
+ * The CLI configuration that runs the mirror's AWS provider where it lies: a development
+ * override, so no `init` and no lock file. An installed provider would cost each terraform
+ * command a SHA-256 of its 690 MB (checked against the lock file) and each folder an init;
+ * the plan itself is the same. Terraform warns that the override is in effect.
+ */
+export function mirrorConfig(engine: Engine): string {
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const dir = join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
+  return `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(dir)}\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
+}
+
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
 export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean } = {}): StackRun {
   mkdirSync(dir, { recursive: true });
@@ -248,16 +261,15 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
   if (engine.mode === "mirror") {
     const rc = join(dir, "terraform.rc");
-    writeFileSync(
-      rc,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-    );
+    writeFileSync(rc, mirrorConfig(engine));
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const steps: string[][] = [["init", "-no-color", "-backend=false"]];
-  // A plan validates too; a separate validate only adds its clearer messages.
-  if (options.validate ?? true) steps.push(["validate", "-no-color"]);
+  // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
+  const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
+  // A plan validates too; a separate validate (one more start of the provider) only adds its
+  // clearer messages, so by default it runs only where no plan follows (registry mode).
+  if (options.validate ?? engine.mode === "registry") steps.push(["validate", "-no-color"]);
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });

@@ -7,12 +7,16 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Engine, FAKE_ACCOUNT_ID, prepareStack, runStack, StackRun } from "../../scripts/tf-check";
+import { Engine, FAKE_ACCOUNT_ID, mirrorConfig, prepareStack, runStack, StackRun } from "../../scripts/tf-check";
 
 type Json = Record<string, any>;
+
+/** Names the folder where one jest run keeps the plans it made (see Lifecycle.tryPlan). */
+export const PLAN_MEMO_ENV = "GAD_PLAN_MEMO";
+
 /** A cty type as `terraform providers schema -json` writes it. */
 type CtyType = string | [string, any];
 interface Block {
@@ -31,17 +35,25 @@ const TERRAFORM_DATA: ResourceSchema = {
 
 let schemas: Record<string, ResourceSchema> | undefined;
 
-/** The AWS provider's resource schemas (types and schema versions), read once per process and cached on disk. */
-function resourceSchemas(engine: Engine, dir: string): Record<string, ResourceSchema> {
+/**
+ * The AWS provider's resource schemas (types and schema versions), read once per process and
+ * cached on disk. Read in a folder of their own: a plan taken from the memo leaves its folder empty.
+ */
+function resourceSchemas(engine: Engine): Record<string, ResourceSchema> {
   if (schemas) return schemas;
   const cache = join(tmpdir(), `gad-aws-schema-${engine.awsVersion}.json`);
   if (!existsSync(cache)) {
+    const dir = mkdtempSync(join(tmpdir(), "gad-aws-schema-"));
+    const versions = { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: engine.awsVersion } } } };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(versions));
+    writeFileSync(join(dir, "terraform.rc"), mirrorConfig(engine));
     const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc"), CHECKPOINT_DISABLE: "1" };
     const text = execFileSync(engine.terraform, ["providers", "schema", "-json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const all = JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
     writeFileSync(`${cache}.${process.pid}`, JSON.stringify(all));
     // Rename is atomic: a parallel worker reads a whole file or none.
     renameSync(`${cache}.${process.pid}`, cache);
+    rmSync(dir, { recursive: true, force: true });
   }
   schemas = JSON.parse(readFileSync(cache, "utf8"));
   return schemas!;
@@ -91,14 +103,32 @@ export class Lifecycle {
     return summarize(run);
   }
 
-  /** Like plan, but returns a failed run instead of throwing (for plans that must fail). */
+  /**
+   * Like plan, but returns a failed run instead of throwing (for plans that must fail).
+   * The same inputs give the same plan, so within one jest run (PLAN_MEMO_ENV, set by
+   * __tests__/plan-memo-setup.js) a plan another test or suite made already is read back
+   * instead of made again: deploy's last plan is often the next test's first.
+   */
   tryPlan(stack: Json, state: Json | undefined, folder: string, options: PlanOptions = {}): StackRun {
     const prepared = prepareStack(stack, this.engine, { stacks: options.stacks, connectionStatus: options.connectionStatus, gitlabObjects: true });
+    const dir = join(this.root, folder);
+    const memo = process.env[PLAN_MEMO_ENV];
+    const key = createHash("sha256")
+      .update(JSON.stringify([this.engine, prepared, state ?? null, options.files ?? {}]))
+      .digest("hex");
+    const memoFile = memo ? join(memo, `${key}.json`) : undefined;
+    if (memoFile && existsSync(memoFile)) return { ...JSON.parse(readFileSync(memoFile, "utf8")), dir };
     for (const [path, text] of Object.entries(options.files ?? {})) {
-      mkdirSync(dirname(join(this.root, folder, path)), { recursive: true });
-      writeFileSync(join(this.root, folder, path), text);
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
     }
-    return runStack(this.engine, prepared, join(this.root, folder), { priorState: state, validate: false });
+    const run = runStack(this.engine, prepared, dir, { priorState: state, validate: false });
+    if (memoFile) {
+      // Rename is atomic: a parallel worker reads a whole file or none.
+      writeFileSync(`${memoFile}.${process.pid}`, JSON.stringify(run));
+      renameSync(`${memoFile}.${process.pid}`, memoFile);
+    }
+    return run;
   }
 
   /**
@@ -111,7 +141,7 @@ export class Lifecycle {
     for (let round = 0; round < 6; round++) {
       last = this.plan(stack, state, folder, options);
       if (state && last.changes.length === 0) return state;
-      state = applyPlan(last.run.plan!, resourceSchemas(this.engine, join(this.root, folder)), round + 1);
+      state = applyPlan(last.run.plan!, resourceSchemas(this.engine), round + 1);
     }
     throw new Error(`the state did not settle after 6 plans; still changing:\n${last!.summary.join("\n")}`);
   }
