@@ -35,6 +35,8 @@ export interface IGitlabConnection {
    * `codestar-connections` action for some callers.
    */
   grantUse(grantee: IRoleGrantee, fullRepositoryId: string): void;
+  /** Let a role use this connection for every repository under one group (`<group>/*`), both prefixes as grantUse. */
+  grantGroupUse(grantee: IRoleGrantee, groupPath: string): void;
   /**
    * Let CodeBuild fetch a token for this connection: what a CodeBuild project whose source
    * is the GitLab repository (auth CODECONNECTIONS) needs, besides UseConnection.
@@ -63,12 +65,21 @@ abstract class GitlabConnectionBase extends Construct implements IGitlabConnecti
   }
 
   grantUse(grantee: IRoleGrantee, fullRepositoryId: string): void {
+    this.grantUseWhere(grantee, "UseConnection", "StringEquals", fullRepositoryId);
+  }
+
+  grantGroupUse(grantee: IRoleGrantee, groupPath: string): void {
+    this.grantUseWhere(grantee, "UseConnectionGroup", "StringLike", `${groupPath}/*`);
+  }
+
+  /** UseConnection under both service prefixes, for the repositories whose FullRepositoryId matches. */
+  private grantUseWhere(grantee: IRoleGrantee, sid: string, test: "StringEquals" | "StringLike", fullRepositoryId: string): void {
     for (const prefix of ["codeconnections", "codestar-connections"]) {
       grantee.addGrant({
-        sid: prefix === "codeconnections" ? "UseConnection" : "UseConnectionLegacyPrefix",
+        sid: prefix === "codeconnections" ? sid : `${sid}LegacyPrefix`,
         actions: [`${prefix}:UseConnection`],
         resources: [this.arn],
-        conditions: [{ test: "StringEquals", variable: `${prefix}:FullRepositoryId`, values: [fullRepositoryId] }],
+        conditions: [{ test, variable: `${prefix}:FullRepositoryId`, values: [fullRepositoryId] }],
       });
     }
   }

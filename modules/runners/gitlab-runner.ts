@@ -200,22 +200,10 @@ export class GitlabRunner extends Construct {
     props.artifactStore.grantKeyUse(this.role);
     props.connection.grantToken(this.role);
     if (project) props.connection.grantUse(this.role, project.fullRepositoryId);
-    else grantGroupUse(this.role, props.connection.arn, group!.path);
+    else props.connection.grantGroupUse(this.role, group!.path);
     if (props.vpc) grantVpcAccess(this.role, StackEnv.of(this), props.vpc);
     (props.permissions ?? []).forEach((p, i) => {
       this.role.addGrant({ sid: `Jobs${i + 1}`, actions: [...p.actions].sort(), resources: [...p.resources] });
-    });
-  }
-}
-
-/** UseConnection for the repositories under one group (FullRepositoryId `group/...`). */
-function grantGroupUse(role: ServiceRole, connectionArn: string, group: string): void {
-  for (const prefix of ["codeconnections", "codestar-connections"]) {
-    role.addGrant({
-      sid: prefix === "codeconnections" ? "UseConnectionGroup" : "UseConnectionGroupLegacyPrefix",
-      actions: [`${prefix}:UseConnection`],
-      resources: [connectionArn],
-      conditions: [{ test: "StringLike", variable: `${prefix}:FullRepositoryId`, values: [`${group}/*`] }],
     });
   }
 }
