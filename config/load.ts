@@ -191,6 +191,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
   const path = formatPath(issue.path);
   const value = valueAt(raw, issue.path);
   const got = value.found ? describeValue(value.value) : "nothing";
+  const asZodSaysIt = { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = allowedKeys(issue.path);
@@ -227,9 +228,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
       if (issue.origin === "array" && issue.message.startsWith("Too small") && Array.isArray(value.value) && value.value.length === 0) {
         return { path, message: `is an empty list; list at least ${issue.minimum} ${LIST_ITEMS[path.replace(/\[\d+\]/g, "[]")] ?? "entry"}` };
       }
-      return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
+      return asZodSaysIt;
     default:
-      return { path, message: `${issue.message.replace(/^Invalid input: /, "")} (got ${got}); correct the value` };
+      return asZodSaysIt;
   }
 }
 

@@ -35,7 +35,10 @@ export const REGION_PATTERN = new RegExp(`^(?:${AREAS.join("|")})-(?:${DIRECTION
 export function regionSuggestion(region: string): string {
   const parts = /^([a-z]{2}(?:-gov)?)-([a-z]+)-(\d{1,2})$/.exec(region.toLowerCase());
   if (!parts) return "";
-  const [near] = DIRECTIONS.filter((d) => editDistance(d, parts[2]) <= 2).sort((a, b) => editDistance(a, parts[2]) - editDistance(b, parts[2]));
+  const [near] = DIRECTIONS.map((d) => ({ d, distance: editDistance(d, parts[2]) }))
+    .filter((c) => c.distance <= 2)
+    .sort((a, b) => a.distance - b.distance)
+    .map((c) => c.d);
   const fixed = near && `${parts[1]}-${near}-${parts[3]}`;
   return fixed && REGION_PATTERN.test(fixed) ? ` (did you mean ${JSON.stringify(fixed)}?)` : "";
 }

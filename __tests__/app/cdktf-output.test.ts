@@ -68,10 +68,9 @@ async function cdktfSynthOnTerminal(f: ReturnType<typeof fixture>): Promise<{ co
   const transcript = join(f.outdir, "..", "typescript");
   const command = `stty rows 40 cols 200; npx cdktf synth --output '${f.outdir}'`;
   const r = await run("script", ["-qec", command, transcript], { ...f.env, CI: "" });
-  const code = Number(/COMMAND_EXIT_CODE="(\d+)"/.exec(readFileSync(transcript, "utf8"))?.[1] ?? r.code);
-  const stream = readFileSync(transcript, "utf8")
-    .replace(/^Script started.*\n/, "")
-    .replace(/\nScript done.*\n?$/, "");
+  const text = readFileSync(transcript, "utf8");
+  const code = Number(/COMMAND_EXIT_CODE="(\d+)"/.exec(text)?.[1] ?? r.code);
+  const stream = text.replace(/^Script started.*\n/, "").replace(/\nScript done.*\n?$/, "");
   return { code, screen: screenOf(stream).join("\n") };
 }
 
