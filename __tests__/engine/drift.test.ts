@@ -1,9 +1,9 @@
 /*
  * Drift on the real engine: the example's team stack is deployed with the lifecycle harness
  * (the state an apply leaves), then planned with `terraform plan -refresh-only` while the
- * real AWS provider refreshes against a localhost CodePipeline and CloudWatch Logs
- * (fake-aws/, the same fake the move's import half plans against) that answer with the deployed objects, edited as "someone in the console"
- * would. The drift report reads the plan terraform made.
+ * real AWS provider refreshes against a localhost CodePipeline and CloudWatch Logs (fake-aws/,
+ * the fake a move's import half is planned against too) that answer with the deployed objects,
+ * edited as "someone in the console" would. The drift report reads the plan terraform made.
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
