@@ -48,6 +48,7 @@ export function fakeAws(objects: FakeAwsObjects): Promise<FakeAws> {
   const calls: string[] = [];
   const unknown: string[] = [];
   const answer = (contentType: string, target: string, text: string): { call: string; answer?: Answer; xml: boolean } => {
+    // IAM is the one query-protocol service pointed here (the harness's provider skips STS).
     if (contentType.startsWith("application/x-www-form-urlencoded")) {
       const form = Object.fromEntries(new URLSearchParams(text));
       const call = `iam.${form.Action}`;
