@@ -293,20 +293,23 @@ export function whyOf(c: Json): string | undefined {
   return words.length > 0 ? words.join("; ") : undefined;
 }
 
+/**
+ * Whether an `after_unknown` mark holds an unknown value anywhere: terraform writes the shape of
+ * every nested block (`[{}]`, `{"x": [false]}`) whether or not anything in it is unknown.
+ */
+function holdsUnknown(mark: unknown): boolean {
+  if (mark === true) return true;
+  if (Array.isArray(mark)) return mark.some(holdsUnknown);
+  return mark !== null && typeof mark === "object" && Object.values(mark).some(holdsUnknown);
+}
+
 /** Top-level attribute names whose value differs or becomes known only at apply. */
 function changedAttributes(change: Json | undefined): string[] {
   const before = change?.before ?? {};
   const after = change?.after ?? {};
   const unknown = change?.after_unknown ?? {};
   const names = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
-  return [...names]
-    .filter(
-      (k) =>
-        k !== "tags_all" &&
-        (JSON.stringify(before[k]) !== JSON.stringify(after[k]) ||
-          (unknown[k] !== undefined && unknown[k] !== false && JSON.stringify(unknown[k]) !== "{}" && JSON.stringify(unknown[k]) !== "[]")),
-    )
-    .sort();
+  return [...names].filter((k) => k !== "tags_all" && (JSON.stringify(before[k]) !== JSON.stringify(after[k]) || holdsUnknown(unknown[k]))).sort();
 }
 
 export interface MarkdownOptions {

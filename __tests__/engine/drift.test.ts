@@ -1,31 +1,22 @@
 /*
  * Drift on the real engine: the example's team stack is deployed with the lifecycle harness
  * (the state an apply leaves), then planned with `terraform plan -refresh-only` while the
- * real AWS provider refreshes against a localhost CodePipeline and CloudWatch Logs
- * (fake-aws.ts) that answer with the deployed objects, edited as "someone in the console"
- * would. The drift report reads the plan terraform made.
+ * real AWS provider refreshes against a localhost CodePipeline and CloudWatch Logs (fake-aws/,
+ * the fake a move's import half is planned against too) that answer with the deployed objects,
+ * edited as "someone in the console" would. The drift report reads the plan terraform made.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { driftMarkdown, driftOf } from "../../report/drift";
-import { prepareStack } from "../../scripts/tf-check";
 import { synth } from "../helpers";
 import { offlineEngine } from "./engine";
-import { fakeAws, FakeAwsObjects } from "./fake-aws";
+import { FakeAwsObjects, objectsOf } from "./fake-aws";
+import { FakeAwsPlan, planWithFakeAws } from "./fake-aws/plan";
 import { Lifecycle } from "./lifecycle";
 
 const { engine, describeEngine } = offlineEngine("drift (refresh-only plans)");
-const run = promisify(execFile);
 type Json = Record<string, any>;
-
-/** The objects of `state` (with attributes) of one type, by their `name`. */
-const byName = (state: Json, type: string): Record<string, Json> =>
-  Object.fromEntries(
-    state.resources.filter((r: Json) => r.type === type).flatMap((r: Json) => r.instances.map((i: Json) => [i.attributes.name, structuredClone(i.attributes)])),
-  );
 
 describeEngine("drift: refresh-only plans of the example's team stack", () => {
   const { json, shared } = synth();
@@ -37,32 +28,11 @@ describeEngine("drift: refresh-only plans of the example's team stack", () => {
   afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   /** A refresh-only plan of the stack whose AWS side answers with `objects`; the state holds the pipeline, log groups and GitLab stand-ins. */
-  async function refreshOnly(objects: FakeAwsObjects): Promise<{ plan: Json; calls: string[] }> {
-    const aws = await fakeAws(objects);
-    try {
-      const prepared = prepareStack(json, engine, { stacks, gitlabObjects: true });
-      prepared.provider.aws = prepared.provider.aws.map((p: Json) => ({ ...p, endpoints: [{ codepipeline: aws.url, logs: aws.url }] }));
-      const dir = join(tmpdir(), `gad-drift-${process.pid}-${folder++}`);
-      made.push(dir);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "main.tf.json"), JSON.stringify(prepared, null, 2));
-      const kept = state.resources.filter((r: Json) => ["aws_codepipeline", "aws_cloudwatch_log_group", "terraform_data"].includes(r.type));
-      writeFileSync(join(dir, "prior.tfstate"), JSON.stringify({ ...state, resources: kept }, null, 2));
-      writeFileSync(
-        join(dir, "terraform.rc"),
-        `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(engine.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-      );
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-      const tf = (args: string[]) => run(engine.terraform, args, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
-      await tf(["init", "-no-color", "-backend=false"]);
-      // Asynchronous on purpose: the fake AWS answers from this process's event loop.
-      await tf(["plan", "-no-color", "-refresh-only", "-lock=false", "-state=prior.tfstate", "-out=drift.cache"]);
-      const shown = await tf(["show", "-json", "-no-color", "drift.cache"]);
-      writeFileSync(join(dir, "drift.json"), shown.stdout);
-      return { plan: JSON.parse(shown.stdout), calls: aws.calls };
-    } finally {
-      await aws.close();
-    }
+  function refreshOnly(objects: FakeAwsObjects): Promise<FakeAwsPlan> {
+    const dir = join(tmpdir(), `gad-drift-${process.pid}-${folder++}`);
+    made.push(dir);
+    const kept = state.resources.filter((r: Json) => ["aws_codepipeline", "aws_cloudwatch_log_group", "terraform_data"].includes(r.type));
+    return planWithFakeAws(engine, json, objects, { dir, stacks, state: { ...state, resources: kept }, refreshOnly: true });
   }
 
   /**
@@ -77,7 +47,11 @@ describeEngine("drift: refresh-only plans of the example's team stack", () => {
       instance.attributes = d.change.after;
     }
   }
-  const objects = (): FakeAwsObjects => ({ pipelines: byName(state, "aws_codepipeline"), logGroups: byName(state, "aws_cloudwatch_log_group") });
+  // AWS as the state left it: the two services this stack's refresh reads.
+  const objects = (): FakeAwsObjects => {
+    const { pipelines, logGroups } = objectsOf(state);
+    return { pipelines, logGroups };
+  };
   const PIPELINE = "aws_codepipeline.acme__platform__payments-api_Pipeline_9A758224[0]";
   const LOGS = "aws_cloudwatch_log_group.acme__platform__payments-api_Build_Logs_66D62765";
 

@@ -1,7 +1,7 @@
 /*
  * The plan report names a project's move between stacks as a move (issue 19, item 3): the
  * stack it leaves forgets its objects, the stack it joins imports them; neither is a delete,
- * a create or a risk. Plans: __tests__/fixtures/moves (README there: one real, one derived).
+ * a create or a risk. Plans: __tests__/fixtures/moves (both real; README there).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -114,17 +114,45 @@ describe("the stack a project leaves (real terraform 1.11.4 plan: removed blocks
   });
 });
 
-describe("the stack a project joins (plan derived from the JSON format: import blocks, change.importing)", () => {
-  const plan = load("moved-in.json");
+describe("the stack a project joins (real terraform 1.11.4 plan: import blocks read from a localhost AWS)", () => {
+  const real = load("moved-in.json");
+  const plan = withGitlabTypes(real);
   const IN = [...OUT.filter((a) => !a.includes("SecretValue")), GITLAB_OUT[0]];
+  const ARTIFACT_STORE = [
+    "aws_kms_alias.ArtifactStore_KeyAlias_8F8946E4",
+    "aws_kms_key.ArtifactStore_Key_FF470AAB",
+    "aws_s3_bucket.ArtifactStore_8A81FDFB",
+    "aws_s3_bucket_ownership_controls.ArtifactStore_Ownership_745EF5C4",
+    "aws_s3_bucket_policy.ArtifactStore_Policy_BCB9E1C1",
+    "aws_s3_bucket_public_access_block.ArtifactStore_PublicAccessBlock_923E09F7",
+    "aws_s3_bucket_server_side_encryption_configuration.ArtifactStore_Encryption_76C14378",
+    "aws_s3_bucket_versioning.ArtifactStore_Versioning_47D8BC92",
+  ];
 
-  test("every imported object is moved in; the new deploy token and secret version are creates; the log group's update is counted", () => {
+  test("every imported object is moved in; the creates are the new deploy token, its secret version and the stack's own artifact store", () => {
     expect([...movesOf(plan)].sort()).toEqual(IN.sort().map((a) => [a, "in"]));
-    expect(gitlabReport(plan)).toEqual({ create: 2, update: 1, delete: 0 });
-    expect(risksOf(plan)).toEqual([]);
+    const created = changesOf(plan)
+      .filter((c) => c.action === "create")
+      .map((c) => c.address)
+      .sort();
+    expect(created).toEqual([...ARTIFACT_STORE, GITLAB_OUT[1], OUT.find((a) => a.includes("SecretValue"))!].sort());
+    // Six imports are then updated in place (the artifact store they use is this stack's, and
+    // what an import cannot read: __tests__/engine/moves.test.ts explains each).
+    expect(gitlabReport(plan)).toEqual({ create: 10, update: 6, delete: 0 });
   });
 
-  test("the summary lists what was imported by which id, and what an import then updates", () => {
+  test("the risks are the policies that name the new artifact store, known only at apply; no move is a risk", () => {
+    expect(risksOf(plan).map((r) => [r.level, r.address])).toEqual([
+      ["high", `aws_iam_role_policy.${WEB}_Build_Role_Policy_7F109C01`],
+      ["high", `aws_iam_role_policy.${WEB}_Pipeline_Role_Policy_8385F6F8`],
+      ["high", "aws_kms_key.ArtifactStore_Key_FF470AAB"],
+    ]);
+    expect(new Set(risksOf(plan).map((r) => r.message))).toEqual(
+      new Set(["a policy document is known only at apply: this plan cannot show what it allows; review it after apply"]),
+    );
+  });
+
+  test("the summary lists what was imported by which id, and what each import then updates", () => {
     const md = markdownSummary(plan, { title: "acme-delivery-web" });
     expect(md).toContain(
       "**A move between stacks:** 10 objects moved in (imported, not created). Nothing is destroyed or created for them; " +
@@ -132,19 +160,32 @@ describe("the stack a project joins (plan derived from the JSON format: import b
     );
     expect(md).toContain(
       [
-        "<details><summary>1 created</summary>",
-        "",
-        `- \`aws_secretsmanager_secret_version.${WEB}_DeployToken_SecretValue_40DF74AF\``,
-        "",
-        "</details>",
-        "",
         "<details><summary>9 moved in (imported, not created)</summary>",
         "",
-        `- \`aws_cloudwatch_log_group.${WEB}_Build_Logs_DFB0A0E1\`: imported by id \`/aws/codebuild/acme-platform-web\`; then updated in place: changes \`retention_in_days\``,
-        `- \`aws_codebuild_project.${WEB}_Build_E57C2B15\`: imported by id \`acme-platform-web\``,
+        `- \`aws_cloudwatch_log_group.${WEB}_Build_Logs_DFB0A0E1\`: imported by id \`/aws/codebuild/acme-platform-web\``,
+        `- \`aws_codebuild_project.${WEB}_Build_E57C2B15\`: imported by id \`acme-platform-web\`; then updated in place: changes \`encryption_key\``,
+        `- \`aws_codebuild_report_group.${WEB}_Build_TestReports_4566FBAF\`: imported by id \`arn:aws:codebuild:eu-west-1:123456789012:report-group/acme-platform-web-tests\``,
+        `- \`aws_codepipeline.${WEB}_Pipeline_CBB2491C[0]\`: imported by id \`acme-platform-web\`; then updated in place: changes \`artifact_store\`, \`trigger\``,
+        `- \`aws_iam_role.${WEB}_Build_Role_FE4729B8\`: imported by id \`acme-platform-web-build\``,
+        `- \`aws_iam_role.${WEB}_Pipeline_Role_4D10E12D\`: imported by id \`acme-platform-web-pipeline\``,
+        `- \`aws_iam_role_policy.${WEB}_Build_Role_Policy_7F109C01\`: imported by id \`acme-platform-web-build:least-privilege\`; then updated in place: changes \`policy\``,
+        `- \`aws_iam_role_policy.${WEB}_Pipeline_Role_Policy_8385F6F8\`: imported by id \`acme-platform-web-pipeline:least-privilege\`; then updated in place: changes \`policy\``,
+        `- \`aws_secretsmanager_secret.${WEB}_DeployToken_Secret_227259A9\`: imported by id \`arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-aws-delivery/acme/platform/web/deploy-token-AbCdEf\`; ` +
+          "then updated in place: changes `force_overwrite_replica_secret`, `kms_key_id`, `recovery_window_in_days`",
+        "",
+        "</details>",
       ].join("\n"),
     );
-    expect(md).toContain(`- \`gitlab_project.${WEB}_GitlabProject_89E190D1\`: imported by id \`acme/platform/web\``);
+    // The GitLab project's stand-in imports its id only (terraform_data), hence its input and output.
+    expect(md).toContain(
+      `- \`gitlab_project.${WEB}_GitlabProject_89E190D1\`: imported by id \`acme/platform/web\`; then updated in place: changes \`input\`, \`output\``,
+    );
+  });
+
+  test("as planned offline, the GitLab project's stand-in (terraform_data, not named for the project) is an import but no move", () => {
+    const standin = `terraform_data.standin_gitlab_project_${WEB}_GitlabProject_89E190D1`;
+    expect(real.resource_changes.find((c: Json) => c.address === standin).change.importing).toEqual({ id: "acme/platform/web" });
+    expect([...movesOf(real).keys()].sort()).toEqual(IN.filter((a) => a.startsWith("aws_")).sort());
   });
 
   test("an import of no moving project (an adopted pipeline) is not called a move; an import then replaced stays a replacement", () => {
@@ -155,6 +196,10 @@ describe("the stack a project joins (plan derived from the JSON format: import b
       c.type === "aws_codepipeline" ? { ...c, change: { ...c.change, actions: ["delete", "create"] } } : c,
     );
     expect(movesOf({ resource_changes: replaced }).has(pipeline.address)).toBe(false);
-    expect(risksOf({ resource_changes: replaced }).map((r) => r.message)).toEqual(["a pipeline is replaced: its execution history is lost"]);
+    expect(
+      risksOf({ resource_changes: replaced })
+        .filter((r) => r.address === pipeline.address)
+        .map((r) => r.message),
+    ).toEqual(["a pipeline is replaced: its execution history is lost"]);
   });
 });
