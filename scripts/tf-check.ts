@@ -12,6 +12,8 @@
  *   DELIVERY_TF_REQUIRED=1  fail instead of skipping when terraform or the mirror is missing (CI)
  *   DELIVERY_TF_PROVIDERS=registry  use the real providers from the registry (needs network):
  *                           init + validate only, since plan would need AWS and GitLab credentials
+ *   DELIVERY_TF_SHARED_PROVIDER=0  start the mirror's provider for every terraform command, as
+ *                           terraform does, instead of one process per lane (shared-provider.ts)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -22,6 +24,7 @@ import { synthesizeConfig } from "../app/synth-tree";
 import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";
+import { REATTACH_ENV, SHARED_PROVIDER_ENV, SharedProvider, startSharedProvider } from "./shared-provider";
 
 type Json = Record<string, any>;
 
@@ -254,16 +257,42 @@ export function mirrorConfig(engine: Engine): string {
   return `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(dir)}\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
 }
 
+/** The provider binary in the mirror, for the shared provider process. */
+export function providerBinary(engine: Engine): string {
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const dir = join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
+  const file = readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws"));
+  if (!file) throw new Error(`no terraform-provider-aws binary in ${dir}`);
+  return join(dir, file);
+}
+
+let shared: SharedProvider | undefined;
+
+/**
+ * The environment of a terraform command in `dir` (its CLI configuration written there). With
+ * the mirror, terraform attaches to this process's shared provider (scripts/shared-provider.ts),
+ * started on first use, unless the environment already names one (tf-check gives each of its
+ * parallel lanes its own) or DELIVERY_TF_SHARED_PROVIDER=0.
+ */
+export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  if (engine.mode !== "mirror") return env;
+  const rc = join(dir, "terraform.rc");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(rc, mirrorConfig(engine));
+  env.TF_CLI_CONFIG_FILE = rc;
+  if (!env[REATTACH_ENV] && env[SHARED_PROVIDER_ENV] !== "0") {
+    shared ??= startSharedProvider(providerBinary(engine));
+    env[REATTACH_ENV] = shared.reattach;
+  }
+  return env;
+}
+
 /** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
 export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean } = {}): StackRun {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
-  if (engine.mode === "mirror") {
-    const rc = join(dir, "terraform.rc");
-    writeFileSync(rc, mirrorConfig(engine));
-    env.TF_CLI_CONFIG_FILE = rc;
-  }
+  const env = terraformEnv(engine, dir);
   const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
   const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
@@ -328,19 +357,27 @@ export function runJob(dir: string): void {
   );
 }
 
-/** Runs `jobCommand <dir>` for each job, `width` at a time. */
-function runPool(jobs: Job[], width: number, jobCommand: readonly string[]): Promise<void> {
+/** Runs `jobCommand <dir>` for each job, `width` at a time; each lane's jobs share one provider process. */
+async function runPool(engine: Engine, jobs: Job[], width: number, jobCommand: readonly string[]): Promise<void> {
   let next = 0;
-  const worker = async (): Promise<void> => {
+  const lanes = Array.from({ length: Math.min(width, jobs.length) }, () =>
+    engine.mode === "mirror" && process.env[SHARED_PROVIDER_ENV] !== "0" ? startSharedProvider(providerBinary(engine)) : undefined,
+  );
+  const worker = async (provider: SharedProvider | undefined): Promise<void> => {
+    const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach } : process.env;
     while (next < jobs.length) {
       const job = jobs[next++];
       await new Promise<void>((done) => {
-        const child = spawn(jobCommand[0], [...jobCommand.slice(1), job.dir], { stdio: "inherit" });
+        const child = spawn(jobCommand[0], [...jobCommand.slice(1), job.dir], { stdio: "inherit", env });
         child.on("close", () => done());
       });
     }
   };
-  return Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker)).then(() => undefined);
+  try {
+    await Promise.all(lanes.map(worker));
+  } finally {
+    for (const lane of lanes) lane?.stop();
+  }
 }
 
 export interface TfCheckOptions {
@@ -401,7 +438,7 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
     }
   }
   const started = Date.now();
-  await runPool(jobs, width, options.jobCommand);
+  await runPool(engine, jobs, width, options.jobCommand);
   let failed = 0;
   for (const job of jobs) {
     const result = existsSync(join(job.dir, "result.json"))

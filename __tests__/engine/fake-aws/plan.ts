@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Engine, mirrorConfig, prepareStack } from "../../../scripts/tf-check";
+import { Engine, prepareStack, terraformEnv } from "../../../scripts/tf-check";
 import { fakeAws, FakeAwsObjects, withFakeEndpoints } from "./index";
 import { Json } from "./protocol";
 
@@ -35,7 +35,16 @@ export interface FakeAwsPlanOptions {
 }
 
 /** Plans `stack` (prepared as the lifecycle tests do, GitLab objects stood in) against a fake AWS holding `objects`. */
-export async function planWithFakeAws(engine: Engine, stack: Json, objects: FakeAwsObjects, options: FakeAwsPlanOptions): Promise<FakeAwsPlan> {
+export function planWithFakeAws(engine: Engine, stack: Json, objects: FakeAwsObjects, options: FakeAwsPlanOptions): Promise<FakeAwsPlan> {
+  const planned = queue.then(() => plan(engine, stack, objects, options));
+  queue = planned.catch(() => undefined);
+  return planned;
+}
+
+// The shared provider serves one plan at a time (each configures its endpoints).
+let queue: Promise<unknown> = Promise.resolve();
+
+async function plan(engine: Engine, stack: Json, objects: FakeAwsObjects, options: FakeAwsPlanOptions): Promise<FakeAwsPlan> {
   const aws = await fakeAws(objects);
   try {
     const { dir } = options;
@@ -43,14 +52,13 @@ export async function planWithFakeAws(engine: Engine, stack: Json, objects: Fake
     mkdirSync(dir, { recursive: true });
     const prepared = withFakeEndpoints(prepareStack(stack, engine, { stacks: options.stacks, gitlabObjects: true }), aws.url);
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(prepared, null, 2));
-    writeFileSync(join(dir, "terraform.rc"), mirrorConfig(engine));
     const args = ["plan", "-no-color", "-lock=false", "-out=plan.bin", options.refreshOnly ? "-refresh-only" : "-refresh=false"];
     if (options.state) {
       writeFileSync(join(dir, "prior.tfstate"), JSON.stringify(options.state, null, 2));
       args.push("-state=prior.tfstate");
     }
     // The mirror's provider is overridden in place (mirrorConfig): no init.
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc"), CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+    const env = terraformEnv(engine, dir);
     const tf = (a: string[]) => run(engine.terraform, a, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
     const planned = await tf(args).catch((e: { stdout?: string; stderr?: string }) => {
       throw new Error(`terraform plan failed (fake AWS calls: ${aws.calls.join(", ")}):\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
