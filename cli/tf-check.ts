@@ -25,6 +25,7 @@ Environment:
   DELIVERY_TF_REQUIRED=1          fail instead of skipping when terraform or the mirror is missing (CI)
   DELIVERY_TF_PROVIDERS=registry  use the registry's providers (needs network): init and validate only
   DELIVERY_TF_BINARY              the terraform binary (default terraform on PATH)
+  DELIVERY_TF_SHARED_PROVIDER=0   start the provider for each terraform command (default: one per lane)
 ${exitCodesHelp("a stack fails to validate or plan, or the check cannot run and DELIVERY_TF_REQUIRED=1, or --only names no config")}`,
     )
     .action(
