@@ -3,8 +3,8 @@
  * offline mirror (its version, fake credentials, no refresh), stands in for what needs a
  * remote API (GitLab resources and data sources, aws_caller_identity) with local values
  * (known at plan time, so the plan shows the real repository path), and runs terraform
- * init, plan (which validates) and show -json (registry mode: init and validate). Plans are
- * kept in .tf-check/ for later tools.
+ * plan (which validates; registry mode: init and validate). Plans are kept in
+ * .tf-check/<config>/<stack>/plan.bin (`terraform show -json plan.bin` there prints one).
  * `gitlab-aws-delivery tf-check` (cli/tf-check.ts) runs it.
  *
  * Environment:
@@ -239,7 +239,7 @@ export interface StackRun {
   readonly ok: boolean;
   /** Output of the failing step, or empty. */
   readonly errors: string;
-  /** `terraform show -json` of the plan, when one was made. */
+  /** `terraform show -json` of the plan, when one was made and asked for. */
   readonly plan?: Json;
   /** What `terraform plan` printed (warnings such as failed check blocks included). */
   readonly planOutput?: string;
@@ -288,8 +288,12 @@ export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs init, validate, plan (and show -json) in `dir` on a prepared stack. */
-export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean } = {}): StackRun {
+/**
+ * Runs init, validate, plan (and show -json) in `dir` on a prepared stack. `json: false` skips
+ * show -json (a command of its own: 1.6 CPU-s of reading the provider's schema), for callers that
+ * need only what the plan printed; plan.bin stays for `terraform show`.
+ */
+export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean; json?: boolean } = {}): StackRun {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
   const env = terraformEnv(engine, dir);
@@ -318,6 +322,7 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
     if (args[0] === "plan") planOutput = `${r.stdout}\n${r.stderr}`;
   }
   if (engine.mode === "registry") return { dir, ok: true, errors: "" };
+  if (options.json === false) return { dir, ok: true, errors: "", planOutput };
   const show = run(["show", "-json", "-no-color", "plan.bin"]);
   if (show.status !== 0) return { dir, ok: false, errors: `terraform show failed:\n${show.stderr}` };
   writeFileSync(join(dir, "plan.json"), show.stdout);
@@ -346,15 +351,13 @@ interface Job {
 export function runJob(dir: string): void {
   const engine = findEngine() as Engine;
   const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
-  const result = runStack(engine, prepared, dir, { priorState });
-  writeFileSync(
-    join(dir, "result.json"),
-    JSON.stringify({
-      ok: result.ok,
-      errors: result.errors,
-      changes: result.plan?.resource_changes?.filter((c: { change?: { actions?: string[] } }) => !isRead(c.change?.actions)).length,
-    }),
-  );
+  const result = runStack(engine, prepared, dir, { priorState, json: false });
+  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, summary: planSummary(result.planOutput) }));
+}
+
+/** A plan's summary line as terraform prints it ("Plan: 28 to add, 0 to change, 0 to destroy"), or "No changes". */
+export function planSummary(output: string | undefined): string | undefined {
+  return /^(Plan: [^\n]*?|No changes)\.(?: |$)/m.exec(output ?? "")?.[1];
 }
 
 /** Runs `jobCommand <dir>` for each job, `width` at a time; each lane's jobs share one provider process. */
@@ -445,7 +448,7 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
       ? JSON.parse(readFileSync(join(job.dir, "result.json"), "utf8"))
       : { ok: false, errors: "the check process ended without a result" };
     if (result.ok) {
-      console.log(`tf-check: ok   ${job.label} (${result.changes ?? "validated"}${result.changes !== undefined ? " planned changes" : ""}${job.note})`);
+      console.log(`tf-check: ok   ${job.label} (${result.summary ?? "validated"}${job.note})`);
     } else {
       failed++;
       console.error(`tf-check: FAIL ${job.label}\n${result.errors}`);
@@ -453,9 +456,4 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
   }
   console.log(`tf-check: ${jobs.length - failed} stack(s) validated and planned, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return failed > 0 ? 1 : 0;
-}
-
-/** A data source read at apply time is in resource_changes too, but changes nothing. */
-function isRead(actions: readonly string[] | undefined): boolean {
-  return actions?.length === 1 && actions[0] === "read";
 }
