@@ -11,7 +11,6 @@ jest.mock("cdktf/lib/tokens/private/stack-trace", () => {
   const actual = jest.requireActual<typeof import("cdktf/lib/tokens/private/stack-trace")>("cdktf/lib/tokens/private/stack-trace");
   const native = (error: unknown, frames: NodeJS.CallSite[]) => `${error}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
   return {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     captureStackTrace: function captureStackTrace(below?: Function): string[] {
       const jestFormat = Error.prepareStackTrace;
       Error.prepareStackTrace = native;
