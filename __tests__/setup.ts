@@ -23,4 +23,39 @@ jest.mock("cdktf/lib/tokens/private/stack-trace", () => {
   };
 });
 
+/*
+ * cdktf zips an archive asset (the commit-status lambda) by starting a node process at every
+ * synthesis, a sixth of a CPU-second each. The zip of the same files is the same bytes (entry
+ * times are the files' own), so within one jest run each distinct source folder is zipped once
+ * by cdktf and copied after that, in the run's memo folder (__tests__/plan-memo-setup.js).
+ */
+jest.mock("cdktf/lib/private/fs", () => {
+  const actual = jest.requireActual<typeof import("cdktf/lib/private/fs")>("cdktf/lib/private/fs");
+  const { copyFileSync, existsSync, readdirSync, renameSync, statSync } = jest.requireActual<typeof import("node:fs")>("node:fs");
+  const { createHash } = jest.requireActual<typeof import("node:crypto")>("node:crypto");
+  const { join } = jest.requireActual<typeof import("node:path")>("node:path");
+  const memo = process.env.GAD_PLAN_MEMO;
+  /** What the zip is made of: each file's path, size and time, and cdktf's hash of the contents. */
+  const fingerprint = (src: string) => {
+    const hash = createHash("sha256").update(actual.hashPath(src));
+    for (const name of readdirSync(src, { recursive: true, encoding: "utf8" }).sort()) {
+      const stat = statSync(join(src, name));
+      hash.update(`\n${name} ${stat.isDirectory() ? "d" : stat.size} ${stat.mtimeMs}`);
+    }
+    return hash.digest("hex");
+  };
+  return {
+    ...actual,
+    archiveSync(src: string, dest: string): void {
+      if (!memo) return actual.archiveSync(src, dest);
+      const made = join(memo, `archive-${fingerprint(src)}.zip`);
+      if (existsSync(made)) return copyFileSync(made, dest);
+      actual.archiveSync(src, dest);
+      const partial = `${made}.${process.pid}`;
+      copyFileSync(dest, partial);
+      renameSync(partial, made);
+    },
+  };
+});
+
 setupJest();
