@@ -9,6 +9,8 @@ const base = require("./jest.config");
 // The config fuzzer's property runs 200 cases here, 1,000 in `npm test` (FUZZ_RUNS set by
 // hand wins over both; __tests__/config/fuzz.test.ts). Workers inherit the variable.
 process.env.FUZZ_RUNS ??= "200";
+// The determinism test's fleet: 60 projects here, 200 in `npm test` (__tests__/stacks/determinism.test.ts).
+process.env.DETERMINISM_FLEET ??= "60";
 
 /** @type {import('jest').Config} */
 module.exports = {
