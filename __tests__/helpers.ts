@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../config/load";
 import { DeliveryConfig } from "../config/schema";
+import { withQuietTokenTraces } from "../app/quiet-token-traces";
 import { buildApp, validateTree } from "../stacks/app";
 
 /** Fixed clock: tests never depend on the day they run. */
@@ -56,9 +57,13 @@ export interface Synthesized {
 export function synthAll(raw: Raw = rawConfig()): { shared: Synthesized; stacks: Record<string, Synthesized> } {
   const outdir = mkdtempSync(join(tmpdir(), "delivery-test-"));
   try {
-    const { app, shared, stacks } = buildApp(config(raw), { outdir, finalOutdir: "cdktf.out" });
-    validateTree(app);
-    app.synth();
+    // As the app synthesizes (app/synth-tree.ts): without cdktf's per-token stack traces.
+    const { shared, stacks } = withQuietTokenTraces(() => {
+      const built = buildApp(config(raw), { outdir, finalOutdir: "cdktf.out" });
+      validateTree(built.app);
+      built.app.synth();
+      return built;
+    });
     const read = (name: string): Synthesized => {
       const text = readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8");
       return { text, json: JSON.parse(text) };

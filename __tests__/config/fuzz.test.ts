@@ -1,6 +1,7 @@
 /*
- * Property-based config fuzzing: 1,000 mutations of the example configs per run, with a
- * fixed seed (printed by fast-check on failure; FUZZ_SEED overrides it). Each mutated
+ * Property-based config fuzzing: 1,000 mutations of the example configs per run in `npm test`,
+ * 200 in `npm run test:unit` (jest.unit.config.js sets FUZZ_RUNS; set it by hand to choose),
+ * with a fixed seed (printed by fast-check on failure; FUZZ_SEED overrides it). Each mutated
  * config must either synthesize cleanly or fail with a ConfigError whose every line names a
  * field and says something, and must never leave output behind on failure.
  */

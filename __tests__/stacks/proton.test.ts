@@ -1,8 +1,9 @@
 /*
  * AWS Proton after its end of support (2026-10-07): a `proton:` section is a migration. Its
  * templates become Service Catalog products published by the pipeline; nothing of Proton is
- * ever planned; asking for Proton is refused with the date and what to write instead; and a
- * state from before the migration sees its Proton stack and publish build deleted.
+ * ever planned; asking for Proton is refused with the date and what to write instead. That a
+ * state from before the migration sees its Proton stack and publish build deleted is planned on
+ * the real engine in proton-day2.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,9 +12,8 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../config/load";
 import { checkStack } from "../../policy";
-import { FAKE_ACCOUNT_ID, prepareStack, runStack } from "../../scripts/tf-check";
-import { offlineEngine } from "../engine/engine";
 import { byPath, NOW, only, problems, rawConfig, rawProject, statements, synth, synthAll } from "../helpers";
+import { V1_PROTON } from "./proton-v1";
 
 const root = join(__dirname, "..", "..");
 const EXAMPLE = join(root, "examples", "proton.yaml");
@@ -343,114 +343,5 @@ projects:
     ]);
     raw.projects[0].serviceCatalog.publishing = "sync";
     expect(problems(raw)).toEqual([]);
-  });
-});
-
-const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
-const ARN = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:${FAKE_ACCOUNT_ID}:${resource}`;
-
-/** What the version before the migration left in state for examples/proton.yaml: its Proton stack and publish build. */
-const V1_PROTON = [
-  {
-    type: "aws_cloudformation_stack",
-    name: "acme__platform__proton-templates_Catalog_Proton_Templates_B574579E",
-    attributes: {
-      id: ARN("cloudformation", "stack/acme-platform-proton-templates-proton/5d6e7f80-aaaa-bbbb-cccc-1234567890ab"),
-      name: "acme-platform-proton-templates-proton",
-      template_body: JSON.stringify({
-        AWSTemplateFormatVersion: "2010-09-09",
-        Resources: { Envvpcenv979F: { Type: "AWS::Proton::EnvironmentTemplate", Properties: { Name: "vpc-env" } } },
-      }),
-      outputs: {},
-      parameters: {},
-      tags_all: { "managed-by": "gitlab-aws-delivery" },
-    },
-  },
-  {
-    type: "aws_codebuild_project",
-    name: "acme__platform__proton-templates_Catalog_Proton_Publish_B0DC8363",
-    attributes: {
-      id: ARN("codebuild", "project/acme-platform-proton-templates-proton"),
-      arn: ARN("codebuild", "project/acme-platform-proton-templates-proton"),
-      name: "acme-platform-proton-templates-proton",
-    },
-  },
-  {
-    type: "aws_codebuild_report_group",
-    name: "acme__platform__proton-templates_Catalog_Proton_Publish_TestReports_E67320CA",
-    attributes: {
-      id: ARN("codebuild", "report-group/acme-platform-proton-templates-proton-tests"),
-      arn: ARN("codebuild", "report-group/acme-platform-proton-templates-proton-tests"),
-      name: "acme-platform-proton-templates-proton-tests",
-      type: "TEST",
-      delete_reports: false,
-    },
-  },
-  {
-    type: "aws_cloudwatch_log_group",
-    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Logs_B6EFF579",
-    attributes: {
-      id: "/aws/codebuild/acme-platform-proton-templates-proton",
-      name: "/aws/codebuild/acme-platform-proton-templates-proton",
-      arn: ARN("logs", "log-group:/aws/codebuild/acme-platform-proton-templates-proton"),
-    },
-  },
-  {
-    type: "aws_iam_role",
-    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Role_B47DB260",
-    attributes: {
-      id: "acme-platform-proton-templates-proton-build",
-      name: "acme-platform-proton-templates-proton-build",
-      arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/acme-platform-proton-templates-proton-build`,
-    },
-  },
-  {
-    type: "aws_iam_role_policy",
-    name: "acme__platform__proton-templates_Catalog_Proton_Publish_Role_Policy_3C141E90",
-    attributes: {
-      id: "acme-platform-proton-templates-proton-build:least-privilege",
-      name: "least-privilege",
-      role: "acme-platform-proton-templates-proton-build",
-      policy: "{}",
-    },
-  },
-];
-
-const { engine, describeEngine } = offlineEngine("Proton migration, day 2");
-
-describeEngine("day 2 on the real engine: a state from before the migration", () => {
-  const { json, shared } = synth(example());
-  const state = {
-    version: 4,
-    terraform_version: "1.11.4",
-    serial: 7,
-    lineage: "00000000-0000-0000-0000-000000000011",
-    outputs: {},
-    resources: V1_PROTON.map((r) => ({
-      mode: "managed",
-      type: r.type,
-      name: r.name,
-      provider: AWS,
-      instances: [{ schema_version: 0, attributes: r.attributes }],
-    })),
-  };
-  let run: ReturnType<typeof runStack>;
-  beforeAll(() => {
-    const stacks = { "acme-proton-shared": shared.json, "acme-proton-acme": json };
-    run = runStack(engine, prepareStack(json, engine, { stacks }), mkdtempSync(join(tmpdir(), "delivery-proton-day2-")), { priorState: state });
-  });
-
-  test("the next plan deletes the Proton CloudFormation stack (no prevent_destroy) and the publish build, and nothing else", () => {
-    expect(run.errors).toBe("");
-    const removed = run.plan!.resource_changes.filter((c: any) => c.change.actions.includes("delete"));
-    expect(removed.map((c: any) => [c.address, c.change.actions, c.action_reason])).toEqual(
-      V1_PROTON.map((r) => [`${r.type}.${r.name}`, ["delete"], "delete_because_no_resource_config"]).sort(),
-    );
-  });
-
-  test("the plan names the Proton stack as destroyed because it left the configuration", () => {
-    const address = `aws_cloudformation_stack.${V1_PROTON[0].name}`;
-    expect(run.planOutput).toContain(`# ${address} will be destroyed\n  # (because ${address} is not in configuration)`);
-    expect(run.planOutput).toMatch(/\n {6}- name += "acme-platform-proton-templates-proton" -> null\n/);
   });
 });
