@@ -12,6 +12,8 @@ module.exports = {
   // jest's default (cores - 1) is one worker on two cores; the slow suites mostly wait on
   // terraform or node child processes, so one worker more than cores keeps the cores busy.
   maxWorkers: availableParallelism() + 1,
+  // V8's compiled code of each module kept across the files a worker runs (a runtime of jest's own, see the file).
+  runtime: "<rootDir>/__tests__/code-cache-runtime.js",
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
 };

@@ -15,8 +15,6 @@ process.env.DETERMINISM_FLEET ??= "60";
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  // V8's compiled code of each module kept across the files a worker runs (a runtime of jest's own, see the file).
-  runtime: "<rootDir>/__tests__/code-cache-runtime.js",
   testPathIgnorePatterns: [
     "/node_modules/",
     "<rootDir>/__tests__/engine/",
