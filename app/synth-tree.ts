@@ -7,6 +7,7 @@ import { Partition, partition } from "../stacks/partition";
 import { mergeTrees } from "./merge-trees";
 import { inBatch } from "./batch-memory";
 import { withQuietTokenTraces } from "./quiet-token-traces";
+import { withResolveFastPath } from "./resolve-fast-path";
 import { assignShards, Shard } from "./shards";
 
 /**
@@ -76,7 +77,7 @@ function synthesizeBatch(
         };
       }
     }
-    built.app.synth();
+    withResolveFastPath(() => built.app.synth());
     return built;
   });
   return [shared, ...stacks].map((s) => s.node.id);
