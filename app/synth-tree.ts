@@ -8,6 +8,7 @@ import { mergeTrees } from "./merge-trees";
 import { inBatch } from "./batch-memory";
 import { withQuietTokenTraces } from "./quiet-token-traces";
 import { withResolveFastPath } from "./resolve-fast-path";
+import { withArchiveOnce } from "./archive-once";
 import { assignShards, Shard } from "./shards";
 
 /**
@@ -77,7 +78,7 @@ function synthesizeBatch(
         };
       }
     }
-    withResolveFastPath(() => built.app.synth());
+    withResolveFastPath(() => withArchiveOnce(() => built.app.synth()));
     return built;
   });
   return [shared, ...stacks].map((s) => s.node.id);
