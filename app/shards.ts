@@ -10,12 +10,31 @@ export interface Shard {
 }
 
 /**
- * Splits projects stacks into `count` shares of about equal project counts (largest first,
- * each to the lightest share; ties by name), the same way on every machine.
+ * Splits projects stacks into `count` shares (largest first, each to the lightest share; ties
+ * by name), the same way on every machine. Share 0 is built by the process that reads the
+ * configuration first; every other share by a worker it starts, which begins its share later
+ * (see workerStartInProjects): each worker's share starts that much heavier, so that all
+ * finish about together. Where that would leave a share empty, the shares are even.
  */
 export function assignShards(partitions: readonly Partition[], count: number): Partition[][] {
+  const projects = partitions.reduce((n, p) => n + p.projects.length, 0);
+  const shares = fill(partitions, count, workerStartInProjects(projects));
+  return shares.some((share) => share.length === 0) ? fill(partitions, count, 0) : shares;
+}
+
+/**
+ * How late a worker process begins its share, in projects synthesized meanwhile by the
+ * process that started it: node and the provider bindings loaded, the configuration and its
+ * lock file read again. Measured here (2 cores): about 80 projects' time for 200 projects,
+ * 150 for 2,000 (the configuration takes longer to read).
+ */
+export function workerStartInProjects(projects: number): number {
+  return 60 + Math.round(projects / 25);
+}
+
+function fill(partitions: readonly Partition[], count: number, workerStart: number): Partition[][] {
   const shares: Partition[][] = Array.from({ length: count }, () => []);
-  const load = new Array<number>(count).fill(0);
+  const load = Array.from({ length: count }, (_, i) => (i === 0 ? 0 : workerStart));
   const bySize = [...partitions].sort((a, b) => b.projects.length - a.projects.length || (a.stack < b.stack ? -1 : 1));
   for (const p of bySize) {
     const lightest = load.indexOf(Math.min(...load));

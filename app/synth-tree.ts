@@ -7,6 +7,8 @@ import { Partition, partition } from "../stacks/partition";
 import { mergeTrees } from "./merge-trees";
 import { inBatch } from "./batch-memory";
 import { withQuietTokenTraces } from "./quiet-token-traces";
+import { withResolveFastPath } from "./resolve-fast-path";
+import { withArchiveOnce } from "./archive-once";
 import { assignShards, Shard } from "./shards";
 
 /**
@@ -76,7 +78,7 @@ function synthesizeBatch(
         };
       }
     }
-    built.app.synth();
+    withResolveFastPath(() => withArchiveOnce(() => built.app.synth()));
     return built;
   });
   return [shared, ...stacks].map((s) => s.node.id);

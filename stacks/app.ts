@@ -42,7 +42,7 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
   // stack before the first file is written.
   const app = new App({ outdir: options.outdir, skipValidation: true });
   const finalOutdir = options.finalOutdir ?? options.outdir ?? "cdktf.out";
-  const literal = literalConfig(config);
+  const literal = literalOf(config);
   const localRoot = relative(resolve(finalOutdir, "stacks", "any-stack"), process.cwd());
   const shared = new SharedStack(app, literal, { localRoot });
   const all = partition(literal, options.assignment ?? assignStacks(literal));
@@ -61,6 +61,30 @@ export function buildApp(config: DeliveryConfig, options: BuildOptions = {}): { 
     ),
   );
   return { app, shared, stacks };
+}
+
+/**
+ * The escaped copy of each configuration (config/literal.ts), made once: a process that builds
+ * its stacks batch by batch builds an app per batch from the same configuration, and copying
+ * 10,000 projects took 0.13 s a batch. Frozen, so that no batch can change what the next reads.
+ */
+const literals = new WeakMap<DeliveryConfig, DeliveryConfig>();
+
+function literalOf(config: DeliveryConfig): DeliveryConfig {
+  let literal = literals.get(config);
+  if (!literal) {
+    literal = deepFreeze(literalConfig(config));
+    literals.set(config, literal);
+  }
+  return literal;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** A project that cannot be moved is the user's to fix, like a failed rule. */
