@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withArchiveOnce } from "../../app/archive-once";
 
+// cdktf's own archiveSync, not the per-run zip memo of __tests__/setup.ts: this test counts its processes.
+jest.unmock("cdktf/lib/private/fs");
+
 const lambdaCode = join(__dirname, "..", "..", "lambda", "commit-status");
 
 /** An app with three ARCHIVE assets: two of the commit-status Lambda's folder, one of another folder. */
