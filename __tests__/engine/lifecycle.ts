@@ -94,6 +94,8 @@ export class Lifecycle {
   ) {
     this.root = join(tmpdir(), `gad-lifecycle-${name}-${process.pid}`);
     mkdirSync(this.root, { recursive: true });
+    // Each scenario's folders (stacks, states, plans: about 1 MB) go with the worker.
+    process.once("exit", () => rmSync(this.root, { recursive: true, force: true }));
   }
 
   /** Plans `stack` against `state` (none: from nothing). Throws with terraform's words when the plan fails. */
