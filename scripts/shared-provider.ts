@@ -72,7 +72,8 @@ export function startSharedProvider(binary: string): SharedProvider {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this id runs (signal 0 checks without sending). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareStack, providerBinary, runStack, terraformEnv } from "../../scripts/tf-check";
-import { REATTACH_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
+import { alive, REATTACH_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
 import { CONNECTION_ARN, STACK_NAME, synthLibraryApp } from "../../examples/library-app/main";
 import { offlineEngine } from "./engine";
 
@@ -26,15 +26,6 @@ function comparable(plan: Json): Json {
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return Number(fields[11]) + Number(fields[12]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describeEngine("the shared provider", () => {
