@@ -252,21 +252,30 @@ export interface StackRun {
  * the plan itself is the same. Terraform warns that the override is in effect.
  */
 export function mirrorConfig(engine: Engine): string {
-  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
-  const dir = join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
+  const dir = mirrorProviderDir(engine);
   return `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/hashicorp/aws" = ${JSON.stringify(dir)}\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`;
+}
+
+/** The mirror's folder of the AWS provider for this machine's platform. */
+function mirrorProviderDir(engine: Engine): string {
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  return join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
 }
 
 /** The provider binary in the mirror, for the shared provider process. */
 export function providerBinary(engine: Engine): string {
-  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
-  const dir = join(engine.mirror!, "registry.terraform.io", "hashicorp", "aws", engine.awsVersion!, platform);
+  const dir = mirrorProviderDir(engine);
   const file = readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws"));
   if (!file) throw new Error(`no terraform-provider-aws binary in ${dir}`);
   return join(dir, file);
 }
 
 let shared: SharedProvider | undefined;
+
+/** Whether terraform commands attach to a shared provider process (the mirror's, unless DELIVERY_TF_SHARED_PROVIDER=0). */
+function sharesProvider(engine: Engine): boolean {
+  return engine.mode === "mirror" && process.env[SHARED_PROVIDER_ENV] !== "0";
+}
 
 /**
  * The environment of a terraform command in `dir` (its CLI configuration written there). With
@@ -281,7 +290,7 @@ export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   writeFileSync(rc, mirrorConfig(engine));
   env.TF_CLI_CONFIG_FILE = rc;
-  if (!env[REATTACH_ENV] && env[SHARED_PROVIDER_ENV] !== "0") {
+  if (!env[REATTACH_ENV] && sharesProvider(engine)) {
     shared ??= startSharedProvider(providerBinary(engine));
     env[REATTACH_ENV] = shared.reattach;
   }
@@ -363,9 +372,7 @@ export function planSummary(output: string | undefined): string | undefined {
 /** Runs `jobCommand <dir>` for each job, `width` at a time; each lane's jobs share one provider process. */
 async function runPool(engine: Engine, jobs: Job[], width: number, jobCommand: readonly string[]): Promise<void> {
   let next = 0;
-  const lanes = Array.from({ length: Math.min(width, jobs.length) }, () =>
-    engine.mode === "mirror" && process.env[SHARED_PROVIDER_ENV] !== "0" ? startSharedProvider(providerBinary(engine)) : undefined,
-  );
+  const lanes = Array.from({ length: Math.min(width, jobs.length) }, () => (sharesProvider(engine) ? startSharedProvider(providerBinary(engine)) : undefined));
   const worker = async (provider: SharedProvider | undefined): Promise<void> => {
     const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach } : process.env;
     while (next < jobs.length) {
