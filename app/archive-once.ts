@@ -2,6 +2,7 @@ import cdktfFs = require("cdktf/lib/private/fs");
 import { copyFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { CDKTF_VERSION } from "./resolve-fast-path";
+import { withReplaced } from "./replaced-during";
 import cdktfPackage = require("cdktf/package.json");
 
 /*
@@ -26,16 +27,12 @@ export function withArchiveOnce<T>(work: () => T): T {
   const fs = cdktfFs as { archiveSync: ArchiveSync };
   const original = fs.archiveSync;
   const zips = new Map<string, string>();
-  fs.archiveSync = (src, dest) => {
+  const once: ArchiveSync = (src, dest) => {
     const key = resolve(src);
     const zip = zips.get(key);
     if (zip !== undefined && existsSync(zip)) return copyFileSync(zip, dest);
     original(src, dest);
     zips.set(key, dest);
   };
-  try {
-    return work();
-  } finally {
-    fs.archiveSync = original;
-  }
+  return withReplaced(fs, "archiveSync", once, work);
 }

@@ -1,3 +1,5 @@
+import { withReplaced } from "./replaced-during";
+
 /**
  * cdktf records a full stack trace for every token it creates (shown only when a token
  * fails to resolve); capturing and formatting them was a third of synthesis time and half
@@ -7,12 +9,8 @@
  */
 export function withQuietTokenTraces<T>(work: () => T): T {
   const capture = Error.captureStackTrace;
-  Error.captureStackTrace = function (target: object, constructorOpt?: Function) {
+  const errorsOnly = function (target: object, constructorOpt?: Function) {
     if (target instanceof Error) capture.call(Error, target, constructorOpt);
   };
-  try {
-    return work();
-  } finally {
-    Error.captureStackTrace = capture;
-  }
+  return withReplaced(Error, "captureStackTrace", errorsOnly, work);
 }

@@ -3,6 +3,7 @@ import cdktfPackage = require("cdktf/package.json");
 import stackTokens = require("cdktf/lib/_tokens");
 import cdktfResolver = require("cdktf/lib/tokens/private/resolve");
 import { IConstruct } from "constructs";
+import { withReplaced } from "./replaced-during";
 
 /*
  * A fast path through cdktf's token resolution, for synthesis. Profiled on a fleet of 500
@@ -132,12 +133,5 @@ export function fastPathApplies(version: string = cdktfPackage.version): boolean
 /** Runs `work` (a synthesis) with the fast path in place of cdktf's stack-level resolve, where it applies. */
 export function withResolveFastPath<T>(work: () => T): T {
   if (!fastPathApplies()) return work();
-  const tokens = stackTokens as { resolve: StackResolve };
-  const original = tokens.resolve;
-  tokens.resolve = fastResolve;
-  try {
-    return work();
-  } finally {
-    tokens.resolve = original;
-  }
+  return withReplaced(stackTokens as { resolve: StackResolve }, "resolve", fastResolve, work);
 }
