@@ -24,7 +24,8 @@ import { synthesizeConfig } from "../app/synth-tree";
 import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";
-import { REATTACH_ENV, SHARED_PROVIDER_ENV, SharedProvider, startSharedProvider } from "./shared-provider";
+import { REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV, SharedProvider, startSharedProvider } from "./shared-provider";
+import { announceSchemaTypes } from "./schema-types";
 
 type Json = Record<string, any>;
 
@@ -272,6 +273,11 @@ export function providerBinary(engine: Engine): string {
 
 let shared: SharedProvider | undefined;
 
+/** This process's shared provider, once a terraform command has started it (terraformEnv). */
+export function sharedProvider(): SharedProvider | undefined {
+  return shared;
+}
+
 /** Whether terraform commands attach to a shared provider process (the mirror's, unless DELIVERY_TF_SHARED_PROVIDER=0). */
 function sharesProvider(engine: Engine): boolean {
   return engine.mode === "mirror" && process.env[SHARED_PROVIDER_ENV] !== "0";
@@ -293,6 +299,7 @@ export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
   if (!env[REATTACH_ENV] && sharesProvider(engine)) {
     shared ??= startSharedProvider(providerBinary(engine));
     env[REATTACH_ENV] = shared.reattach;
+    env[SCHEMA_TYPES_ENV] = shared.schemaTypesFile;
   }
   return env;
 }
@@ -306,7 +313,10 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
   const env = terraformEnv(engine, dir);
-  const run = (args: string[]) => spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const run = (args: string[]) => {
+    announceSchemaTypes(env, dir);
+    return spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  };
   // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
   const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
   // A plan validates too; a separate validate (one more start of the provider) only adds its
@@ -374,7 +384,7 @@ async function runPool(engine: Engine, jobs: Job[], width: number, jobCommand: r
   let next = 0;
   const lanes = Array.from({ length: Math.min(width, jobs.length) }, () => (sharesProvider(engine) ? startSharedProvider(providerBinary(engine)) : undefined));
   const worker = async (provider: SharedProvider | undefined): Promise<void> => {
-    const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach } : process.env;
+    const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach, [SCHEMA_TYPES_ENV]: provider.schemaTypesFile } : process.env;
     while (next < jobs.length) {
       const job = jobs[next++];
       await new Promise<void>((done) => {

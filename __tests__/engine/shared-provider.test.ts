@@ -1,13 +1,16 @@
 /*
- * The shared provider process (scripts/shared-provider.ts): terraform attached to it plans
- * exactly what terraform with a provider of its own plans, and it does not outlive its owner.
+ * The shared provider process (scripts/shared-provider.ts) and the schema proxy in front of it
+ * (scripts/provider-proxy.js): terraform attached to them plans exactly what terraform with a
+ * provider of its own plans, reads the schema of the types its folder names and nothing else,
+ * and neither process outlives its owner.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prepareStack, providerBinary, runStack, terraformEnv } from "../../scripts/tf-check";
-import { alive, REATTACH_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
+import { prepareStack, providerBinary, runStack, sharedProvider, terraformEnv } from "../../scripts/tf-check";
+import { alive, REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
+import { announceSchemaTypes } from "../../scripts/schema-types";
 import { CONNECTION_ARN, STACK_NAME, synthLibraryApp } from "../../examples/library-app/main";
 import { offlineEngine } from "./engine";
 
@@ -40,7 +43,9 @@ describeEngine("the shared provider", () => {
     expect(JSON.parse(env[REATTACH_ENV]!)).toEqual({
       "registry.terraform.io/hashicorp/aws": expect.objectContaining({ Protocol: "grpc", ProtocolVersion: 5, Pid: expect.any(Number) }),
     });
-    const pid = JSON.parse(env[REATTACH_ENV]!)["registry.terraform.io/hashicorp/aws"].Pid;
+    // terraform attaches to the proxy; the provider's work is done in the provider's process.
+    expect(JSON.parse(env[REATTACH_ENV]!)["registry.terraform.io/hashicorp/aws"].Pid).not.toBe(sharedProvider()!.pid);
+    const pid = sharedProvider()!.pid;
     const cpuBefore = cpuTicks(pid);
     const shared = [runStack(engine, prepared, join(dir, "shared-1")), runStack(engine, prepared, join(dir, "shared-2"))];
     process.env[SHARED_PROVIDER_ENV] = "0";
@@ -60,15 +65,62 @@ describeEngine("the shared provider", () => {
     expect(pipeline.change.after.stage[0].action[0].configuration.ConnectionArn).toBe(CONNECTION_ARN);
   });
 
-  test("it ends when the process that started it is killed (no stray 690 MB processes after a run)", async () => {
+  test("through the proxy, terraform reads the schema of exactly the types its folder names, as the provider sends them", () => {
+    const folder = join(dir, "schema");
+    mkdirSync(folder, { recursive: true });
+    const config = {
+      terraform: { required_providers: { aws: { source: "hashicorp/aws", version: engine.awsVersion } } },
+      resource: { aws_s3_bucket: { b: { bucket: "b" } }, aws_kms_key: { k: {} } },
+      data: { aws_iam_policy_document: { p: {} } },
+    };
+    writeFileSync(join(folder, "main.tf.json"), JSON.stringify(config));
+    writeFileSync(
+      join(folder, "prior.tfstate"),
+      JSON.stringify({ version: 4, resources: [{ mode: "managed", type: "aws_codepipeline", name: "gone", instances: [] }] }),
+    );
+    const env = terraformEnv(engine, folder);
+    announceSchemaTypes(env, folder);
+    expect(JSON.parse(readFileSync(env[SCHEMA_TYPES_ENV]!, "utf8")).resources).toEqual(["aws_codepipeline", "aws_kms_key", "aws_s3_bucket"]);
+    const schemaOf = (e: NodeJS.ProcessEnv) =>
+      JSON.parse(execFileSync(engine.terraform, ["providers", "schema", "-json"], { cwd: folder, env: e, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 }))
+        .provider_schemas["registry.terraform.io/hashicorp/aws"];
+    const trimmed = schemaOf(env);
+    const { [REATTACH_ENV]: _r, [SCHEMA_TYPES_ENV]: _s, ...own } = env;
+    const full = schemaOf(own);
+    expect(Object.keys(trimmed.resource_schemas)).toEqual(["aws_codepipeline", "aws_kms_key", "aws_s3_bucket"]);
+    expect(Object.keys(trimmed.data_source_schemas)).toEqual(["aws_iam_policy_document"]);
+    expect(Object.keys(full.resource_schemas).length).toBeGreaterThan(1000);
+    for (const type of ["aws_codepipeline", "aws_kms_key", "aws_s3_bucket"]) expect(trimmed.resource_schemas[type]).toEqual(full.resource_schemas[type]);
+    expect(trimmed.data_source_schemas.aws_iam_policy_document).toEqual(full.data_source_schemas.aws_iam_policy_document);
+    expect(trimmed.provider).toEqual(full.provider);
+    expect(trimmed.functions).toEqual(full.functions);
+  });
+
+  test("a type the folder does not name is unknown to the command: terraform says so, no plan goes wrong quietly", () => {
+    const folder = join(dir, "unnamed");
+    const config = { resource: { aws_s3_bucket: { b: { bucket: "b" } } } };
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "main.tf.json"), JSON.stringify(config));
+    const env = terraformEnv(engine, folder);
+    // The list of another folder, as if a caller ran terraform without announcing its own.
+    writeFileSync(env[SCHEMA_TYPES_ENV]!, JSON.stringify({ resources: ["aws_kms_key"], data: [], ephemeral: [] }));
+    const run = () =>
+      execFileSync(engine.terraform, ["plan", "-no-color", "-refresh=false", "-lock=false"], { cwd: folder, env, encoding: "utf8", stdio: "pipe" });
+    expect(run).toThrow(/Invalid resource type[\s\S]*does not support resource type "aws_s3_bucket"/);
+  });
+
+  test("it and its proxy end when the process that started them is killed (no stray 690 MB processes after a run)", async () => {
     const script = `const { startSharedProvider } = require(${JSON.stringify(join(__dirname, "..", "..", "scripts", "shared-provider"))});
-      const p = startSharedProvider(process.argv[1]); console.log(p.pid); setInterval(() => {}, 1000);`;
+      const p = startSharedProvider(process.argv[1]);
+      console.log(JSON.stringify([p.pid, Object.values(JSON.parse(p.reattach))[0].Pid])); setInterval(() => {}, 1000);`;
     const owner = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), "-e", script, providerBinary(engine)], { stdio: ["ignore", "pipe", "inherit"] });
-    const pid = await new Promise<number>((resolve) => owner.stdout.once("data", (d) => resolve(Number(String(d).trim()))));
-    expect(alive(pid)).toBe(true);
+    const pids = await new Promise<number[]>((resolve) => owner.stdout.once("data", (d) => resolve(JSON.parse(String(d)))));
+    expect(pids).toHaveLength(2);
+    expect(pids[0]).not.toBe(pids[1]);
+    for (const pid of pids) expect(alive(pid)).toBe(true);
     owner.kill("SIGKILL");
     const deadline = Date.now() + 5000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(alive(pid)).toBe(false);
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
   });
 });

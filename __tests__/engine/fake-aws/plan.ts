@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Engine, prepareStack, terraformEnv } from "../../../scripts/tf-check";
+import { announceSchemaTypes } from "../../../scripts/schema-types";
 import { fakeAws, FakeAwsObjects, withFakeEndpoints } from "./index";
 import { Json } from "./protocol";
 
@@ -59,7 +60,10 @@ async function plan(engine: Engine, stack: Json, objects: FakeAwsObjects, option
     }
     // The mirror's provider is overridden in place (mirrorConfig): no init.
     const env = terraformEnv(engine, dir);
-    const tf = (a: string[]) => run(engine.terraform, a, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
+    const tf = (a: string[]) => {
+      announceSchemaTypes(env, dir);
+      return run(engine.terraform, a, { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
+    };
     const planned = await tf(args).catch((e: { stdout?: string; stderr?: string }) => {
       throw new Error(`terraform plan failed (fake AWS calls: ${aws.calls.join(", ")}):\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
     });
