@@ -1,11 +1,12 @@
 /*
  * Stands between terraform and a shared AWS provider process (scripts/shared-provider.ts) and
- * answers the one call that costs: GetSchema. The provider builds and sends its whole schema
+ * answers the two calls that cost. GetSchema: the provider builds and sends its whole schema
  * (every AWS resource and data source, ~0.6 CPU-s) and terraform decodes all of it (~1.3 CPU-s),
  * for every command, though a stack uses a few dozen types. Here the provider's answer is asked
  * once, kept, and each command gets it cut down to the types its folder names (the owner writes
  * them to the control file before each command; no control file: the whole schema). Every other
- * call, streams included, is passed through unchanged, headers and trailers as they come.
+ * call, streams included, is passed through unchanged, headers and trailers as they come, but
+ * PrepareProviderConfig, whose answers are kept per request (answerValidation).
  *
  * gRPC is HTTP/2 with length-prefixed messages, so node's own http2 module carries it; only the
  * schema answer is read, at the level of its top fields and map keys: what is kept is copied
@@ -128,20 +129,58 @@ function pass(stream, headers) {
   stream.on("error", () => call.close(http2.constants.NGHTTP2_CANCEL));
 }
 
+/**
+ * One unary call to the provider: `body` is the framed request. Resolves to the framed answer
+ * and its gRPC status (from the trailers, or from the headers of a trailers-only answer).
+ */
+function callUpstream(headers, body) {
+  return new Promise((resolve, reject) => {
+    const call = session().request(forwardable(headers));
+    const chunks = [];
+    let status;
+    let message;
+    const note = (h) => {
+      if (h["grpc-status"] !== undefined) [status, message] = [h["grpc-status"], h["grpc-message"]];
+    };
+    call.on("response", note);
+    call.on("trailers", note);
+    call.on("data", (c) => chunks.push(c));
+    call.on("end", () => resolve({ status: status ?? "2", message, body: Buffer.concat(chunks) }));
+    call.on("error", reject);
+    call.end(body);
+  });
+}
+
+/** Answers a stream with a framed message, or with the provider's failure as it came. */
+function answer(stream, { status, message, body }) {
+  if (stream.destroyed) return;
+  if (status !== "0") {
+    const failed = { ":status": 200, "content-type": "application/grpc", "grpc-status": status };
+    if (message !== undefined) failed["grpc-message"] = message;
+    stream.respond(failed, { endStream: true });
+    return;
+  }
+  stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+  stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+  stream.end(body);
+}
+
+function requestBody(stream) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    stream.on("data", (c) => chunks.push(c));
+    stream.on("end", () => resolve(Buffer.concat(chunks)));
+    stream.on("error", reject);
+  });
+}
+
 let fullSchema;
 
 /** The provider's whole schema answer, asked once. */
 function schema(headers) {
-  fullSchema ??= new Promise((resolve, reject) => {
-    const call = session().request(forwardable(headers));
-    const chunks = [];
-    let status;
-    call.on("response", (h) => (status = h["grpc-status"]));
-    call.on("trailers", (t) => (status = t["grpc-status"]));
-    call.on("data", (c) => chunks.push(c));
-    call.on("end", () => (status === "0" ? resolve(unframe(Buffer.concat(chunks))) : reject(new Error(`GetSchema failed: grpc-status ${status}`))));
-    call.on("error", reject);
-    call.end(frame(Buffer.alloc(0)));
+  fullSchema ??= callUpstream(headers, frame(Buffer.alloc(0))).then((r) => {
+    if (r.status !== "0") throw new Error(`GetSchema failed: grpc-status ${r.status} ${decodeURIComponent(r.message ?? "")}`);
+    return unframe(r.body);
   });
   fullSchema.catch(() => (fullSchema = undefined));
   return fullSchema;
@@ -161,6 +200,7 @@ function wantedTypes() {
 }
 
 async function answerSchema(stream, headers) {
+  await requestBody(stream);
   const full = await schema(headers);
   const wanted = wantedTypes();
   let message = full;
@@ -168,10 +208,32 @@ async function answerSchema(stream, headers) {
     if (!trimmed.has(wanted.key)) trimmed.set(wanted.key, trimSchema(full, wanted));
     message = trimmed.get(wanted.key);
   }
-  stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-  stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-  stream.end(frame(message));
+  answer(stream, { status: "0", body: frame(message) });
 }
+
+const validated = new Map();
+
+/**
+ * PrepareProviderConfig checks a provider configuration and fills in its defaults: its answer
+ * depends on the request alone (and on the provider's environment, fixed for its life). The
+ * provider takes 0.3 s for it, and 2 s for a configuration with an `endpoints` block (measured,
+ * aws 5.100.0), and terraform asks it twice a plan: an answer already given is given again.
+ */
+async function answerValidation(stream, headers) {
+  const body = await requestBody(stream);
+  const key = body.toString("latin1");
+  let result = validated.get(key);
+  if (!result) {
+    result = await callUpstream(headers, body);
+    if (result.status === "0") validated.set(key, result);
+  }
+  answer(stream, result);
+}
+
+const ANSWERED = {
+  [SCHEMA_PATH]: answerSchema,
+  "/tfplugin5.Provider/PrepareProviderConfig": answerValidation,
+};
 
 function main([upstreamSocket, listenSocket, control]) {
   upstreamPath = upstreamSocket;
@@ -179,9 +241,9 @@ function main([upstreamSocket, listenSocket, control]) {
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
     stream.on("error", () => undefined);
-    if (headers[":path"] !== SCHEMA_PATH) return pass(stream, headers);
-    stream.resume();
-    answerSchema(stream, headers).catch((e) => {
+    const own = ANSWERED[headers[":path"]];
+    if (!own) return pass(stream, headers);
+    own(stream, headers).catch((e) => {
       if (stream.destroyed) return;
       const failed = { ":status": 200, "content-type": "application/grpc", "grpc-status": "13", "grpc-message": encodeURIComponent(String(e.message)) };
       stream.respond(failed, { endStream: true });

@@ -12,13 +12,19 @@
  * and the proxy's list of types is the next command's.
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const REATTACH_ENV = "TF_REATTACH_PROVIDERS";
 /** Set to "0" to give every terraform command its own provider process, as terraform does by default. */
 export const SHARED_PROVIDER_ENV = "DELIVERY_TF_SHARED_PROVIDER";
+/**
+ * A folder where each process notes the shared provider it started (`<pid>.json`), so that code
+ * run again in the same process with its modules loaded anew (jest: each test file) finds it
+ * instead of starting another 690 MB process. Unset: each module instance starts its own.
+ */
+export const PROVIDER_REGISTRY_ENV = "DELIVERY_TF_PROVIDER_REGISTRY";
 /** The file through which a command's owner tells the proxy which types the command reads. */
 export const SCHEMA_TYPES_ENV = "DELIVERY_TF_SCHEMA_TYPES";
 
@@ -30,8 +36,10 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export interface SharedProvider {
   /** The value of TF_REATTACH_PROVIDERS that makes terraform use this process. */
   readonly reattach: string;
-  /** The provider's process (the proxy's is another). */
+  /** The provider's process. */
   readonly pid: number;
+  /** The schema proxy's process, which terraform attaches to. */
+  readonly proxyPid: number;
   /** Where announceSchemaTypes writes the next command's types: the value of DELIVERY_TF_SCHEMA_TYPES. */
   readonly schemaTypesFile: string;
   stop(): void;
@@ -53,16 +61,7 @@ export function startSharedProvider(binary: string): SharedProvider {
   const proxySocket = join(dir, "proxy.sock");
   const schemaTypesFile = join(dir, "schema-types.json");
   const pids = [provider.pid];
-  const stop = () => {
-    for (const pid of pids) {
-      try {
-        process.kill(pid);
-      } catch {
-        // already gone
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = () => stopProcesses(pids, dir);
   try {
     const found = waitForLine(provider, /TF_REATTACH_PROVIDERS='(\{.*\})'/, `the AWS provider (${binary} -debug)`);
     const reattach = JSON.parse(found[1]);
@@ -81,11 +80,44 @@ export function startSharedProvider(binary: string): SharedProvider {
     watchdog.unref();
     process.once("exit", stop);
     const viaProxy = { [name]: { ...reattach[name], Pid: proxy.pid, Addr: { Network: "unix", String: proxySocket } } };
-    return { reattach: JSON.stringify(viaProxy), pid: provider.pid, schemaTypesFile, stop };
+    return { reattach: JSON.stringify(viaProxy), pid: provider.pid, proxyPid: proxy.pid, schemaTypesFile, stop };
   } catch (e) {
     stop();
     throw e;
   }
+}
+
+type Noted = Omit<SharedProvider, "stop"> & { readonly binary: string; readonly dir: string };
+
+/** This process's shared provider: the one noted in the registry (PROVIDER_REGISTRY_ENV) if it still runs, else a new one. */
+export function sharedProviderOfThisProcess(binary: string): SharedProvider {
+  const registry = process.env[PROVIDER_REGISTRY_ENV];
+  if (!registry) return startSharedProvider(binary);
+  const note = join(registry, `${process.pid}.json`);
+  try {
+    const noted: Noted = JSON.parse(readFileSync(note, "utf8"));
+    if (noted.binary === binary && alive(noted.pid) && alive(noted.proxyPid)) {
+      const { binary: _b, dir, ...provider } = noted;
+      return { ...provider, stop: () => stopProcesses([noted.pid, noted.proxyPid], dir) };
+    }
+  } catch {
+    // none noted yet, or not readable: start one
+  }
+  const started = startSharedProvider(binary);
+  const { stop: _s, ...provider } = started;
+  writeFileSync(note, JSON.stringify({ ...provider, binary, dir: dirname(started.schemaTypesFile) }));
+  return started;
+}
+
+function stopProcesses(pids: number[], dir: string): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid);
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 interface Logged {

@@ -24,7 +24,7 @@ import { synthesizeConfig } from "../app/synth-tree";
 import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";
-import { REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV, SharedProvider, startSharedProvider } from "./shared-provider";
+import { REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV, SharedProvider, sharedProviderOfThisProcess, startSharedProvider } from "./shared-provider";
 import { announceSchemaTypes } from "./schema-types";
 
 type Json = Record<string, any>;
@@ -297,7 +297,7 @@ export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
   writeFileSync(rc, mirrorConfig(engine));
   env.TF_CLI_CONFIG_FILE = rc;
   if (!env[REATTACH_ENV] && sharesProvider(engine)) {
-    shared ??= startSharedProvider(providerBinary(engine));
+    shared ??= sharedProviderOfThisProcess(providerBinary(engine));
     env[REATTACH_ENV] = shared.reattach;
     env[SCHEMA_TYPES_ENV] = shared.schemaTypesFile;
   }

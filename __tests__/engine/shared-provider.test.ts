@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareStack, providerBinary, runStack, sharedProvider, terraformEnv } from "../../scripts/tf-check";
-import { alive, REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
+import { alive, PROVIDER_REGISTRY_ENV, REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
 import { announceSchemaTypes } from "../../scripts/schema-types";
 import { CONNECTION_ARN, STACK_NAME, synthLibraryApp } from "../../examples/library-app/main";
 import { offlineEngine } from "./engine";
@@ -63,6 +63,17 @@ describeEngine("the shared provider", () => {
     expect(comparable(shared[1].plan!)).toEqual(comparable(own.plan!));
     const pipeline = own.plan!.resource_changes.find((c: Json) => c.type === "aws_codepipeline");
     expect(pipeline.change.after.stage[0].action[0].configuration.ConnectionArn).toBe(CONNECTION_ARN);
+  });
+
+  test("the same process's later test files (modules loaded anew) attach to the same provider, through the worker's registry", () => {
+    expect(process.env[PROVIDER_REGISTRY_ENV]).toBeTruthy();
+    const first = terraformEnv(engine, join(dir, "probe-1"))[REATTACH_ENV];
+    let again: string | undefined;
+    jest.isolateModules(() => {
+      const fresh = require("../../scripts/tf-check") as typeof import("../../scripts/tf-check");
+      again = fresh.terraformEnv(engine, join(dir, "probe-2"))[REATTACH_ENV];
+    });
+    expect(again).toBe(first);
   });
 
   test("through the proxy, terraform reads the schema of exactly the types its folder names, as the provider sends them", () => {

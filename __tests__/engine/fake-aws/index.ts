@@ -7,7 +7,7 @@
  * with `endpoints { codepipeline = url, logs = url, … }` (withFakeEndpoints). An operation it
  * does not play is answered with an error and recorded, so a test sees what was asked.
  */
-import { createServer, Server } from "node:http";
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { codebuild } from "./codebuild";
 import { codepipeline } from "./codepipeline";
@@ -44,7 +44,28 @@ const JSON_SERVICES: Record<string, (op: string, body: Json, objects: FakeAwsObj
   secretsmanager: secretsManager,
 };
 
-export function fakeAws(objects: FakeAwsObjects): Promise<FakeAws> {
+let listening: Promise<{ url: string }> | undefined;
+let serving: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+/**
+ * One address for every fake of a test file: the provider's configuration (its `endpoints`)
+ * is then the same for each plan, and the schema proxy answers its validation from the first
+ * (scripts/provider-proxy.js; 3.7 CPU-s of the provider's a plan otherwise). The server does
+ * not keep the process alive.
+ */
+function endpoint(): Promise<{ url: string }> {
+  listening ??= new Promise((resolve) => {
+    const server: Server = createServer((req, res) => (serving ? serving(req, res) : res.writeHead(503).end("no fake AWS is open")));
+    server.listen(0, "127.0.0.1", () => {
+      server.unref();
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+  });
+  return listening;
+}
+
+/** The fake AWS answering from `objects` until closed; one at a time. */
+export async function fakeAws(objects: FakeAwsObjects): Promise<FakeAws> {
   const calls: string[] = [];
   const unknown: string[] = [];
   const answer = (contentType: string, target: string, text: string): { call: string; answer?: Answer; xml: boolean } => {
@@ -57,7 +78,7 @@ export function fakeAws(objects: FakeAwsObjects): Promise<FakeAws> {
     const [service, op] = target.split(".");
     return { call: target, answer: JSON_SERVICES[service]?.(op, text ? JSON.parse(text) : {}, objects), xml: false };
   };
-  const server: Server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     let text = "";
     req.on("data", (d) => (text += d));
     req.on("end", () => {
@@ -69,15 +90,16 @@ export function fakeAws(objects: FakeAwsObjects): Promise<FakeAws> {
       const type = xml ? "text/xml" : "application/x-amz-json-1.1";
       res.writeHead(status, { "Content-Type": type, "x-amzn-RequestId": "fake-request" }).end(typeof body === "string" ? body : JSON.stringify(body));
     });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        calls,
-        unknown,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      }),
-    ),
-  );
+  };
+  const { url } = await endpoint();
+  if (serving) throw new Error("the fake AWS plays one set of objects at a time: close the last one first");
+  serving = serve;
+  return {
+    url,
+    calls,
+    unknown,
+    close: async () => {
+      if (serving === serve) serving = undefined;
+    },
+  };
 }
