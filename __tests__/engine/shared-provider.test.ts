@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { prepareStack, providerBinary, runStack, sharedProvider, terraformEnv } from "../../scripts/tf-check";
 import { alive, PROVIDER_REGISTRY_ENV, REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV } from "../../scripts/shared-provider";
 import { announceSchemaTypes } from "../../scripts/schema-types";
@@ -25,10 +25,16 @@ function comparable(plan: Json): Json {
   return { ...rest, relevant_attributes: [...(relevant ?? [])].sort((a, b) => key(a).localeCompare(key(b))) };
 }
 
-/** User + system CPU of a process, in clock ticks (Linux). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return Number(fields[11]) + Number(fields[12]);
+/** How many requests of each kind the shared provider has received, from its log (-debug logs each at trace level). */
+function providerCalls(): Record<string, number> {
+  const log = join(dirname(sharedProvider()!.schemaTypesFile), "provider.log");
+  const counts: Record<string, number> = {};
+  for (const line of readFileSync(log, "utf8").split("\n")) {
+    if (!line.includes('"@message":"Received request"')) continue;
+    const rpc = /"tf_rpc":"(\w+)"/.exec(line)?.[1];
+    if (rpc) counts[rpc] = (counts[rpc] ?? 0) + 1;
+  }
+  return counts;
 }
 
 describeEngine("the shared provider", () => {
@@ -45,8 +51,7 @@ describeEngine("the shared provider", () => {
     });
     // terraform attaches to the proxy; the provider's work is done in the provider's process.
     expect(JSON.parse(env[REATTACH_ENV]!)["registry.terraform.io/hashicorp/aws"].Pid).not.toBe(sharedProvider()!.pid);
-    const pid = sharedProvider()!.pid;
-    const cpuBefore = cpuTicks(pid);
+    const before = providerCalls();
     const shared = [runStack(engine, prepared, join(dir, "shared-1")), runStack(engine, prepared, join(dir, "shared-2"))];
     process.env[SHARED_PROVIDER_ENV] = "0";
     let own;
@@ -56,8 +61,17 @@ describeEngine("the shared provider", () => {
       delete process.env[SHARED_PROVIDER_ENV];
     }
     for (const run of [...shared, own]) expect(run.errors).toBe("");
-    // The shared process did the provider's work of the first two plans (the third had its own).
-    expect(cpuTicks(pid)).toBeGreaterThan(cpuBefore + 50);
+    // The shared process did the provider's work of the first two plans (the third had its own):
+    // each AWS object of the stack planned twice; its configuration validated at most once (the proxy kept the answer).
+    const calls = providerCalls();
+    const planned = Object.entries(prepared.resource as Json).reduce(
+      (n, [type, byName]) => n + (type.startsWith("aws_") ? Object.keys(byName as Json).length : 0),
+      0,
+    );
+    expect(planned).toBeGreaterThan(10);
+    expect(calls.PlanResourceChange - (before.PlanResourceChange ?? 0)).toBe(2 * planned);
+    expect(calls.Configure - (before.Configure ?? 0)).toBe(2);
+    expect((calls.PrepareProviderConfig ?? 0) - (before.PrepareProviderConfig ?? 0)).toBeLessThanOrEqual(1);
     // The second plan in the same provider process is configured anew, and is the same.
     expect(comparable(shared[0].plan!)).toEqual(comparable(own.plan!));
     expect(comparable(shared[1].plan!)).toEqual(comparable(own.plan!));
