@@ -1,8 +1,7 @@
 const { rmSync } = require("node:fs");
 
-// The providers themselves end with their workers (scripts/shared-provider.ts).
+// Everything the run left in its temporary folder (see plan-memo-setup.js); the shared
+// providers end with their workers (scripts/shared-provider.ts).
 module.exports = async function planMemoTeardown() {
-  for (const name of ["GAD_PLAN_MEMO", "DELIVERY_TF_PROVIDER_REGISTRY"]) {
-    if (process.env[name]) rmSync(process.env[name], { recursive: true, force: true });
-  }
+  if (process.env.GAD_JEST_TMP) rmSync(process.env.GAD_JEST_TMP, { recursive: true, force: true });
 };
