@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runPlanReport as run } from "./fake-gitlab";
+import { runPlanReport as run, runPlanReportThroughBin } from "./fake-gitlab";
 
 const root = join(__dirname, "..", "..");
 const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
@@ -50,8 +50,8 @@ function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; note
 }
 
 describe("plan-report command", () => {
-  test("writes GitLab's report and the summary", async () => {
-    const r = await run([PLAN, "--report", "r.json", "--markdown", "r.md", "--title", "acme"]);
+  test("writes GitLab's report and the summary (through the real bin: plan-report's wiring in the bundle)", async () => {
+    const r = await runPlanReportThroughBin([PLAN, "--report", "r.json", "--markdown", "r.md", "--title", "acme"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toBe("plan-report: 1 to create, 0 to update, 1 to delete\n");
     expect(readFileSync(join(r.dir, "r.json"), "utf8")).toBe('{"create":1,"update":0,"delete":1}\n');
