@@ -54,7 +54,8 @@ let running = false;
  * `gitlab-aws-delivery <args>` in this process: cli/main.ts `main`, as bin/gitlab-aws-delivery.js
  * calls it, with what it writes to process.stdout and process.stderr kept (neither seen as a
  * terminal, as through a pipe), and the exit code it leaves in process.exitCode or gives
- * process.exit. The working folder and the environment are the given ones for the run, and
+ * process.exit (which throws here, to end the run where the process would end: a `catch`
+ * between it and main() would see that throw, so such a path is tested through the bin). The working folder and the environment are the given ones for the run, and
  * put back after it. Each spawn of the bin costs about 0.4 CPU-s (node, the bundle, its
  * packages); here the sources are loaded once per test file. What only a process shows (the
  * bin's EPIPE handling, signals, the environment a fresh process starts with) stays spawned.
@@ -63,9 +64,9 @@ let running = false;
  */
 export async function cliInProcess(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   if (process.env.DELIVERY_TEST_CLI === "spawn") return cliSpawned(args, options);
+  const { main } = await import("../../cli/main");
   if (running) throw new Error("cliInProcess: one run at a time (it takes over process.stdout, the environment and the folder)");
   running = true;
-  const { main } = await import("../../cli/main");
   const out = { stdout: "", stderr: "" };
   const savedEnv = { ...process.env };
   const savedCwd = process.cwd();
@@ -74,7 +75,11 @@ export async function cliInProcess(args: readonly string[], options: RunOptions 
   const restoreStreams = (["stdout", "stderr"] as const).map((name) => capture(process[name], (text) => (out[name] += text)));
   try {
     if (options.onlyEnv) for (const key of Object.keys(process.env)) delete process.env[key];
-    Object.assign(process.env, options.onlyEnv ?? options.env);
+    // As spawn does: a variable given as undefined is not passed at all.
+    for (const [key, value] of Object.entries(options.onlyEnv ?? options.env ?? {})) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
     process.chdir(options.cwd ?? root);
     process.exitCode = undefined;
     process.exit = ((code?: number | string | null) => {
