@@ -3,8 +3,7 @@
  * Each subcommand's --help and the closed pipe go through the real bin; the rest runs
  * cli/main.ts in this process (cliInProcess: the same text and exit code, no node to start).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { bin, cli, cliInProcess as run, COMMANDS, root } from "./run";
@@ -71,28 +70,6 @@ describe("gitlab-aws-delivery", () => {
     const known = await run(["help", "policy"]);
     expect(known.status).toBe(0);
     expect(known.stdout).toMatch(/^Usage: gitlab-aws-delivery policy \[options\]/);
-  });
-
-  test("the in-process runner gives the run its folder and environment, and puts them, the exit code and the streams back", async () => {
-    const before = { cwd: process.cwd(), env: { ...process.env }, exitCode: process.exitCode, write: process.stdout.write };
-    process.env.DELIVERY_RUN_PROBE = "kept";
-    const dir = mkdtempSync(join(tmpdir(), "in-process-"));
-    writeFileSync(
-      join(dir, "plan.json"),
-      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["create"] } }] }),
-    );
-    const env = { DELIVERY_RUN_PROBE: undefined, DELIVERY_RUN_ADDED: "x", CI_COMMIT_SHA: "c".repeat(40), CI_JOB_URL: "" };
-    const r = await run(["plan-report", "plan.json", "--markdown", "s.md", "--fail-on", "change"], { cwd: dir, env });
-    expect(r).toEqual({
-      status: 3,
-      stdout: "plan-report: 1 to create, 0 to update, 0 to delete\n",
-      stderr: "plan-report: the plan has changes at or above --fail-on change; see s.md\n",
-    });
-    expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("<sub>commit cccccccccccc</sub>");
-    expect([process.cwd(), process.exitCode, process.stdout.write]).toEqual([before.cwd, before.exitCode, before.write]);
-    expect([process.env.DELIVERY_RUN_PROBE, process.env.DELIVERY_RUN_ADDED]).toEqual(["kept", undefined]);
-    delete process.env.DELIVERY_RUN_PROBE;
-    expect(process.env).toEqual(before.env);
   });
 
   test("a reader that is gone before it writes (| true, as | head after its lines) ends it quietly: no EPIPE trace", () => {
