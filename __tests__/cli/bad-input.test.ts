@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "./run";
+import { cliInProcess as cli } from "./run";
 
 function outdir(manifest: string, stack?: string): string {
   const dir = mkdtempSync(join(tmpdir(), "policy-input-"));
@@ -34,13 +34,13 @@ test.each([
     undefined,
     (d: string) => expect.stringMatching(new RegExp(`^policy: ${d}/manifest\\.json is not valid JSON \\(.*\\); synthesize again\\n$`)),
   ],
-])("policy on %s: one line, exit 1", (_what, manifest, stack, message) => {
+])("policy on %s: one line, exit 1", async (_what, manifest, stack, message) => {
   const dir = outdir(manifest, stack);
-  const r = cli(["policy", dir]);
+  const r = await cli(["policy", dir]);
   expect([r.status, r.stdout, r.stderr]).toEqual([1, "", message(dir)]);
 });
 
-test('tf-check --only "" names no config: refused, nothing checked', () => {
-  const r = cli(["tf-check", "--only", ""]);
+test('tf-check --only "" names no config: refused, nothing checked', async () => {
+  const r = await cli(["tf-check", "--only", ""]);
   expect([r.status, r.stdout, r.stderr]).toEqual([1, "", 'tf-check: --only "" names no config; give file names without .yaml, e.g. --only delivery,fleet\n']);
 });

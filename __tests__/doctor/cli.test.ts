@@ -1,23 +1,34 @@
-/* `gitlab-aws-delivery doctor` as a process: the SDK's endpoint variables, missing credentials, the policy. */
-import { execFile } from "node:child_process";
+/*
+ * `gitlab-aws-delivery doctor` as a command: the SDK's endpoint variables and missing
+ * credentials through the real bin (a fresh process with only the environment given), the
+ * policy and argument checks in this process (cli/run.ts cliInProcess).
+ */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeKeyAndCertificate } from "../certs";
-import { bin, root } from "../cli/run";
+import { cliInProcess, cliSpawned, root } from "../cli/run";
 import { fakeAws, fakeGitlab, fakeTls } from "./fakes";
 import { expectedOf, healthyAws, healthyGitlab, writeConfig } from "./world";
 
-/** The command with only the environment given (no AWS or GitLab variables of this shell). */
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: root, env: { PATH: process.env.PATH ?? "", HOME: mkdtempSync(join(tmpdir(), "home-")), AWS_EC2_METADATA_DISABLED: "true", ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
+/** Only the environment given (no AWS or GitLab variables of this shell). */
+const onlyEnv = (env: Record<string, string>) => ({
+  PATH: process.env.PATH ?? "",
+  HOME: mkdtempSync(join(tmpdir(), "home-")),
+  AWS_EC2_METADATA_DISABLED: "true",
+  ...env,
+});
+
+/** The command through the real bin. */
+async function runBin(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await cliSpawned(args, { cwd: root, onlyEnv: onlyEnv(env) });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The command in this process. */
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await cliInProcess(args, { cwd: root, onlyEnv: onlyEnv(env) });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const closers: Array<() => Promise<void>> = [];
@@ -36,7 +47,7 @@ async function world() {
 
 test("the SDK's per-service AWS_ENDPOINT_URL_<SERVICE> variables reach the fakes: all OK, exit 0, nothing on stderr", async () => {
   const w = await world();
-  const r = await run(["doctor", "-c", w.config, "--gitlab-api", w.gitlab], {
+  const r = await runBin(["doctor", "-c", w.config, "--gitlab-api", w.gitlab], {
     AWS_ACCESS_KEY_ID: "test-access-key",
     AWS_SECRET_ACCESS_KEY: "test-secret-key",
     AWS_ENDPOINT_URL_STS: w.aws,
@@ -51,7 +62,7 @@ test("the SDK's per-service AWS_ENDPOINT_URL_<SERVICE> variables reach the fakes
 
 test("no AWS credentials and no GITLAB_TOKEN: one line each, no stack trace, exit 2", async () => {
   const w = await world();
-  const r = await run(["doctor", "-c", w.config], {
+  const r = await runBin(["doctor", "-c", w.config], {
     AWS_CONFIG_FILE: "/nonexistent/config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
     AWS_ENDPOINT_URL: w.aws,
@@ -101,11 +112,9 @@ test("--stack with an unknown name: one line naming the stacks there are, exit 1
 
 test("deployer-policy --with-doctor adds exactly doctor's statements; without it, none", async () => {
   const config = join(root, "delivery.yaml");
-  const [plain, withDoctor, doctorOnly] = await Promise.all([
-    run(["deployer-policy", "-c", config, "--account", "123456789012"], {}),
-    run(["deployer-policy", "-c", config, "--account", "123456789012", "--with-doctor"], {}),
-    run(["doctor", "-c", config, "--account", "123456789012", "--print-policy"], {}),
-  ]);
+  const plain = await run(["deployer-policy", "-c", config, "--account", "123456789012"], {});
+  const withDoctor = await run(["deployer-policy", "-c", config, "--account", "123456789012", "--with-doctor"], {});
+  const doctorOnly = await run(["doctor", "-c", config, "--account", "123456789012", "--print-policy"], {});
   const statements = (r: { stdout: string }) => JSON.parse(r.stdout).Statement as Array<{ Sid: string }>;
   expect(statements(plain).filter((s) => s.Sid.startsWith("Doctor"))).toEqual([]);
   expect(statements(withDoctor)).toEqual([...statements(plain), ...statements(doctorOnly)]);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fakeGitlab, Issue, runPlanReport as run, TOKEN } from "./fake-gitlab";
+import { fakeGitlab, Issue, runPlanReport as run, runPlanReportThroughBin, TOKEN } from "./fake-gitlab";
 
 const FIXTURES = join(__dirname, "..", "fixtures");
 const DRIFT = join(FIXTURES, "drift", "console-edit.json");
@@ -20,8 +20,8 @@ const drift = (plan: string, ...more: string[]) => [plan, "--drift", "--title", 
 const posted = (plan: string) => drift(plan, "--post", "--key", "acme-delivery-acme");
 
 describe("plan-report --drift", () => {
-  test("drift found: the summary is written and the command exits 5; none: exit 0", async () => {
-    const r = await run(drift(DRIFT));
+  test("drift found: the summary is written and the command exits 5 (the real bin's exit code); none: exit 0", async () => {
+    const r = await runPlanReportThroughBin(drift(DRIFT));
     expect([r.code, r.stdout, r.stderr]).toEqual([
       5,
       "plan-report: 2 objects changed outside Terraform\n",

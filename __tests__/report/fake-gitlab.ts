@@ -3,30 +3,36 @@
  * request notes, issues and merge-request labels, with paging headers, and misbehaviour on
  * demand (errors first, Retry-After, silence, a refused label edit).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliInProcess, cliSpawned, RunOptions, RunResult } from "../cli/run";
 
-const root = join(__dirname, "..", "..");
-const bin = join(root, "bin", "gitlab-aws-delivery.js");
+type PlanReportRun = { code: number; stdout: string; stderr: string; dir: string };
 
-/** Runs `gitlab-aws-delivery plan-report …` in a fresh folder. */
-export function runPlanReport(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
+/** Runs `gitlab-aws-delivery plan-report …` in a fresh folder, in this process (cli/run.ts cliInProcess). */
+export function runPlanReport(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlanReportRun> {
+  return planReportWith(cliInProcess, args, env);
+}
+
+/** The same through the real bin, a process of its own: the command's wiring in the bundle. */
+export function runPlanReportThroughBin(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlanReportRun> {
+  return planReportWith(cliSpawned, args, env);
+}
+
+async function planReportWith(
+  run: (args: readonly string[], options: RunOptions) => Promise<RunResult>,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<PlanReportRun> {
   const dir = mkdtempSync(join(tmpdir(), "plan-report-"));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "plan-report", ...args], {
-      cwd: dir,
-      env: { ...process.env, GITLAB_TOKEN: "", CI_PIPELINE_ID: "", CI_COMMIT_SHA: "", CI_JOB_URL: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, dir }));
+  const r = await run(["plan-report", ...args], {
+    cwd: dir,
+    env: { GITLAB_TOKEN: "", CI_PIPELINE_ID: "", CI_COMMIT_SHA: "", CI_JOB_URL: "", ...env },
   });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, dir };
 }
 
 export const TOKEN = "glpat-test-token-0123456789";

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { graphSection, mermaid, planGraph, stackGraph } from "../../report/mermaid";
 import { addressListSection } from "../../report/address-list";
 import { parse } from "yaml";
+import { cliInProcess } from "../cli/run";
 import { synth, synthAll } from "../helpers";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "plans");
@@ -122,7 +123,7 @@ describe("the picture of a synthesized stack: gitlab-aws-delivery graph <stack>"
     expect(readFileSync(join(root, "README.md"), "utf8")).toContain(`\n\`\`\`mermaid\n${mermaid(stackGraph(stacks["acme-delivery-acme"].json))}\`\`\`\n`);
   });
 
-  test("the command prints it, fenced with --markdown; a missing stack or folder is one line", () => {
+  test("the command prints it, fenced with --markdown (through the real bin); a missing stack or folder is one line", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "graph-"));
     mkdirSync(join(outdir, "stacks", "acme-delivery-acme"), { recursive: true });
     writeFileSync(join(outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), JSON.stringify(json));
@@ -134,13 +135,13 @@ describe("the picture of a synthesized stack: gitlab-aws-delivery graph <stack>"
     expect(out).toBe(`\`\`\`mermaid\n${mermaid(stackGraph(json))}\`\`\`\n`);
     expect(out).toContain('    n0["gitlab_project<br/>acme__platform__payments-api_GitlabProject"]\n');
     expect(out).toContain("  n5 --> n0\n"); // the pipeline reads the project's path
-    const missing = spawnSync(process.execPath, [bin, "graph", "acme-delivery-acmee", "-o", outdir], { encoding: "utf8" });
+    const missing = await cliInProcess(["graph", "acme-delivery-acmee", "-o", outdir]);
     expect([missing.status, missing.stdout, missing.stderr]).toEqual([
       1,
       "",
       `graph: stack "acme-delivery-acmee" is not in ${join(outdir, "manifest.json")}; the stacks there are: acme-delivery-acme, acme-delivery-shared\n`,
     ]);
-    const nowhere = spawnSync(process.execPath, [bin, "graph", "x", "-o", join(outdir, "nope")], { encoding: "utf8" });
+    const nowhere = await cliInProcess(["graph", "x", "-o", join(outdir, "nope")]);
     expect([nowhere.status, nowhere.stderr]).toEqual([
       1,
       `graph: ${join(outdir, "nope", "manifest.json")} cannot be read (ENOENT); synthesize first (gitlab-aws-delivery synth), or name the output folder with --outdir\n`,

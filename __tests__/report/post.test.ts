@@ -3,7 +3,8 @@ import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runPlanReport as run } from "./fake-gitlab";
+import { cliInProcess } from "../cli/run";
+import { runPlanReport as run, runPlanReportThroughBin } from "./fake-gitlab";
 
 const root = join(__dirname, "..", "..");
 const PLAN = join(root, "__tests__", "fixtures", "plans", "opentofu", "show-json_requires-replace.json");
@@ -50,8 +51,8 @@ function fakeGitlab(): Promise<{ server: Server; url: string; seen: Seen[]; note
 }
 
 describe("plan-report command", () => {
-  test("writes GitLab's report and the summary", async () => {
-    const r = await run([PLAN, "--report", "r.json", "--markdown", "r.md", "--title", "acme"]);
+  test("writes GitLab's report and the summary (through the real bin: plan-report's wiring in the bundle)", async () => {
+    const r = await runPlanReportThroughBin([PLAN, "--report", "r.json", "--markdown", "r.md", "--title", "acme"]);
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toBe("plan-report: 1 to create, 0 to update, 1 to delete\n");
     expect(readFileSync(join(r.dir, "r.json"), "utf8")).toBe('{"create":1,"update":0,"delete":1}\n');
@@ -307,5 +308,30 @@ describe("the summary says where it was made (issue 13, item 8)", () => {
     ).toBe(true);
     const bare = await run([plan, "--markdown", "s.md"], { CI_JOB_URL: "", CI_COMMIT_SHA: "" });
     expect(readFileSync(join(bare.dir, "s.md"), "utf8")).toContain("<sub>planned 2026-11-26T01:02:03Z · terraform 1.11.4</sub>");
+  });
+});
+
+// Here, where plan-report is loaded anyway.
+describe("the in-process runner these tests use (cli/run.ts)", () => {
+  test("it gives a run its folder and environment, and puts them, the exit code and the streams back", async () => {
+    const before = { cwd: process.cwd(), env: { ...process.env }, exitCode: process.exitCode, write: process.stdout.write };
+    process.env.DELIVERY_RUN_PROBE = "kept";
+    const dir = mkdtempSync(join(tmpdir(), "in-process-"));
+    writeFileSync(
+      join(dir, "plan.json"),
+      JSON.stringify({ format_version: "1.2", resource_changes: [{ address: "a.b", type: "a", change: { actions: ["create"] } }] }),
+    );
+    const env = { DELIVERY_RUN_PROBE: undefined, DELIVERY_RUN_ADDED: "x", CI_COMMIT_SHA: "c".repeat(40), CI_JOB_URL: "" };
+    const r = await cliInProcess(["plan-report", "plan.json", "--markdown", "s.md", "--fail-on", "change"], { cwd: dir, env });
+    expect(r).toEqual({
+      status: 3,
+      stdout: "plan-report: 1 to create, 0 to update, 0 to delete\n",
+      stderr: "plan-report: the plan has changes at or above --fail-on change; see s.md\n",
+    });
+    expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("<sub>commit cccccccccccc</sub>");
+    expect([process.cwd(), process.exitCode, process.stdout.write]).toEqual([before.cwd, before.exitCode, before.write]);
+    expect([process.env.DELIVERY_RUN_PROBE, process.env.DELIVERY_RUN_ADDED]).toEqual(["kept", undefined]);
+    delete process.env.DELIVERY_RUN_PROBE;
+    expect(process.env).toEqual(before.env);
   });
 });
