@@ -46,13 +46,14 @@ export function holdArgs(dir: string): { nodeArgs: string[]; env: NodeJS.Process
 
 /**
  * Starts the app (`detached`: in a process group of its own, as a shell starts a job); `ended`
- * resolves when it exits. `held`: it stops at its first stack written until `release` is called.
+ * resolves when it exits; `stderr` is what it has said so far. `held`: it stops at its first
+ * stack written until `release` is called.
  */
 export function startApp(
   dir: string,
   extra: NodeJS.ProcessEnv = {},
   { detached = false, held = false }: { detached?: boolean; held?: boolean } = {},
-): { child: ChildProcess; ended: Promise<Ended>; release: () => void } {
+): { child: ChildProcess; ended: Promise<Ended>; release: () => void; stderr: () => string } {
   const hold = held ? holdArgs(dir) : { nodeArgs: [], env: {}, release: () => undefined };
   const child = spawn(process.execPath, [...hold.nodeArgs, app], {
     cwd: dir,
@@ -63,7 +64,7 @@ export function startApp(
   let stderr = "";
   child.stderr!.on("data", (c) => (stderr += c));
   const ended = new Promise<Ended>((resolve) => child.on("close", (status, signal) => resolve({ status, signal, stderr })));
-  return { child, ended, release: hold.release };
+  return { child, ended, release: hold.release, stderr: () => stderr };
 }
 
 /** A config of n projects over 10 top-level groups (10 team stacks), as bench/synth.ts makes. */
