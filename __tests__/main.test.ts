@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -21,6 +21,13 @@ function runMain(config: string | undefined, env: NodeJS.ProcessEnv = {}) {
   });
   return { ...r, dir, outdir: join(dir, "cdktf.out") };
 }
+
+/** PATH without a terraform binary: node and the system's tools only. */
+const noTerraform = { PATH: `${join(process.execPath, "..")}:/usr/bin:/bin` };
+
+/** The repository's delivery.yaml synthesized without terraform, once for the file: the first of two in the determinism test, the previous output in another. */
+let first: ReturnType<typeof runMain> | undefined;
+const synthesizedOnce = () => (first ??= runMain(readFileSync(join(root, "delivery.yaml"), "utf8"), noTerraform));
 
 describe("main.ts through the cdktf app command", () => {
   test("cdktf.json runs this command", () => {
@@ -48,14 +55,12 @@ describe("main.ts through the cdktf app command", () => {
   });
 
   test("synthesizes without a terraform binary on PATH, and twice gives byte-identical files", () => {
-    const yaml = readFileSync(join(root, "delivery.yaml"), "utf8");
-    const env = { PATH: `${join(process.execPath, "..")}:/usr/bin:/bin` };
-    const probe = spawnSync("sh", ["-c", "command -v terraform"], { env });
+    const probe = spawnSync("sh", ["-c", "command -v terraform"], { env: noTerraform });
     expect(probe.status).not.toBe(0); // terraform really is off this PATH
-    const first = runMain(yaml, env);
+    const first = synthesizedOnce();
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
-    const second = runMain(yaml, env);
+    const second = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"), noTerraform);
     const read = (outdir: string) => readFileSync(join(outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
     expect(read(second.outdir)).toBe(read(first.outdir));
     expect(JSON.parse(readFileSync(join(first.outdir, "manifest.json"), "utf8")).stacks["acme-delivery-acme"].synthesizedStackPath).toBe(
@@ -67,9 +72,8 @@ describe("main.ts through the cdktf app command", () => {
   });
 
   test("the terraform-cloud backend synthesizes without a terraform binary, warning that the version check was skipped", () => {
-    const env = { PATH: `${join(process.execPath, "..")}:/usr/bin:/bin` };
     const raw = rawConfig({ state: { backend: "terraform-cloud", terraformCloud: { organization: "acme", workspaceName: "delivery-{stack}" } } });
-    const r = runMain(stringify(raw), env);
+    const r = runMain(stringify(raw), noTerraform);
     expect(r.status).toBe(0);
     expect(r.stderr.trim().split("\n")).toEqual([
       "warning: acme-delivery-shared/backend: cdktf's terraform version check was skipped (no terraform binary here); where this stack is planned and applied, use terraform >= 1.7 (1.10 with S3 native locking)",
@@ -98,8 +102,11 @@ describe("main.ts through the cdktf app command", () => {
   });
 
   test("a failing synth leaves the previous output untouched", () => {
-    const good = runMain(readFileSync(join(root, "delivery.yaml"), "utf8"));
-    expect(good.status).toBe(0);
+    const previous = synthesizedOnce();
+    expect(previous.status).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), "delivery-main-"));
+    cpSync(previous.dir, dir, { recursive: true });
+    const good = { dir, outdir: join(dir, "cdktf.out") };
     const before = readFileSync(join(good.outdir, "stacks", "acme-delivery-acme", "cdk.tf.json"), "utf8");
     const lock = readFileSync(join(good.dir, "delivery.lock.yaml"), "utf8");
     writeFileSync(join(good.dir, "delivery.yaml"), stringify(rawConfig({ aws: { region: "af-south-1" } })));

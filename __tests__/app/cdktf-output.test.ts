@@ -12,6 +12,11 @@ import { rawConfig, rawProject } from "../helpers";
 import { screenOf } from "./screen";
 
 const root = join(__dirname, "..", "..");
+/**
+ * The cdktf CLI that `npx cdktf` runs (its bin in node_modules), without npx: npm exec adds
+ * a process (about 1 CPU-s) and no output (its being killed is __tests__/app/signals.test.ts's).
+ */
+const cdktf = join(root, "node_modules", ".bin", "cdktf");
 
 interface Run {
   readonly code: number;
@@ -51,22 +56,22 @@ function app(f: ReturnType<typeof fixture>, env: NodeJS.ProcessEnv = {}): Promis
 }
 
 /**
- * `npx cdktf synth`, its output through a pipe as in a CI job log (where it reads it at all,
+ * `cdktf synth`, its output through a pipe as in a CI job log (where it reads it at all,
  * the app says a failure on cdktf's own stderr; see CdktfOutput). stdout and stderr merged.
  */
 async function cdktfSynth(f: ReturnType<typeof fixture>, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const status = join(f.outdir, "..", "status");
-  const r = await run("sh", ["-c", '{ npx cdktf synth --output "$0"; echo $? > "$1"; } 2>&1 | cat', f.outdir, status], { ...f.env, ...env });
+  const r = await run("sh", ["-c", '{ "$2" synth --output "$0"; echo $? > "$1"; } 2>&1 | cat', f.outdir, status, cdktf], { ...f.env, ...env });
   return { ...r, code: Number(readFileSync(status, "utf8")) };
 }
 
 /**
- * `npx cdktf synth` on a terminal (a pseudo-terminal of 40 rows by `script`, as a user types
+ * `cdktf synth` on a terminal (a pseudo-terminal of 40 rows by `script`, as a user types
  * it): what the screen shows at the end. CI is unset there, so cdktf draws its spinner.
  */
 async function cdktfSynthOnTerminal(f: ReturnType<typeof fixture>): Promise<{ code: number; screen: string }> {
   const transcript = join(f.outdir, "..", "typescript");
-  const command = `stty rows 40 cols 200; npx cdktf synth --output '${f.outdir}'`;
+  const command = `stty rows 40 cols 200; '${cdktf}' synth --output '${f.outdir}'`;
   const r = await run("script", ["-qec", command, transcript], { ...f.env, CI: "" });
   const text = readFileSync(transcript, "utf8");
   const code = Number(/COMMAND_EXIT_CODE="(\d+)"/.exec(text)?.[1] ?? r.code);

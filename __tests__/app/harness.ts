@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
@@ -38,13 +38,33 @@ export interface Ended {
   readonly stderr: string;
 }
 
-/** Starts the app (`detached`: in a process group of its own, as a shell starts a job); `ended` resolves when it exits. */
-export function startApp(dir: string, extra: NodeJS.ProcessEnv = {}, detached = false): { child: ChildProcess; ended: Promise<Ended> } {
-  const child = spawn(process.execPath, [app], { cwd: dir, env: synthEnv(dir, extra), stdio: ["ignore", "ignore", "pipe"], detached });
+/** The node arguments that hold a synth in the middle of its synthesis (hold-preload.js), and what lets it go on. */
+export function holdArgs(dir: string): { nodeArgs: string[]; env: NodeJS.ProcessEnv; release: () => void } {
+  const file = join(dir, "release");
+  return { nodeArgs: ["-r", join(__dirname, "hold-preload.js")], env: { HOLD_RELEASE: file }, release: () => writeFileSync(file, "") };
+}
+
+/**
+ * Starts the app (`detached`: in a process group of its own, as a shell starts a job); `ended`
+ * resolves when it exits; `stderr` is what it has said so far. `held`: it stops at its first
+ * stack written until `release` is called.
+ */
+export function startApp(
+  dir: string,
+  extra: NodeJS.ProcessEnv = {},
+  { detached = false, held = false }: { detached?: boolean; held?: boolean } = {},
+): { child: ChildProcess; ended: Promise<Ended>; release: () => void; stderr: () => string } {
+  const hold = held ? holdArgs(dir) : { nodeArgs: [], env: {}, release: () => undefined };
+  const child = spawn(process.execPath, [...hold.nodeArgs, app], {
+    cwd: dir,
+    env: synthEnv(dir, { ...hold.env, ...extra }),
+    stdio: ["ignore", "ignore", "pipe"],
+    detached,
+  });
   let stderr = "";
   child.stderr!.on("data", (c) => (stderr += c));
   const ended = new Promise<Ended>((resolve) => child.on("close", (status, signal) => resolve({ status, signal, stderr })));
-  return { child, ended };
+  return { child, ended, release: hold.release, stderr: () => stderr };
 }
 
 /** A config of n projects over 10 top-level groups (10 team stacks), as bench/synth.ts makes. */

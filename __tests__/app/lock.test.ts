@@ -96,13 +96,16 @@ describe("two synths of one folder", () => {
   test("the second waits for the first, saying who holds the folder; the manifest agrees with stacks/", async () => {
     const a = workDir();
     const b = workDir();
-    writeFileSync(join(a, "delivery.yaml"), fleetYaml(300));
+    writeFileSync(join(a, "delivery.yaml"), fleetYaml(10));
     writeFileSync(join(b, "delivery.yaml"), twoGroups);
     const outdir = join(a, "cdktf.out");
-    const first = startApp(a, { DELIVERY_SYNTH_WORKERS: "1" });
+    // The first is held in the middle of its synthesis (hold-preload.js) until the second waits for it.
+    const first = startApp(a, { DELIVERY_SYNTH_WORKERS: "1" }, { held: true });
     // Once the first has started writing (its lock or scratch folder beside cdktf.out), start the second.
     await waitFor("the first synth to start", () => leftovers(a).length > 0);
     const second = startApp(b, { CDKTF_OUTDIR: outdir });
+    await waitFor("the second synth to wait", () => second.stderr().includes("waiting for it to finish"));
+    first.release();
     const [one, two] = await Promise.all([first.ended, second.ended]);
     expect([one.status, one.stderr]).toEqual([0, ""]);
     expect(two.status).toBe(0);

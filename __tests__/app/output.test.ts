@@ -1,16 +1,29 @@
+// First: node's fs is wrapped before the app's modules take it (output-swap.ts keeps a namespace of it).
+import { faults, restore } from "./fault-preload";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { UserError } from "../../app/errors";
+import { runSynth } from "../../app/run-synth";
 import { app, leftovers, manifestAndFolders, oneGroupRetagged, runApp, snapshot, synthEnv, twoGroups, workDir } from "./harness";
 
 // Writing cdktf.out/ is all or nothing (issue 12, item 2).
 
+afterAll(restore);
+
+/** `twoGroups` synthesized by the app, once for the file: its folder (config, lock file, cdktf.out/). */
+let template: string | undefined;
+
 /** A folder with cdktf.out/ from `twoGroups`, and terraform's files in each stack, as `cdktf deploy` leaves them. */
 function deployed(): { dir: string; outdir: string } {
+  if (template === undefined) {
+    template = workDir();
+    writeFileSync(join(template, "delivery.yaml"), twoGroups);
+    const first = runApp(template);
+    expect([first.status, first.stderr]).toEqual([0, ""]);
+  }
   const dir = workDir();
-  writeFileSync(join(dir, "delivery.yaml"), twoGroups);
-  const first = runApp(dir);
-  expect([first.status, first.stderr]).toEqual([0, ""]);
+  cpSync(template, dir, { recursive: true });
   const outdir = join(dir, "cdktf.out");
   for (const stack of readdirSync(join(outdir, "stacks"))) {
     mkdirSync(join(outdir, "stacks", stack, ".terraform", "providers", "registry.terraform.io"), { recursive: true });
@@ -72,14 +85,18 @@ describe("cdktf.out is replaced all or nothing", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("a write that fails at any point of a re-synth leaves the old tree whole, or else the new one complete", () => {
+  test("a write that fails at any point of a re-synth leaves the old tree whole, or else the new one complete", async () => {
     const { dir, outdir } = deployed();
     const before = snapshot(outdir);
     writeFileSync(join(dir, "delivery.yaml"), oneGroupRetagged);
     const preload = ["-r", join(__dirname, "fault-preload.js")];
     const pristine = join(dir, "pristine");
     cpSync(outdir, pristine, { recursive: true });
-    // A clean run counts the points where a write could fail, and gives the expected new tree.
+    const reset = () => {
+      rmSync(outdir, { recursive: true, force: true });
+      cpSync(pristine, outdir, { recursive: true });
+    };
+    // A clean run of the app counts the points where a write could fail, and gives the expected new tree.
     const countFile = join(dir, "count");
     const clean = runApp(dir, { FAULT_ROOT: dir, FAULT_AT: "0", FAULT_COUNT_FILE: countFile }, preload);
     expect([clean.status, clean.stderr]).toEqual([0, ""]);
@@ -91,27 +108,64 @@ describe("cdktf.out is replaced all or nothing", () => {
       folders: ["acme-delivery-acme", "acme-delivery-shared"],
     });
     expect(after["stacks/acme-delivery-acme/.terraform.lock.hcl"]).toBe("# lock of acme-delivery-acme\n");
+
+    // Each point in turn, by the same synthesis in this process (the same fs wrapped the same
+    // way, without a node process per point); what the app would print on stderr before exit 1.
+    const synthWithFault = async (at: number): Promise<{ ok: boolean; stderr: string }> => {
+      const warnings: string[] = [];
+      // The app runs in the config's folder (local state paths are relative to it).
+      const cwd = process.cwd();
+      process.chdir(dir);
+      Object.assign(faults, { root: dir, at, calls: 0 });
+      try {
+        const configFile = join(dir, "delivery.yaml");
+        await runSynth({ configFile, outdir, command: [], warn: (w) => warnings.push(`warning: ${w}\n`), env: {} });
+        return { ok: true, stderr: warnings.join("") };
+      } catch (e) {
+        // exitOnError (app/exit.ts) prints a UserError's message alone and exits 1.
+        expect([at, e]).toEqual([at, expect.any(UserError)]);
+        return { ok: false, stderr: `${warnings.join("")}${(e as Error).message}\n` };
+      } finally {
+        faults.root = undefined;
+        process.chdir(cwd);
+      }
+    };
+    reset();
+    expect(await synthWithFault(0)).toEqual({ ok: true, stderr: "" });
+    expect(snapshot(outdir)).toEqual(after);
+    // The same points as the app's, but for the lock file (beta gone), which the app's clean run
+    // rewrote (a temporary file, then its rename) and which is now as this run would write it.
+    expect(faults.calls).toBe(points - 2);
+
     const outcomes: string[] = [];
+    let failed: { k: number; stderr: string } | undefined;
     for (let k = 1; k <= points; k++) {
-      rmSync(outdir, { recursive: true, force: true });
-      cpSync(pristine, outdir, { recursive: true });
-      const r = runApp(dir, { FAULT_ROOT: dir, FAULT_AT: String(k) }, preload);
+      reset();
+      const r = await synthWithFault(k);
       const now = snapshot(outdir);
-      if (r.status === 0) {
+      if (r.ok) {
         expect([k, now]).toEqual([k, after]);
       } else {
-        expect([k, r.status, now]).toEqual([k, 1, before]);
+        expect([k, now]).toEqual([k, before]);
         expect(r.stderr).toMatch(ONE_LINE);
         expect(r.stderr).toMatch(
           new RegExp(
             `^cannot write the synthesized output to ${outdir}: no space left on the device of \\S+ \\(ENOSPC\\); ${outdir} was left as it was\\. Free some space`,
           ),
         );
+        failed ??= { k, stderr: r.stderr };
       }
       expect([k, leftovers(dir)]).toEqual([k, []]);
-      outcomes.push(r.status === 0 ? "new" : "old");
+      outcomes.push(r.ok ? "new" : "old");
     }
     expect(outcomes).toContain("old");
+
+    // The app itself, failing at the first of those points: exit 1, the same line, the old tree.
+    reset();
+    const r = runApp(dir, { FAULT_ROOT: dir, FAULT_AT: String(failed!.k) }, preload);
+    expect([r.status, r.stderr]).toEqual([1, failed!.stderr]);
+    expect(snapshot(outdir)).toEqual(before);
+    expect(leftovers(dir)).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
