@@ -14,6 +14,8 @@
  * run tsc and eslint themselves.
  *
  * Usage: node scripts/typecheck-lint.js   (in the project's folder: tsconfig.json, eslint.config.mjs)
+ * `npm test` gives node a larger young generation (--max-semi-space-size=64): the checker's
+ * short-lived objects then cost fewer collections (about 1.5 of 18 CPU-s, measured).
  */
 "use strict";
 const ts = require("typescript");
