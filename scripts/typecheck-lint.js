@@ -5,7 +5,9 @@
  * (12 and 14 CPU-s), the same files read, parsed and checked twice.
  *
  * First tsc itself runs (TypeScript's executeCommandLine, what the tsc binary runs): its
- * messages, their format and its exit code are tsc's. Then ESLint (its Node API, the
+ * messages, their format and its exit code are tsc's. That function is exported at run time but
+ * not declared in typescript.d.ts: an upgrade of the (pinned) typescript that drops it fails here
+ * with a clear message, and __tests__/scripts/typecheck-lint.test.ts checks tsc's texts. Then ESLint (its Node API, the
  * project's eslint.config.mjs) lints as `eslint .` does, its typed rules given tsc's program
  * (typescript-eslint's parserOptions.programs) instead of building their own. Prints tsc's
  * messages, then ESLint's (stylish, as the CLI); exits with tsc's code when it failed, else
@@ -23,6 +25,8 @@ const { ESLint } = require("eslint");
 
 /** Runs tsc -p tsconfig.json in this process; its exit code and the program it checked. */
 function typecheck() {
+  if (typeof ts.executeCommandLine !== "function")
+    throw new Error(`typescript ${ts.version} has no executeCommandLine: run tsc and eslint apart (npm run typecheck, npm run lint)`);
   let program;
   let code;
   // tsc ends by calling sys.exit; here it only hands over the code.
