@@ -1,10 +1,9 @@
 import { CommandError } from "../scripts/command-error";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { action, exitCodesHelp, subcommand } from "./command";
 
 interface Options {
   readonly only?: string;
-  readonly job?: string;
 }
 
 export function registerTfCheck(program: Command): void {
@@ -15,8 +14,6 @@ export function registerTfCheck(program: Command): void {
     "synthesize every config (delivery.yaml, examples/*.yaml) and run terraform init, validate and plan on each stack, offline",
   )
     .option("--only <names>", "check only these configs, by file name without .yaml, comma-separated (e.g. delivery,fleet)")
-    // One stack's check, in a process of its own: how the command runs its stacks in parallel.
-    .addOption(new Option("--job <dir>").hideHelp())
     .addHelpText(
       "after",
       `
@@ -30,20 +27,14 @@ ${exitCodesHelp("a stack fails to validate or plan, or the check cannot run and 
     )
     .action(
       action("tf-check", async (opts: Options) => {
-        const { runJob, tfCheck } = await import("../scripts/tf-check");
-        if (opts.job !== undefined) {
-          runJob(opts.job);
-          return 0;
-        }
+        const { tfCheck } = await import("../scripts/tf-check");
         const only = opts.only
           ?.split(",")
           .map((name) => name.trim())
           .filter(Boolean);
         if (only && only.length === 0)
           throw new CommandError(`--only "${opts.only}" names no config; give file names without .yaml, e.g. --only delivery,fleet`);
-        // Each stack is checked by this same command, in a process of its own.
-        const jobCommand = [process.execPath, ...process.execArgv, process.argv[1], "tf-check", "--job"];
-        return tfCheck({ only, jobCommand });
+        return tfCheck({ only });
       }),
     );
 }

@@ -289,8 +289,8 @@ function sharesProvider(engine: Engine): boolean {
  * started on first use, unless the environment already names one (tf-check gives each of its
  * parallel lanes its own) or DELIVERY_TF_SHARED_PROVIDER=0.
  */
-export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+export function terraformEnv(engine: Engine, dir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
   if (engine.mode !== "mirror") return env;
   const rc = join(dir, "terraform.rc");
   mkdirSync(dir, { recursive: true });
@@ -304,19 +304,35 @@ export function terraformEnv(engine: Engine, dir: string): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface RunStackOptions {
+  readonly priorState?: Json;
+  readonly validate?: boolean;
+  readonly json?: boolean;
+  /** The environment terraform's is made from (a tf-check lane's names its shared provider). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What a terraform command gave back. */
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /**
- * Runs init, validate, plan (and show -json) in `dir` on a prepared stack. `json: false` skips
- * show -json (a command of its own: 1.6 CPU-s of reading the provider's schema), for callers that
- * need only what the plan printed; plan.bin stays for `terraform show`.
+ * The steps of runStack: yields each terraform command (its arguments and environment) and is
+ * given back what it printed, so that the same steps run one at a time (runStack) or beside
+ * other stacks' in this process (runStackAsync).
  */
-export function runStack(engine: Engine, prepared: Json, dir: string, options: { priorState?: Json; validate?: boolean; json?: boolean } = {}): StackRun {
+function* stackSteps(
+  engine: Engine,
+  prepared: Json,
+  dir: string,
+  options: RunStackOptions,
+): Generator<{ args: string[]; env: NodeJS.ProcessEnv }, StackRun, Ran> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
-  const env = terraformEnv(engine, dir);
-  const run = (args: string[]) => {
-    announceSchemaTypes(env, dir);
-    return spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  };
+  const env = terraformEnv(engine, dir, options.env);
   // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
   const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
   // A plan validates too; a separate validate (one more start of the provider) only adds its
@@ -334,7 +350,7 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   }
   let planOutput = "";
   for (const args of steps) {
-    const r = run(args);
+    const r = yield { args, env };
     if (r.status !== 0) {
       return { dir, ok: false, errors: `terraform ${args[0]} failed:\n${r.stdout}\n${r.stderr}`.trim() };
     }
@@ -342,10 +358,51 @@ export function runStack(engine: Engine, prepared: Json, dir: string, options: {
   }
   if (engine.mode === "registry") return { dir, ok: true, errors: "" };
   if (options.json === false) return { dir, ok: true, errors: "", planOutput };
-  const show = run(["show", "-json", "-no-color", "plan.bin"]);
+  const show = yield { args: ["show", "-json", "-no-color", "plan.bin"], env };
   if (show.status !== 0) return { dir, ok: false, errors: `terraform show failed:\n${show.stderr}` };
   writeFileSync(join(dir, "plan.json"), show.stdout);
   return { dir, ok: true, errors: "", plan: JSON.parse(show.stdout), planOutput };
+}
+
+/**
+ * Runs init, validate, plan (and show -json) in `dir` on a prepared stack. `json: false` skips
+ * show -json (a command of its own: 1.6 CPU-s of reading the provider's schema), for callers that
+ * need only what the plan printed; plan.bin stays for `terraform show`.
+ */
+export function runStack(engine: Engine, prepared: Json, dir: string, options: RunStackOptions = {}): StackRun {
+  const steps = stackSteps(engine, prepared, dir, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { args, env } = step.value;
+    announceSchemaTypes(env, dir);
+    step = steps.next(spawnSync(engine.terraform, args, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }));
+  }
+  return step.value;
+}
+
+/** runStack without blocking this process, so that one node process drives several stacks' terraform at once. */
+export async function runStackAsync(engine: Engine, prepared: Json, dir: string, options: RunStackOptions = {}): Promise<StackRun> {
+  const steps = stackSteps(engine, prepared, dir, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { args, env } = step.value;
+    announceSchemaTypes(env, dir);
+    step = steps.next(await terraform(engine.terraform, args, dir, env));
+  }
+  return step.value;
+}
+
+/** A terraform command run to its end, its output kept (as spawnSync gives it). */
+function terraform(binary: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((done) => {
+    const child = spawn(binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (e) => done({ status: null, stdout: "", stderr: e.message }));
+    child.on("close", (status) => done({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
 }
 
 /** Config files the check covers: the example and every file in examples/. */
@@ -364,14 +421,7 @@ interface Job {
   readonly label: string;
   readonly dir: string;
   readonly note: string;
-}
-
-/** One stack, in a process of its own (started by runPool) so that stacks are checked on every core at once. */
-export function runJob(dir: string): void {
-  const engine = findEngine() as Engine;
-  const { prepared, priorState } = JSON.parse(readFileSync(join(dir, "job.json"), "utf8"));
-  const result = runStack(engine, prepared, dir, { priorState, json: false });
-  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: result.ok, errors: result.errors, summary: planSummary(result.planOutput) }));
+  readonly prepared: Json;
 }
 
 /** A plan's summary line as terraform prints it ("Plan: 28 to add, 0 to change, 0 to destroy"), or "No changes". */
@@ -379,18 +429,19 @@ export function planSummary(output: string | undefined): string | undefined {
   return /^(Plan: [^\n]*?|No changes)\.(?: |$)/m.exec(output ?? "")?.[1];
 }
 
-/** Runs `jobCommand <dir>` for each job, `width` at a time; each lane's jobs share one provider process. */
-async function runPool(engine: Engine, jobs: Job[], width: number, jobCommand: readonly string[]): Promise<void> {
+/**
+ * Checks each job, `width` at a time, all from this process: terraform does the work, so a node
+ * process per stack would only add its start-up. Each lane's jobs share one provider process.
+ */
+async function runPool(engine: Engine, jobs: Job[], width: number): Promise<Map<Job, StackRun>> {
   let next = 0;
+  const results = new Map<Job, StackRun>();
   const lanes = Array.from({ length: Math.min(width, jobs.length) }, () => (sharesProvider(engine) ? startSharedProvider(providerBinary(engine)) : undefined));
   const worker = async (provider: SharedProvider | undefined): Promise<void> => {
     const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach, [SCHEMA_TYPES_ENV]: provider.schemaTypesFile } : process.env;
     while (next < jobs.length) {
       const job = jobs[next++];
-      await new Promise<void>((done) => {
-        const child = spawn(jobCommand[0], [...jobCommand.slice(1), job.dir], { stdio: "inherit", env });
-        child.on("close", () => done());
-      });
+      results.set(job, await runStackAsync(engine, job.prepared, job.dir, { json: false, env }));
     }
   };
   try {
@@ -398,13 +449,12 @@ async function runPool(engine: Engine, jobs: Job[], width: number, jobCommand: r
   } finally {
     for (const lane of lanes) lane?.stop();
   }
+  return results;
 }
 
 export interface TfCheckOptions {
   /** Config files to check, by file name without .yaml. @default every one (exampleConfigs) */
   readonly only?: readonly string[];
-  /** The command that runs one job when given its folder (runJob in a new process). */
-  readonly jobCommand: readonly string[];
 }
 
 /** Checks every config; returns 0 when all stacks validate and plan (or the check is skipped), 1 otherwise. */
@@ -453,19 +503,17 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
       // The CI roles' policy documents, read by templatefile beside the shared stack.
       const policies = join(outdir, "stacks", stackName, CI_POLICY_FOLDER);
       if (existsSync(policies)) cpSync(policies, join(dir, CI_POLICY_FOLDER), { recursive: true });
-      writeFileSync(join(dir, "job.json"), JSON.stringify({ prepared: prepareStack(stacks[stackName], engine, { stacks, connectionStatus }) }));
-      jobs.push({ label: `${name}/${stackName}`, dir, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
+      const prepared = prepareStack(stacks[stackName], engine, { stacks, connectionStatus });
+      jobs.push({ label: `${name}/${stackName}`, dir, prepared, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
     }
   }
   const started = Date.now();
-  await runPool(engine, jobs, width, options.jobCommand);
+  const results = await runPool(engine, jobs, width);
   let failed = 0;
   for (const job of jobs) {
-    const result = existsSync(join(job.dir, "result.json"))
-      ? JSON.parse(readFileSync(join(job.dir, "result.json"), "utf8"))
-      : { ok: false, errors: "the check process ended without a result" };
+    const result = results.get(job)!;
     if (result.ok) {
-      console.log(`tf-check: ok   ${job.label} (${result.summary ?? "validated"}${job.note})`);
+      console.log(`tf-check: ok   ${job.label} (${planSummary(result.planOutput) ?? "validated"}${job.note})`);
     } else {
       failed++;
       console.error(`tf-check: FAIL ${job.label}\n${result.errors}`);

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/*
+ * scripts/typecheck-lint.js, `npm test`'s tsc and ESLint in one program, run as `npm test` runs
+ * it (its own process, in the project's folder) on a project of two files with this
+ * repository's ESLint config: each kind of mistake is reported as tsc and `eslint .` report
+ * it (the texts below are theirs, checked against the real commands) and fails the step.
+ */
+const root = join(__dirname, "..", "..");
+
+describe("typecheck-lint: tsc and ESLint from one program", () => {
+  const dir = mkdtempSync(join(tmpdir(), "typecheck-lint-"));
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  copyFileSync(join(root, "eslint.config.mjs"), join(dir, "eslint.config.mjs"));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    // The standard library's ES2015 part only, unchecked: the type check of a full lib is most of a small project's CPU.
+    JSON.stringify({
+      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, noEmit: true, skipLibCheck: true, lib: ["ES2015"], types: [] },
+      include: ["*.ts"],
+    }),
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const check = (typed: string, floating: string) => {
+    writeFileSync(join(dir, "typed.ts"), typed);
+    writeFileSync(join(dir, "floating.ts"), `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  ${floating}\n}\n`);
+    const r = spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], { cwd: dir, encoding: "utf8" });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const typeError = "typed.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n";
+  const floatingPromise = [
+    "",
+    join(dir, "floating.ts"),
+    "  4:3  error  Promises must be awaited, end with a call to .catch, end with a call to .then with a rejection handler or be explicitly marked as ignored with the `void` operator  @typescript-eslint/no-floating-promises",
+    "",
+    "✖ 1 problem (1 error, 0 warnings)",
+    "",
+    "",
+  ].join("\n");
+
+  test("a type error and a floating promise: both reported, tsc's first, and tsc's exit code", () => {
+    expect(check('export const count: number = "three";\n', "save();")).toEqual({ status: 2, stdout: typeError + floatingPromise, stderr: "" });
+  });
+
+  test("a floating promise alone fails the step", () => {
+    expect(check("export const count: number = 3;\n", "save();")).toEqual({ status: 1, stdout: floatingPromise, stderr: "" });
+  });
+
+  test("a clean project passes, silently", () => {
+    expect(check("export const count: number = 3;\n", "void save();")).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+});
