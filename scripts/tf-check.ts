@@ -24,7 +24,15 @@ import { synthesizeConfig } from "../app/synth-tree";
 import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";
-import { REATTACH_ENV, SCHEMA_TYPES_ENV, SHARED_PROVIDER_ENV, SharedProvider, sharedProviderOfThisProcess, startSharedProvider } from "./shared-provider";
+import {
+  GO_GC_PERCENT,
+  REATTACH_ENV,
+  SCHEMA_TYPES_ENV,
+  SHARED_PROVIDER_ENV,
+  SharedProvider,
+  sharedProviderOfThisProcess,
+  startSharedProvider,
+} from "./shared-provider";
 import { announceSchemaTypes } from "./schema-types";
 
 type Json = Record<string, any>;
@@ -290,7 +298,7 @@ function sharesProvider(engine: Engine): boolean {
  * parallel lanes its own) or DELIVERY_TF_SHARED_PROVIDER=0.
  */
 export function terraformEnv(engine: Engine, dir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  const env: NodeJS.ProcessEnv = { ...base, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", GOGC: base.GOGC ?? GO_GC_PERCENT };
   if (engine.mode !== "mirror") return env;
   const rc = join(dir, "terraform.rc");
   mkdirSync(dir, { recursive: true });
