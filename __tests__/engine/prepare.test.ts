@@ -1,4 +1,8 @@
-import { Engine, FAKE_ACCOUNT_ID, prepareStack } from "../../scripts/tf-check";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Engine, FAKE_ACCOUNT_ID, prepareStack, terraformEnv } from "../../scripts/tf-check";
+import { GO_GC_PERCENT, REATTACH_ENV } from "../../scripts/shared-provider";
 import { only, rawConfig, rawProject, synth } from "../helpers";
 
 const engine: Engine = { terraform: "terraform", mirror: "/mirror", awsVersion: "5.100.0", mode: "mirror" };
@@ -33,5 +37,18 @@ describe("prepareStack (offline stand-ins)", () => {
   test("leaves the synthesized stack itself untouched", () => {
     expect(json.resource.gitlab_project).toBeDefined();
     expect(json.terraform.backend).toBeDefined();
+  });
+});
+
+describe("terraformEnv", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gad-tf-env-"));
+  // A provider already named: terraformEnv starts none.
+  const attached = { [REATTACH_ENV]: "{}", PATH: process.env.PATH };
+
+  test("terraform runs with GOGC=400 (fewer collections of its Go heap) unless the caller set GOGC", () => {
+    expect(terraformEnv(engine, dir, attached).GOGC).toBe(GO_GC_PERCENT);
+    expect(GO_GC_PERCENT).toBe("400");
+    expect(terraformEnv(engine, dir, { ...attached, GOGC: "off" }).GOGC).toBe("off");
+    expect(terraformEnv({ ...engine, mode: "registry" }, dir, {}).GOGC).toBe("400");
   });
 });
