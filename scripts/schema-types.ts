@@ -47,10 +47,15 @@ export function schemaTypesIn(dir: string): SchemaTypes | undefined {
  * cannot be known. A hand-written .tf (HCL) file there is not read: then the whole schema too.
  */
 export function announceSchemaTypes(env: NodeJS.ProcessEnv, dir: string): void {
+  if (!env[SCHEMA_TYPES_ENV]) return;
+  const hcl = existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".tf"));
+  announceTypes(env, hcl ? undefined : schemaTypesIn(dir));
+}
+
+/** Tells the proxy of the shared provider in `env` (if any) the types the next command reads; undefined: every type. */
+export function announceTypes(env: NodeJS.ProcessEnv, types: SchemaTypes | undefined): void {
   const file = env[SCHEMA_TYPES_ENV];
   if (!file) return;
-  const hcl = existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".tf"));
-  const types = hcl ? undefined : schemaTypesIn(dir);
   if (!types) {
     rmSync(file, { force: true });
     return;

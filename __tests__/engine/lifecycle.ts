@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Engine, FAKE_ACCOUNT_ID, mirrorConfig, prepareStack, runStack, StackRun } from "../../scripts/tf-check";
+import { Engine, FAKE_ACCOUNT_ID, prepareStack, runStack, StackRun, terraformEnv } from "../../scripts/tf-check";
+import { announceTypes } from "../../scripts/schema-types";
 
 type Json = Record<string, any>;
 
@@ -33,30 +34,30 @@ const TERRAFORM_DATA: ResourceSchema = {
   block: { attributes: { id: { type: "string" }, input: { type: "dynamic" }, output: { type: "dynamic" }, triggers_replace: { type: "dynamic" } } },
 };
 
-let schemas: Record<string, ResourceSchema> | undefined;
+const schemas: Record<string, ResourceSchema> = {};
 
 /**
- * The AWS provider's resource schemas (types and schema versions), read once per process and
- * cached on disk. Read in a folder of their own: a plan taken from the memo leaves its folder empty.
+ * The AWS provider's schemas (types and schema versions) of the resources `plan` changes, read
+ * through the shared provider's proxy with the list cut to those types (the whole schema is a
+ * few MB that terraform decodes and prints: 4 CPU-s), and kept for the process. Read in a folder
+ * of their own: a plan taken from the memo leaves its folder empty.
  */
-function resourceSchemas(engine: Engine): Record<string, ResourceSchema> {
-  if (schemas) return schemas;
-  const cache = join(tmpdir(), `gad-aws-schema-${engine.awsVersion}.json`);
-  if (!existsSync(cache)) {
-    const dir = mkdtempSync(join(tmpdir(), "gad-aws-schema-"));
+function resourceSchemas(engine: Engine, plan: Json): Record<string, ResourceSchema> {
+  const types = (plan.resource_changes ?? []).filter((c: Json) => c.mode === "managed" && c.type.startsWith("aws_")).map((c: Json) => c.type as string);
+  const missing = [...new Set<string>(types)].filter((t) => !schemas[t]).sort();
+  if (missing.length === 0) return schemas;
+  const dir = mkdtempSync(join(tmpdir(), "gad-aws-schema-"));
+  try {
     const versions = { terraform: { required_providers: { aws: { source: "hashicorp/aws", version: engine.awsVersion } } } };
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(versions));
-    writeFileSync(join(dir, "terraform.rc"), mirrorConfig(engine));
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: join(dir, "terraform.rc"), CHECKPOINT_DISABLE: "1" };
+    const env = terraformEnv(engine, dir);
+    announceTypes(env, { resources: missing, data: [], ephemeral: [] });
     const text = execFileSync(engine.terraform, ["providers", "schema", "-json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
-    const all = JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
-    writeFileSync(`${cache}.${process.pid}`, JSON.stringify(all));
-    // Rename is atomic: a parallel worker reads a whole file or none.
-    renameSync(`${cache}.${process.pid}`, cache);
+    Object.assign(schemas, JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  schemas = JSON.parse(readFileSync(cache, "utf8"));
-  return schemas!;
+  return schemas;
 }
 
 export interface Change {
@@ -143,7 +144,7 @@ export class Lifecycle {
     for (let round = 0; round < 6; round++) {
       last = this.plan(stack, state, folder, options);
       if (state && last.changes.length === 0) return state;
-      state = applyPlan(last.run.plan!, resourceSchemas(this.engine), round + 1);
+      state = applyPlan(last.run.plan!, resourceSchemas(this.engine, last.run.plan!), round + 1);
     }
     throw new Error(`the state did not settle after 6 plans; still changing:\n${last!.summary.join("\n")}`);
   }
