@@ -17,12 +17,16 @@ export interface SchemaTypes {
 
 type Json = Record<string, any>;
 
-/** The types a command in `dir` reads; undefined when a file there cannot be read as JSON. */
+/**
+ * The types a command in `dir` reads; undefined when they cannot be known: a file there cannot
+ * be read as JSON, or a hand-written .tf (HCL) file, which is not read here, is there.
+ */
 export function schemaTypesIn(dir: string): SchemaTypes | undefined {
   const resources = new Set<string>();
   const data = new Set<string>();
   const ephemeral = new Set<string>();
   const files = existsSync(dir) ? readdirSync(dir).sort() : [];
+  if (files.some((f) => f.endsWith(".tf"))) return undefined;
   try {
     for (const file of files.filter((f) => f.endsWith(".tf.json"))) {
       const config: Json = JSON.parse(readFileSync(join(dir, file), "utf8"));
@@ -44,12 +48,10 @@ export function schemaTypesIn(dir: string): SchemaTypes | undefined {
 /**
  * Before each terraform command in `dir` with this environment: tells the proxy of the shared
  * provider it attaches to (if any) the types the command reads; the whole schema when they
- * cannot be known. A hand-written .tf (HCL) file there is not read: then the whole schema too.
+ * cannot be known.
  */
 export function announceSchemaTypes(env: NodeJS.ProcessEnv, dir: string): void {
-  if (!env[SCHEMA_TYPES_ENV]) return;
-  const hcl = existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(".tf"));
-  announceTypes(env, hcl ? undefined : schemaTypesIn(dir));
+  if (env[SCHEMA_TYPES_ENV]) announceTypes(env, schemaTypesIn(dir));
 }
 
 /** Tells the proxy of the shared provider in `env` (if any) the types the next command reads; undefined: every type. */
