@@ -243,15 +243,12 @@ function main([upstreamSocket, listenSocket, control]) {
     stream.on("error", () => undefined);
     const own = ANSWERED[headers[":path"]];
     if (!own) return pass(stream, headers);
-    own(stream, headers).catch((e) => {
-      if (stream.destroyed) return;
-      const failed = { ":status": 200, "content-type": "application/grpc", "grpc-status": "13", "grpc-message": encodeURIComponent(String(e.message)) };
-      stream.respond(failed, { endStream: true });
-    });
+    // 13: INTERNAL, with what went wrong here.
+    own(stream, headers).catch((e) => answer(stream, { status: "13", message: encodeURIComponent(String(e.message)) }));
   });
   server.listen(listenSocket, () => process.stdout.write("listening\n"));
 }
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { trimSchema, fields };
+module.exports = { trimSchema };
