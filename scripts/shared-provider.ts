@@ -96,6 +96,11 @@ export function startSharedProvider(binary: string): SharedProvider {
   }
 }
 
+/** The variables that make a terraform command use `provider`: attach to its proxy, and where to announce its types. */
+export function attachTo(provider: SharedProvider): NodeJS.ProcessEnv {
+  return { [REATTACH_ENV]: provider.reattach, [SCHEMA_TYPES_ENV]: provider.schemaTypesFile };
+}
+
 type Noted = Omit<SharedProvider, "stop"> & { readonly binary: string; readonly dir: string };
 
 /** This process's shared provider: the one noted in the registry (PROVIDER_REGISTRY_ENV) if it still runs, else a new one. */

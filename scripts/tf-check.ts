@@ -25,9 +25,9 @@ import { writeCiPolicies } from "../app/ci-policies";
 import { CI_POLICY_FOLDER } from "../modules/oidc/gitlab-ci-oidc";
 import { CommandError } from "./command-error";
 import {
+  attachTo,
   GO_GC_PERCENT,
   REATTACH_ENV,
-  SCHEMA_TYPES_ENV,
   SHARED_PROVIDER_ENV,
   SharedProvider,
   sharedProviderOfThisProcess,
@@ -306,8 +306,7 @@ export function terraformEnv(engine: Engine, dir: string, base: NodeJS.ProcessEn
   env.TF_CLI_CONFIG_FILE = rc;
   if (!env[REATTACH_ENV] && sharesProvider(engine)) {
     shared ??= sharedProviderOfThisProcess(providerBinary(engine));
-    env[REATTACH_ENV] = shared.reattach;
-    env[SCHEMA_TYPES_ENV] = shared.schemaTypesFile;
+    Object.assign(env, attachTo(shared));
   }
   return env;
 }
@@ -446,7 +445,7 @@ async function runPool(engine: Engine, jobs: Job[], width: number): Promise<Map<
   const results = new Map<Job, StackRun>();
   const lanes = Array.from({ length: Math.min(width, jobs.length) }, () => (sharesProvider(engine) ? startSharedProvider(providerBinary(engine)) : undefined));
   const worker = async (provider: SharedProvider | undefined): Promise<void> => {
-    const env = provider ? { ...process.env, [REATTACH_ENV]: provider.reattach, [SCHEMA_TYPES_ENV]: provider.schemaTypesFile } : process.env;
+    const env = provider ? { ...process.env, ...attachTo(provider) } : process.env;
     while (next < jobs.length) {
       const job = jobs[next++];
       results.set(job, await runStackAsync(engine, job.prepared, job.dir, { json: false, env }));
