@@ -315,6 +315,8 @@ export interface RunStackOptions {
   readonly priorState?: Json;
   readonly validate?: boolean;
   readonly json?: boolean;
+  /** `-refresh-only` (a drift check, which reads the real objects) instead of `-refresh=false`. @default false */
+  readonly refreshOnly?: boolean;
   /** The environment terraform's is made from (a tf-check lane's names its shared provider). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -348,7 +350,7 @@ function* stackSteps(
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });
-    const planArgs = ["plan", "-no-color", "-refresh=false", "-lock=false", "-out=plan.bin"];
+    const planArgs = ["plan", "-no-color", options.refreshOnly ? "-refresh-only" : "-refresh=false", "-lock=false", "-out=plan.bin"];
     if (options.priorState) {
       writeFileSync(statePath, JSON.stringify(options.priorState, null, 2));
       planArgs.push(`-state=${statePath}`);
