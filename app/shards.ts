@@ -44,8 +44,22 @@ function fill(partitions: readonly Partition[], count: number, workerStart: numb
   return shares.map((share) => share.sort((a, b) => (a.stack < b.stack ? -1 : 1)));
 }
 
-/** How many processes synthesize a config: one for small configs, up to a core per share of ~100 projects. */
-export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = process.env, stacks = partition(config).length): number {
+/**
+ * Projects per synthesis process. A process keeps more than one core busy by itself (V8's
+ * collector and compiler threads: a 2,000-project synthesis used 12.7 CPU-s in 9.9 s), so a
+ * second process pays its start-up (loading the modules, reading the config, the shared stack)
+ * before it gains anything: measured on 2 cores, one process was 15% faster at 200 and 300
+ * projects, even at 500 and 800, and two were 6-13% faster from 1,000 to 2,000.
+ */
+export const PROJECTS_PER_PROCESS = 750;
+
+/** How many processes synthesize a config: one for small configs, then one per ~750 projects, up to the cores. */
+export function workerCount(
+  config: DeliveryConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  stacks = partition(config).length,
+  cores = availableParallelism(),
+): number {
   const setting = env.DELIVERY_SYNTH_WORKERS;
   if (setting && !(/^\s*\d+\s*$/.test(setting) && Number(setting) >= 1)) {
     throw new SettingError(
@@ -54,7 +68,7 @@ export function workerCount(config: DeliveryConfig, env: NodeJS.ProcessEnv = pro
       `is not a whole number of 1 or more; set the number of synthesis processes (${stacks === 1 ? "1" : `1 to ${stacks}`} for this config: one per projects stack at most, a larger number is cut to ${stacks}), or unset it to choose automatically`,
     );
   }
-  const wanted = setting ? Number(setting) : Math.min(availableParallelism(), Math.floor(config.projects.length / 100) + 1);
+  const wanted = setting ? Number(setting) : Math.min(cores, Math.floor(config.projects.length / PROJECTS_PER_PROCESS) + 1);
   return Math.max(1, Math.min(wanted, stacks));
 }
 

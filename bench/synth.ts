@@ -136,7 +136,9 @@ export function runBench(options: BenchOptions): void {
       `(the goal is the command's own: above)`,
   );
 
-  console.log("\nfleet series (10 top-level groups; processes used: min(cores, projects/100 + 1)); AWS CDK: bench/cdk-fleet.js, 20 pipelines per stack");
+  console.log(
+    "\nfleet series (10 top-level groups; processes used: min(cores, projects/750 + 1), app/shards.ts); AWS CDK: bench/cdk-fleet.js, 20 pipelines per stack",
+  );
   const fleetDir = mkdtempSync(join(tmpdir(), "bench-fleet-"));
   const fleet: Array<[number, Sample, Sample | undefined]> = [];
   for (const n of options.fleet) {

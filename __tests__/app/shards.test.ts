@@ -1,5 +1,5 @@
-import { assignShards, workerStartInProjects } from "../../app/shards";
-import { ProjectConfig } from "../../config/schema";
+import { assignShards, workerCount, workerStartInProjects } from "../../app/shards";
+import { DeliveryConfig, ProjectConfig } from "../../config/schema";
 import { Partition } from "../../stacks/partition";
 
 /** Stacks `s0`, `s1`, … with the given numbers of projects (the projects themselves do not matter here). */
@@ -35,4 +35,21 @@ test("every stack lands in exactly one share, whatever the sizes", () => {
 test("where a worker would get nothing, the shares are even instead (every process has stacks to write)", () => {
   // Two stacks of 50: the head start would give both to this process.
   expect(names(assignShards(stacks(50, 50), 2))).toEqual([["s0"], ["s1"]]);
+});
+
+describe("how many processes synthesize", () => {
+  const config = (n: number) => ({ projects: Array.from({ length: n }, () => ({}) as ProjectConfig) }) as unknown as DeliveryConfig;
+  test("one process below 750 projects, even with cores to spare; then one per 750, up to the cores and the stacks", () => {
+    const count = (n: number, cores: number, stackCount = 100) => workerCount(config(n), {}, stackCount, cores);
+    expect([1, 200, 500, 749].map((n) => count(n, 2))).toEqual([1, 1, 1, 1]);
+    expect([750, 1_000, 2_000, 10_000].map((n) => count(n, 2))).toEqual([2, 2, 2, 2]);
+    expect([1_499, 1_500, 3_000, 10_000].map((n) => count(n, 8))).toEqual([2, 3, 5, 8]);
+    expect(count(3_000, 8, 3)).toBe(3);
+    expect(count(500, 1)).toBe(1);
+  });
+
+  test("DELIVERY_SYNTH_WORKERS chooses instead, cut to the number of stacks", () => {
+    expect(workerCount(config(10), { DELIVERY_SYNTH_WORKERS: "3" }, 5, 2)).toBe(3);
+    expect(workerCount(config(10), { DELIVERY_SYNTH_WORKERS: "9" }, 5, 2)).toBe(5);
+  });
 });
