@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseConfig } from "../config/load";
 import { DeliveryConfig } from "../config/schema";
+import { withResolveFastPath } from "../app/resolve-fast-path";
 import { withQuietTokenTraces } from "../app/quiet-token-traces";
 import { buildApp, validateTree } from "../stacks/app";
 
@@ -57,11 +58,12 @@ export interface Synthesized {
 export function synthAll(raw: Raw = rawConfig()): { shared: Synthesized; stacks: Record<string, Synthesized> } {
   const outdir = mkdtempSync(join(tmpdir(), "delivery-test-"));
   try {
-    // As the app synthesizes (app/synth-tree.ts): without cdktf's per-token stack traces.
+    // As the app synthesizes (app/synth-tree.ts): without cdktf's per-token stack traces, and
+    // through its resolve fast path (which __tests__/app/resolve-fast-path.test.ts compares with cdktf's own).
     const { shared, stacks } = withQuietTokenTraces(() => {
       const built = buildApp(config(raw), { outdir, finalOutdir: "cdktf.out" });
       validateTree(built.app);
-      built.app.synth();
+      withResolveFastPath(() => built.app.synth());
       return built;
     });
     const read = (name: string): Synthesized => {
