@@ -46,6 +46,23 @@ describe("main.ts through the cdktf app command", () => {
     expect(readdirSync(r.dir)).toEqual(["delivery.yaml"]);
   });
 
+  test("a bad config is refused before cdktf and the provider bindings are loaded (two thirds of the start-up)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "delivery-loaded-"));
+    const preload = join(dir, "loaded.js");
+    const list = join(dir, "loaded.txt");
+    // At exit, the packages the process had loaded, one per line.
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, [...new Set(Object.keys(require.cache).map((f) => (/node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(f) || [])[1]).filter(Boolean))].sort().join("\\n")));`,
+    );
+    const r = runMain("name: x\n", { NODE_OPTIONS: `--require ${preload}` });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is not a valid delivery configuration:\n/);
+    const loaded = readFileSync(list, "utf8").split("\n");
+    expect(loaded).toEqual(expect.arrayContaining(["yaml", "zod"]));
+    expect(loaded.filter((p) => /^(cdktf|constructs|@cdktf\/)/.test(p))).toEqual([]);
+  });
+
   test("a missing file says how to fix it", () => {
     const r = runMain(undefined);
     expect(r.status).toBe(1);

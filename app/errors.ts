@@ -8,3 +8,14 @@ export class UserError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** A synthesis process failed; its own message (already user-facing) is passed on as it is. */
+export class WorkerError extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    super(stderr.trim());
+    this.name = "WorkerError";
+  }
+}

@@ -1,7 +1,6 @@
 import { ConfigError, SettingError } from "../config/errors";
-import { ValidationError } from "../stacks/app";
-import { UserError } from "./errors";
-import { WorkerError } from "./parallel-synth";
+import { ValidationError } from "../stacks/validation-error";
+import { UserError, WorkerError } from "./errors";
 
 /**
  * Ends the process for an error. A user mistake prints its message only (exit 1); anything

@@ -7,6 +7,7 @@ import { mergeTrees } from "./merge-trees";
 import { Shard } from "./shards";
 import { checkpoint, interrupt } from "./signals";
 import { synthesizeInto } from "./synth-tree";
+import { WorkerError } from "./errors";
 
 export interface SharesOptions {
   /** The command that runs this app again (as a worker: DELIVERY_SYNTH_SHARD is set). */
@@ -55,17 +56,6 @@ export async function synthesizeShares(config: DeliveryConfig, tree: string, wor
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   return mergeTrees(dirs, tree);
-}
-
-/** A synthesis process failed; its own message (already user-facing) is passed on as it is. */
-export class WorkerError extends Error {
-  constructor(
-    readonly exitCode: number,
-    readonly stderr: string,
-  ) {
-    super(stderr.trim());
-    this.name = "WorkerError";
-  }
 }
 
 const running = new Set<ChildProcess>();

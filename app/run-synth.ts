@@ -5,7 +5,6 @@ import { partition } from "../stacks/partition";
 import { lockFileOf, lockText, readLock, resolveAssignment, writeLock } from "./assignment-lock";
 import { quotaWarnings } from "./quotas";
 import { parseShard, workerCount } from "./shards";
-import { synthesize, synthesizeShare } from "./synth";
 
 export interface RunSynthOptions {
   /** The delivery configuration file. */
@@ -30,6 +29,9 @@ export interface RunSynthOptions {
 export async function runSynth(options: RunSynthOptions): Promise<void> {
   const env = options.env ?? process.env;
   const { config, warnings } = loadConfigFile(options.configFile);
+  // The synthesis (cdktf, the provider bindings: two thirds of the app's start-up) is loaded
+  // only for a valid configuration, so a mistake in it is reported in a third of the time.
+  const { synthesize, synthesizeShare } = await import("./synth");
   const shard = env.DELIVERY_SYNTH_SHARD;
   if (shard) {
     // One of several synthesis processes of a large fleet (see app/parallel-synth.ts): each

@@ -9,14 +9,9 @@ import { Partition, partition } from "./partition";
 import { CannotMoveError, MovedResource, movedResources } from "../modules/core/moves";
 import { ProjectsStack } from "./projects-stack";
 import { SharedStack } from "./shared-stack";
+import { ValidationError } from "./validation-error";
 
-/** Construct-tree rules that failed; raised before anything is written to the outdir. */
-export class ValidationError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`The delivery graph is not valid:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-    this.name = "ValidationError";
-  }
-}
+export { ValidationError };
 
 export interface BuildOptions {
   /**

@@ -14,7 +14,7 @@ import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 import { exampleConfigs } from "../../scripts/tf-check";
 import { synthesizeConfig } from "../../app/synth-tree";
-import { ValidationError } from "../../stacks/app";
+import { ValidationError } from "../../stacks/validation-error";
 import { NOW } from "../helpers";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
