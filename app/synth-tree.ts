@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DeliveryConfig } from "../config/schema";
 import { buildApp, validateTree } from "../stacks/app";
@@ -120,6 +120,11 @@ export function synthesizeConfig(
   mkdirSync(dirname(staging), { recursive: true });
   try {
     const names = synthesizeInto(config, staging, { shard, finalOutdir, warn });
+    if (!existsSync(outdir)) {
+      // Nothing to keep there: the staging tree (manifest.json and stacks/) becomes the folder.
+      renameSync(staging, outdir);
+      return names;
+    }
     mkdirSync(join(outdir, "stacks"), { recursive: true });
     for (const name of readdirSync(join(staging, "stacks"))) {
       cpSync(join(staging, "stacks", name), join(outdir, "stacks", name), { recursive: true, force: true });
