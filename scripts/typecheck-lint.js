@@ -23,6 +23,15 @@
 const ts = require("typescript");
 const { ESLint } = require("eslint");
 
+/**
+ * tsc's incremental mode, its build information in the project's own .build/ (git-ignored, beside
+ * the bundles; not node_modules/.cache, which may be a link shared with another project): a file
+ * whose text and whose dependencies' declarations are unchanged since the last run is not checked
+ * again, its messages read back (warm: 17-20 -> 13-14 CPU-s for both tools; a fresh clone checks
+ * everything). The program handed to ESLint is the same.
+ */
+const INCREMENTAL = ["--incremental", "--tsBuildInfoFile", ".build/tsconfig.tsbuildinfo"];
+
 /** Runs tsc -p tsconfig.json in this process; its exit code and the program it checked. */
 function typecheck() {
   if (typeof ts.executeCommandLine !== "function")
@@ -36,7 +45,11 @@ function typecheck() {
       code = exitCode ?? 0;
     },
   };
-  ts.executeCommandLine(sys, (built) => (program = typeof built.getProgram === "function" ? built.getProgram() : built), ["-p", "tsconfig.json"]);
+  ts.executeCommandLine(sys, (built) => (program = typeof built.getProgram === "function" ? built.getProgram() : built), [
+    "-p",
+    "tsconfig.json",
+    ...INCREMENTAL,
+  ]);
   return { code: code ?? 0, program };
 }
 

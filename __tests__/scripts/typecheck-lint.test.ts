@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -52,5 +52,27 @@ describe("typecheck-lint: tsc and ESLint from one program", () => {
 
   test("a clean project passes, silently", () => {
     expect(check("export const count: number = 3;\n", "void save();")).toEqual({ status: 0, stdout: "", stderr: "" });
+  });
+
+  test("incremental: an unchanged file's error is reported again, and a change of a declaration reaches the files that use it", () => {
+    const run = () => spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], { cwd: dir, encoding: "utf8" });
+    const floating = `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  void save();\n}\n`;
+    writeFileSync(join(dir, "floating.ts"), floating);
+    writeFileSync(join(dir, "typed.ts"), 'export const count: number = "three";\n');
+    expect(run().stdout).toBe(typeError);
+    expect(existsSync(join(dir, ".build", "tsconfig.tsbuildinfo"))).toBe(true);
+    // Nothing changed: tsc reads the message back from its build information (and exits 1,
+    // "outputs skipped", where a run that checked exits 2: tsc's own codes, both failing the step).
+    const again = run();
+    expect([again.status, again.stdout]).toEqual([1, typeError]);
+    // typed.ts fixed, then its declaration changed under uses.ts, which is not edited.
+    writeFileSync(join(dir, "typed.ts"), "export const count: number = 3;\n");
+    writeFileSync(join(dir, "uses.ts"), 'import { count } from "./typed";\n\nexport const double: number = count * 2;\n');
+    expect([run().status, run().stdout]).toEqual([0, ""]);
+    writeFileSync(join(dir, "typed.ts"), 'export const count: string = "3";\n');
+    expect(run().stdout).toBe(
+      "uses.ts(3,31): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.\n",
+    );
+    rmSync(join(dir, "uses.ts"));
   });
 });
