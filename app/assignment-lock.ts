@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap } from "yaml";
 import { ConfigProblem } from "../config/errors";
@@ -23,7 +23,12 @@ export function lockFileOf(configFile: string): string {
 /** The lock file's assignment, or undefined when there is none; a malformed file is a ConfigError naming its line. */
 export function readLock(file: string): PriorAssignment | undefined {
   if (!existsSync(file)) return undefined;
-  const text = readFileSync(file, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UserError(`${file}: cannot be read (${reason(e)}); it must be the lock file this tool writes: restore it from version control`);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
@@ -124,11 +129,37 @@ export function lockText(configFile: string, assignment: Assignment): string {
 
 /** Writes the lock file when its text changed (by rename: never half-written); returns whether it did. */
 export function writeLock(file: string, text: string): boolean {
-  if (existsSync(file) && readFileSync(file, "utf8") === text) return false;
+  if (readLockText(file) === text) return false;
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (e) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing was written there (the folder is not one).
+    }
+    throw new UserError(
+      `${file}: cannot be written (${reason(e)}); it records which stack each project lives in: make it a file in a writable folder and run the command again (it writes the same lock)`,
+    );
+  }
   return true;
+}
+
+/** The lock file's text, or undefined where there is none to read. */
+function readLockText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** An fs error's code and message, as node gives them ("EACCES: permission denied, open '…'"). */
+function reason(e: unknown): string {
+  const message = (e as { message?: unknown } | undefined)?.message;
+  return typeof message === "string" ? message : String(e);
 }
 
 /**
