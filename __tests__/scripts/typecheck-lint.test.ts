@@ -25,10 +25,12 @@ describe("typecheck-lint: tsc and ESLint from one program", () => {
   );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** The script run in the project as it stands. */
+  const run = () => spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], { cwd: dir, encoding: "utf8" });
   const check = (typed: string, floating: string) => {
     writeFileSync(join(dir, "typed.ts"), typed);
     writeFileSync(join(dir, "floating.ts"), `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  ${floating}\n}\n`);
-    const r = spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], { cwd: dir, encoding: "utf8" });
+    const r = run();
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const typeError = "typed.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n";
@@ -55,7 +57,6 @@ describe("typecheck-lint: tsc and ESLint from one program", () => {
   });
 
   test("incremental: an unchanged file's error is reported again, and a change of a declaration reaches the files that use it", () => {
-    const run = () => spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], { cwd: dir, encoding: "utf8" });
     const floating = `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  void save();\n}\n`;
     writeFileSync(join(dir, "floating.ts"), floating);
     writeFileSync(join(dir, "typed.ts"), 'export const count: number = "three";\n');
@@ -68,7 +69,8 @@ describe("typecheck-lint: tsc and ESLint from one program", () => {
     // typed.ts fixed, then its declaration changed under uses.ts, which is not edited.
     writeFileSync(join(dir, "typed.ts"), "export const count: number = 3;\n");
     writeFileSync(join(dir, "uses.ts"), 'import { count } from "./typed";\n\nexport const double: number = count * 2;\n');
-    expect([run().status, run().stdout]).toEqual([0, ""]);
+    const fixed = run();
+    expect([fixed.status, fixed.stdout]).toEqual([0, ""]);
     writeFileSync(join(dir, "typed.ts"), 'export const count: string = "3";\n');
     expect(run().stdout).toBe(
       "uses.ts(3,31): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.\n",
