@@ -22,6 +22,7 @@
 "use strict";
 const ts = require("typescript");
 const { ESLint } = require("eslint");
+const { RESULTS_FILE, lintWithKeptResults } = require("./lint-results");
 
 /**
  * tsc's incremental mode, its build information in the project's own .build/ (git-ignored, beside
@@ -32,11 +33,12 @@ const { ESLint } = require("eslint");
  */
 const INCREMENTAL = ["--incremental", "--tsBuildInfoFile", ".build/tsconfig.tsbuildinfo"];
 
-/** Runs tsc -p tsconfig.json in this process; its exit code and the program it checked. */
+/** Runs tsc -p tsconfig.json in this process; its exit code, the program it checked and tsc's builder of it. */
 function typecheck() {
   if (typeof ts.executeCommandLine !== "function")
     throw new Error(`typescript ${ts.version} has no executeCommandLine: run tsc and eslint apart (npm run typecheck, npm run lint)`);
   let program;
+  let builder;
   let code;
   // tsc ends by calling sys.exit; here it only hands over the code.
   const sys = {
@@ -45,22 +47,35 @@ function typecheck() {
       code = exitCode ?? 0;
     },
   };
-  ts.executeCommandLine(sys, (built) => (program = typeof built.getProgram === "function" ? built.getProgram() : built), [
-    "-p",
-    "tsconfig.json",
-    ...INCREMENTAL,
-  ]);
-  return { code: code ?? 0, program };
+  ts.executeCommandLine(
+    sys,
+    (built) => {
+      program = typeof built.getProgram === "function" ? built.getProgram() : built;
+      builder = typeof built.getAllDependencies === "function" ? built : undefined;
+    },
+    ["-p", "tsconfig.json", ...INCREMENTAL],
+  );
+  return { code: code ?? 0, program, builder };
 }
 
-/** `eslint .` with the typed rules reading `program`; ESLint's CLI's exit code. */
-async function lint(program) {
+/**
+ * `eslint .` with the typed rules reading `program`; ESLint's CLI's exit code. With tsc's builder,
+ * a file whose result cannot have changed is not linted again (scripts/lint-results.js);
+ * TYPECHECK_LINT_STATS=1 says on stderr how many were.
+ */
+async function lint(program, builder) {
   try {
     const eslint = new ESLint({
       // projectService off: typescript-eslint then takes each file from the given program.
       overrideConfig: { languageOptions: { parserOptions: { projectService: false, programs: [program] } } },
     });
-    const results = await eslint.lintFiles(["."]);
+    let results;
+    if (builder) {
+      const run = await lintWithKeptResults({ ts, eslint, ESLint, builder, root: process.cwd() });
+      results = run.results;
+      if (process.env.TYPECHECK_LINT_STATS === "1")
+        console.error(`eslint: ${run.linted} of ${run.total} files linted, the others' results read from ${RESULTS_FILE}`);
+    } else results = await eslint.lintFiles(["."]);
     const formatter = await eslint.loadFormatter("stylish");
     const output = await formatter.format(results, { cwd: process.cwd(), rulesMeta: eslint.getRulesMetaForResults(results) });
     if (output) console.log(output);
@@ -75,7 +90,7 @@ async function main() {
   const checked = typecheck();
   // Without a program (tsconfig.json unreadable) tsc has said why; ESLint could only fail too.
   if (!checked.program) return checked.code || 1;
-  const linted = await lint(checked.program);
+  const linted = await lint(checked.program, checked.builder);
   return checked.code || linted;
 }
 

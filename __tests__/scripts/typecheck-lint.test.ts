@@ -56,25 +56,44 @@ describe("typecheck-lint: tsc and ESLint from one program", () => {
     expect(check("export const count: number = 3;\n", "void save();")).toEqual({ status: 0, stdout: "", stderr: "" });
   });
 
-  test("incremental: an unchanged file's error is reported again, and a change of a declaration reaches the files that use it", () => {
-    const floating = `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  void save();\n}\n`;
-    writeFileSync(join(dir, "floating.ts"), floating);
+  test("incremental: an unchanged file's problems are reported again, and a change of a declaration reaches the files that use it", () => {
+    // TYPECHECK_LINT_STATS=1: the script says on stderr how many files ESLint linted.
+    const stats = () =>
+      spawnSync(process.execPath, [join(root, "scripts", "typecheck-lint.js")], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, TYPECHECK_LINT_STATS: "1" },
+      });
+    const linted = (n: number, of: number) => `eslint: ${n} of ${of} files linted, the others' results read from .build/eslint-results.json\n`;
+    writeFileSync(join(dir, "floating.ts"), `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  save();\n}\n`);
     writeFileSync(join(dir, "typed.ts"), 'export const count: number = "three";\n');
-    expect(run().stdout).toBe(typeError);
+    writeFileSync(join(dir, "api.ts"), "export function save(): void {}\n");
+    writeFileSync(join(dir, "caller.ts"), 'import { save } from "./api";\n\nexport function onClick(): void {\n  save();\n}\n');
+    const first = stats();
+    expect([first.status, first.stdout]).toEqual([2, typeError + floatingPromise]);
     expect(existsSync(join(dir, ".build", "tsconfig.tsbuildinfo"))).toBe(true);
-    // Nothing changed: tsc reads the message back from its build information (and exits 1,
-    // "outputs skipped", where a run that checked exits 2: tsc's own codes, both failing the step).
-    const again = run();
-    expect([again.status, again.stdout]).toEqual([1, typeError]);
-    // typed.ts fixed, then its declaration changed under uses.ts, which is not edited.
+    // Nothing changed: tsc reads its message back from its build information (and exits 1,
+    // "outputs skipped", where a run that checked exits 2: tsc's own codes, both failing the
+    // step), and ESLint's result for floating.ts is read back, the same text, no file linted.
+    const again = stats();
+    expect([again.status, again.stdout, again.stderr]).toEqual([1, typeError + floatingPromise, linted(0, 4)]);
+    // typed.ts and floating.ts fixed, uses.ts new: those three linted, api.ts and caller.ts not.
     writeFileSync(join(dir, "typed.ts"), "export const count: number = 3;\n");
+    writeFileSync(join(dir, "floating.ts"), `async function save(): Promise<void> {}\n\nexport function onClick(): void {\n  void save();\n}\n`);
     writeFileSync(join(dir, "uses.ts"), 'import { count } from "./typed";\n\nexport const double: number = count * 2;\n');
-    const fixed = run();
-    expect([fixed.status, fixed.stdout]).toEqual([0, ""]);
+    const fixed = stats();
+    expect([fixed.status, fixed.stdout, fixed.stderr]).toEqual([0, "", linted(3, 5)]);
+    // Declarations changed under files that are not edited: typed.ts's count becomes a string
+    // (tsc's error in uses.ts), api.ts's save() becomes async (ESLint's in caller.ts, linted
+    // again because a file it imports changed, though its own text did not).
     writeFileSync(join(dir, "typed.ts"), 'export const count: string = "3";\n');
-    expect(run().stdout).toBe(
-      "uses.ts(3,31): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.\n",
+    writeFileSync(join(dir, "api.ts"), "export async function save(): Promise<void> {}\n");
+    const changed = stats();
+    expect([changed.status, changed.stderr]).toEqual([2, linted(4, 5)]);
+    expect(changed.stdout).toBe(
+      "uses.ts(3,31): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.\n" +
+        floatingPromise.replace(join(dir, "floating.ts"), join(dir, "caller.ts")),
     );
-    rmSync(join(dir, "uses.ts"));
+    for (const f of ["uses.ts", "api.ts", "caller.ts"]) rmSync(join(dir, f));
   });
 });
