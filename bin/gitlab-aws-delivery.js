@@ -3,11 +3,13 @@
  * The `gitlab-aws-delivery` command (package.json "bin"). Runs cli/main.ts compiled to
  * .build/cli.js by esbuild (our sources bundled, packages left to node_modules), rebuilt
  * only when a file it was made of is newer than it (scripts/bundle.js), as for the cdktf
- * app: `--help` answers in about 0.1 s, where tsx takes about 0.5 s.
+ * app: `--help` answers in about 0.1 s, where tsx takes about 0.5 s. The modules' compiled
+ * code is kept for the next run (scripts/code-cache.js).
  */
 "use strict";
 const path = require("node:path");
 const { freshBundle } = require("../scripts/bundle");
+const { installCodeCache } = require("../scripts/code-cache");
 
 // A reader that stops early (`| head`) closes the pipe: the rest is not wanted, and no error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -18,6 +20,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const root = path.join(__dirname, "..");
+installCodeCache(path.join(root, ".build", "code-cache"));
 const bundle = path.join(root, ".build", "cli.js");
 freshBundle({ root, entry: "cli/main.ts", outfile: bundle });
 require(bundle)
