@@ -15,7 +15,8 @@
  * Modules are compiled as node 20's Module.prototype._compile does (the same wrapper, the
  * same `require` with resolve, resolve.paths, main, extensions and cache) and run in the main
  * context; a module node 20 would treat otherwise (ES module syntax in a .js file) fails to
- * compile here and goes to node's own _compile. DELIVERY_CODE_CACHE=0 turns this off.
+ * compile here and goes to node's own _compile, as does one that may import() (ESLint loads
+ * its config so). DELIVERY_CODE_CACHE=0 turns this off.
  */
 "use strict";
 const Module = require("node:module");
@@ -73,6 +74,9 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
     .slice(0, 12);
   const folder = path.join(dir, options);
   Module.prototype._compile = function cachedCompile(content, filename) {
+    // A vm.Script imports dynamically only through an experimental option of node 20 (which warns
+    // on stderr when used): a module that may import() is compiled by node.
+    if (content.includes("import(")) return compile.call(this, content, filename);
     let script;
     let entry;
     let textHash;
@@ -86,11 +90,7 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
       } catch {
         // not cached yet
       }
-      script = new vm.Script(WRAPPER[0] + content + WRAPPER[1], {
-        filename,
-        cachedData,
-        importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-      });
+      script = new vm.Script(WRAPPER[0] + content + WRAPPER[1], { filename, cachedData });
       if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ script, entry, textHash });
     } catch {
       return compile.call(this, content, filename);
