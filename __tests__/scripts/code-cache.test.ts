@@ -4,6 +4,7 @@
  * their own, on a small tree of modules, the cache's files read from the disk.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +95,14 @@ describe("the code cache", () => {
     expect(readdirSync(fresh)).not.toContain("cache");
     run(fresh);
     expect(Object.keys(files(fresh))).toHaveLength(2);
+  });
+
+  test("a module that may import() is compiled by node (its import works, nothing on stderr, an entry for dep.js only)", () => {
+    const root = project("imports", 'module.exports = () => ({ answer: typeof import("./dep.js") });\n');
+    expect(run(root)).toEqual({ answer: "object" });
+    const written = Object.keys(files(root));
+    expect(written).toHaveLength(1);
+    expect(written[0].endsWith(createHash("sha1").update(join(root, "dep.js")).update("\0").digest("hex"))).toBe(true);
   });
 
   test("DELIVERY_CODE_CACHE=0 turns it off; a module that does not compile fails as node says", () => {
