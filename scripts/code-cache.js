@@ -6,7 +6,8 @@
  * the example costs about a fifth less CPU (0.58 -> 0.47 CPU-s, medians of 12 alternating runs).
  *
  * One file per module, named by a hash of its path, holding a hash of the module's text and
- * V8's cached data, in a folder per set of the process's node and V8 options. The data is taken when the process exits, after the module ran, so it
+ * V8's cached data, in a folder per set of the process's node and V8 options (at most four
+ * folders: the least recently written go). The data is taken when the process exits, after the module ran, so it
  * holds the functions compiled lazily during the run too; a module whose file has no data,
  * or whose data V8 refused (another text, node version or V8 flags), gets it then. Files are
  * written under a temporary name and renamed: processes running at once (a parallel synth)
@@ -46,6 +47,35 @@ function requireOf(mod) {
   return require;
 }
 
+/** Options whose value is a file or code to run, not a setting of V8's: their values do not part the data. */
+const RUN_OPTIONS = new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print"]);
+
+/** A folder name for a process's node and V8 options, the files and code it was told to run left out. */
+function optionsKey(execArgv, nodeOptions) {
+  const settings = [];
+  const words = [...execArgv, ...nodeOptions.split(/\s+/).filter(Boolean)];
+  for (let i = 0; i < words.length; i++) {
+    const [name] = words[i].split("=", 1);
+    if (RUN_OPTIONS.has(name)) {
+      if (!words[i].includes("=")) i++;
+    } else settings.push(words[i]);
+  }
+  return sha1(JSON.stringify(settings)).toString("hex").slice(0, 12);
+}
+
+/** Folders kept: one per set of options in use, the least recently written removed past this. */
+const MAX_FOLDERS = 4;
+
+/** Removes all but the MAX_FOLDERS most recently written folders of `dir` (`kept` among them). */
+function pruneFolders(dir, kept) {
+  const folders = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && path.join(dir, e.name) !== kept)
+    .map((e) => ({ name: path.join(dir, e.name), written: fs.statSync(path.join(dir, e.name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const old of folders.slice(MAX_FOLDERS - 1)) fs.rmSync(old.name, { recursive: true, force: true });
+}
+
 /**
  * Installs the cache in this process for modules loaded from now on, its files in `dir`; where
  * node has its own (22.1 and later), that one, unless `nodeCache` is false. Returns false when
@@ -69,10 +99,7 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
   const flagsUnchanged = () => !new vm.Script("0", { filename: "code-cache-probe-exit", cachedData: probe }).cachedDataRejected;
   // Processes started with other options (node's or V8's, on the command line or in NODE_OPTIONS)
   // keep their data apart, so that they never refuse and rewrite each other's.
-  const options = sha1(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""]))
-    .toString("hex")
-    .slice(0, 12);
-  const folder = path.join(dir, options);
+  const folder = path.join(dir, optionsKey(process.execArgv, process.env.NODE_OPTIONS ?? ""));
   Module.prototype._compile = function cachedCompile(content, filename) {
     // A vm.Script imports dynamically only through an experimental option of node 20 (which warns
     // on stderr when used): a module that may import() is compiled by node.
@@ -101,7 +128,10 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
   process.once("exit", () => {
     if (toWrite.length === 0 || !flagsUnchanged()) return;
     try {
-      fs.mkdirSync(folder, { recursive: true });
+      if (!fs.existsSync(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        pruneFolders(dir, folder);
+      }
     } catch {
       return;
     }

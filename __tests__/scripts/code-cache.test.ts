@@ -89,6 +89,10 @@ describe("the code cache", () => {
     const both = files(root);
     expect(Object.keys(both)).toHaveLength(4);
     for (const f of Object.keys(plain)) expect(both[f]).toBe(plain[f]);
+    // A preload (a file to run, not a setting of V8's) shares the folder: nothing new written.
+    writeFileSync(join(root, "preload.js"), "");
+    run(root, ["-r", join(root, "preload.js")], { NODE_OPTIONS: `--require ${join(root, "preload.js")}` });
+    expect(files(root)).toEqual(both);
     // Flags changed at run time: its data would be refused by the next process, so none is written.
     const fresh = project("flags", lib('"a"'));
     run(fresh, [], { CHANGE_FLAGS: "1" });
@@ -103,6 +107,20 @@ describe("the code cache", () => {
     const written = Object.keys(files(root));
     expect(written).toHaveLength(1);
     expect(written[0].endsWith(createHash("sha1").update(join(root, "dep.js")).update("\0").digest("hex"))).toBe(true);
+  });
+
+  test("at most four folders: past them, the least recently written go", () => {
+    const root = project("folders", lib('"a"'));
+    for (const size of [1, 2, 4, 8, 16]) run(root, [`--max-semi-space-size=${size}`]);
+    const folders = readdirSync(cacheOf(root));
+    expect(folders).toHaveLength(4);
+    // The first one's folder went; the run with size 16 reads its own data back, writing nothing.
+    const before = files(root);
+    run(root, ["--max-semi-space-size=16"]);
+    expect(files(root)).toEqual(before);
+    run(root, ["--max-semi-space-size=1"]);
+    expect(Object.keys(files(root)).filter((f) => !(f in before))).toHaveLength(2);
+    expect(readdirSync(cacheOf(root))).toHaveLength(4);
   });
 
   test("DELIVERY_CODE_CACHE=0 turns it off; a module that does not compile fails as node says", () => {
