@@ -31,7 +31,7 @@ module.exports = {
     "<rootDir>/__tests__/config/bad-input\\.test\\.ts$",
     "<rootDir>/__tests__/doctor/cli\\.test\\.ts$",
     "<rootDir>/__tests__/report/(drift-)?post\\.test\\.ts$",
-    // Runs tsc and ESLint on a project of its own, seven times (about 1 CPU-s each): the tooling, not the product.
+    // Runs tsc and ESLint on a project of its own, five times (about 1 CPU-s each): the tooling, not the product.
     "<rootDir>/__tests__/scripts/typecheck-lint\\.test\\.ts$",
   ],
 };
