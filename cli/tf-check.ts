@@ -4,6 +4,7 @@ import { action, exitCodesHelp, subcommand } from "./command";
 
 interface Options {
   readonly only?: string;
+  readonly fresh?: boolean;
 }
 
 export function registerTfCheck(program: Command): void {
@@ -14,6 +15,7 @@ export function registerTfCheck(program: Command): void {
     "synthesize every config (delivery.yaml, examples/*.yaml) and run terraform init, validate and plan on each stack, offline",
   )
     .option("--only <names>", "check only these configs, by file name without .yaml, comma-separated (e.g. delivery,fleet)")
+    .option("--fresh", "plan every stack, also those whose inputs are as at their last good plan (kept in .tf-check/.kept/)")
     .addHelpText(
       "after",
       `
@@ -34,7 +36,7 @@ ${exitCodesHelp("a stack fails to validate or plan, or the check cannot run and 
           .filter(Boolean);
         if (only && only.length === 0)
           throw new CommandError(`--only "${opts.only}" names no config; give file names without .yaml, e.g. --only delivery,fleet`);
-        return tfCheck({ only });
+        return tfCheck({ only, fresh: opts.fresh === true });
       }),
     );
 }

@@ -4,7 +4,8 @@
  * remote API (GitLab resources and data sources, aws_caller_identity) with local values
  * (known at plan time, so the plan shows the real repository path), and runs terraform
  * plan (which validates; registry mode: init and validate). Plans are kept in
- * .tf-check/<config>/<stack>/plan.bin (`terraform show -json plan.bin` there prints one).
+ * .tf-check/<config>/<stack>/plan.bin (`terraform show -json plan.bin` there prints one); a
+ * stack whose inputs are as at its last good plan is not planned again (tf-check-cache.ts).
  * `gitlab-aws-delivery tf-check` (cli/tf-check.ts) runs it.
  *
  * Environment:
@@ -34,6 +35,7 @@ import {
   startSharedProvider,
 } from "./shared-provider";
 import { announceSchemaTypes } from "./schema-types";
+import { PlanCache, planKey } from "./tf-check-cache";
 
 type Json = Record<string, any>;
 
@@ -279,6 +281,15 @@ export function providerBinary(engine: Engine): string {
   return join(dir, file);
 }
 
+/** The provider binary a plan's key names: the mirror's, or its folder where it holds none yet (a stand-in terraform's). */
+function providerForKey(engine: Engine): string {
+  try {
+    return providerBinary(engine);
+  } catch {
+    return mirrorProviderDir(engine);
+  }
+}
+
 let shared: SharedProvider | undefined;
 
 /** This process's shared provider, once a terraform command has started it (terraformEnv). */
@@ -414,6 +425,12 @@ function terraform(binary: string, args: string[], cwd: string, env: NodeJS.Proc
   });
 }
 
+/** What a kept plan needs beside it for `terraform show plan.bin` in its folder, as runStack leaves it. */
+function keepForShow(engine: Engine, job: Job): void {
+  writeFileSync(join(job.dir, "main.tf.json"), `${JSON.stringify(job.prepared, null, 2)}\n`);
+  if (engine.mode === "mirror") writeFileSync(join(job.dir, "terraform.rc"), mirrorConfig(engine));
+}
+
 /** Config files the check covers: the example and every file in examples/. */
 export function exampleConfigs(root = process.cwd()): string[] {
   const examples = existsSync(join(root, "examples"))
@@ -431,6 +448,8 @@ interface Job {
   readonly dir: string;
   readonly note: string;
   readonly prepared: Json;
+  /** What its plan depends on (tf-check-cache.ts). */
+  readonly key: string;
 }
 
 /** A plan's summary line as terraform prints it ("Plan: 28 to add, 0 to change, 0 to destroy"), or "No changes". */
@@ -464,7 +483,14 @@ async function runPool(engine: Engine, jobs: Job[], width: number): Promise<Map<
 export interface TfCheckOptions {
   /** Config files to check, by file name without .yaml. @default every one (exampleConfigs) */
   readonly only?: readonly string[];
+  /** Plan every stack, also those whose inputs are as at their last good plan. @default false */
+  readonly fresh?: boolean;
 }
+
+/** A line of the report on stdout (written to the stream, as the other commands do: a test running the command in its process reads it there). */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+/** A line of the report on stderr. */
+const complain = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Checks every config; returns 0 when all stacks validate and plan (or the check is skipped), 1 otherwise. */
 export async function tfCheck(options: TfCheckOptions): Promise<number> {
@@ -478,17 +504,25 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
   const engine = findEngine();
   if ("skip" in engine) {
     if (process.env.DELIVERY_TF_REQUIRED === "1") {
-      console.error(`tf-check: FAILED: ${engine.skip}, and DELIVERY_TF_REQUIRED=1 forbids skipping`);
+      complain(`tf-check: FAILED: ${engine.skip}, and DELIVERY_TF_REQUIRED=1 forbids skipping`);
       return 1;
     }
-    console.log(`tf-check: skipped: ${engine.skip}`);
+    say(`tf-check: skipped: ${engine.skip}`);
     return 0;
   }
   const version = execFileSync(engine.terraform, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
   const providers = engine.mode === "mirror" ? `hashicorp/aws ${engine.awsVersion} from ${engine.mirror}, stand-ins for GitLab` : "registry providers";
   const width = availableParallelism();
-  console.log(`tf-check: ${version}, ${providers}, ${width} at a time`);
+  say(`tf-check: ${version}, ${providers}, ${width} at a time`);
   const root = resolve(".tf-check");
+  const cache = new PlanCache(root);
+  const inputs = {
+    terraform: engine.terraform,
+    version,
+    provider: engine.mode === "mirror" ? providerForKey(engine) : undefined,
+    cliConfig: engine.mode === "mirror" ? mirrorConfig(engine) : "",
+    env: process.env,
+  };
   const jobs: Job[] = [];
   for (const file of configs) {
     const name = basename(file).replace(/\.ya?ml$/, "");
@@ -513,21 +547,51 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
       const policies = join(outdir, "stacks", stackName, CI_POLICY_FOLDER);
       if (existsSync(policies)) cpSync(policies, join(dir, CI_POLICY_FOLDER), { recursive: true });
       const prepared = prepareStack(stacks[stackName], engine, { stacks, connectionStatus });
-      jobs.push({ label: `${name}/${stackName}`, dir, prepared, note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "" });
+      const key = planKey(prepared, dir, inputs);
+      jobs.push({
+        label: `${name}/${stackName}`,
+        dir,
+        prepared,
+        key,
+        note: connectionStatus === "PENDING" ? ", connection PENDING: import blocks need AWS" : "",
+      });
     }
   }
   const started = Date.now();
-  const results = await runPool(engine, jobs, width);
+  // A stack whose inputs are as at its last good plan: that plan, put back (tf-check-cache.ts).
+  const kept = new Map<Job, string>();
+  for (const job of options.fresh || engine.mode !== "mirror" ? [] : jobs) {
+    const summary = cache.restore(job.label, job.key, job.dir);
+    if (summary === undefined) continue;
+    keepForShow(engine, job);
+    kept.set(job, summary);
+  }
+  const results = await runPool(
+    engine,
+    jobs.filter((job) => !kept.has(job)),
+    width,
+  );
   let failed = 0;
   for (const job of jobs) {
+    const summary = kept.get(job);
+    if (summary !== undefined) {
+      say(`tf-check: ok   ${job.label} (${summary}${job.note}; inputs unchanged since its last plan)`);
+      continue;
+    }
     const result = results.get(job)!;
     if (result.ok) {
-      console.log(`tf-check: ok   ${job.label} (${planSummary(result.planOutput) ?? "validated"}${job.note})`);
+      const planned = planSummary(result.planOutput);
+      say(`tf-check: ok   ${job.label} (${planned ?? "validated"}${job.note})`);
+      if (planned !== undefined && engine.mode === "mirror") cache.keep(job.label, job.key, job.dir, planned);
     } else {
       failed++;
-      console.error(`tf-check: FAIL ${job.label}\n${result.errors}`);
+      cache.forget(job.label);
+      complain(`tf-check: FAIL ${job.label}\n${result.errors}`);
     }
   }
-  console.log(`tf-check: ${jobs.length - failed} stack(s) validated and planned, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (!only) cache.retainOnly(jobs.map((job) => job.label));
+  cache.save();
+  const unchanged = kept.size > 0 ? ` (${kept.size} unchanged since their last plan, not planned again; --fresh plans them)` : "";
+  say(`tf-check: ${jobs.length - failed} stack(s) validated and planned${unchanged}, ${failed} failing (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return failed > 0 ? 1 : 0;
 }
