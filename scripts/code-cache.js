@@ -7,8 +7,8 @@
  *
  * One file per module, named by a hash of its path, holding a hash of the module's text and
  * V8's cached data, in a folder per set of the process's node and V8 options (at most four
- * folders: the least recently written go). The data is taken when the process exits, after the module ran, so it
- * holds the functions compiled lazily during the run too; a module whose file has no data,
+ * folders: the least recently written go). The data is taken when the process exits, after
+ * the module ran, so it holds the functions compiled lazily during the run too; a module whose file has no data,
  * or whose data V8 refused (another text, node version or V8 flags), gets it then. Files are
  * written under a temporary name and renamed: processes running at once (a parallel synth)
  * never read half a file. Where anything here fails, the module is compiled as node does.
