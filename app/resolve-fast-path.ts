@@ -76,13 +76,12 @@ const resolver = new DefaultTokenResolver(new StringConcat());
 export const fastResolve: StackResolve = (scope, obj, preparing = false) => {
   const path: string[] = [];
   const byCdktf = (x: unknown) => cdktfResolver.resolve(x, { scope, preparing, resolver, prefix: [...path] });
+  // No finally: an error from cdktf's resolver ends this whole resolve, and its path with it.
   const at = (key: string, x: unknown) => {
     path.push(key);
-    try {
-      return walk(x);
-    } finally {
-      path.pop();
-    }
+    const r = walk(x);
+    path.pop();
+    return r;
   };
   const walk = (x: unknown): unknown => {
     if (path.length > MAX_DEPTH) return byCdktf(x);
