@@ -15,9 +15,9 @@
  *
  * Modules are compiled as node 20's Module.prototype._compile does (the same wrapper, the
  * same `require` with resolve, resolve.paths, main, extensions and cache) and run in the main
- * context; a module node 20 would treat otherwise (ES module syntax in a .js file) fails to
- * compile here and goes to node's own _compile, as does one that may import() (ESLint loads
- * its config so). DELIVERY_CODE_CACHE=0 turns this off.
+ * context. Left to node's own _compile: an ES module, a module node 20 would treat otherwise
+ * (ES module syntax in a .js file fails to compile here), one that may import() (ESLint loads its
+ * config so), and every module while source maps are on. DELIVERY_CODE_CACHE=0 turns this off.
  */
 "use strict";
 const Module = require("node:module");
@@ -26,7 +26,10 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { createHash } = require("node:crypto");
 
-const WRAPPER = ["(function (exports, require, module, __filename, __dirname) { ", "\n});"];
+// The head on a line of its own (and lineOffset -1): errors give the module's own lines and columns.
+const WRAPPER = ["(function (exports, require, module, __filename, __dirname) {\n", "\n});"];
+/** A dynamic import, however spaced or commented (a Script made here could not run it). */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
 const HASH_BYTES = 20;
 
 const sha1 = (...parts) => {
@@ -100,16 +103,20 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
   // Processes started with other options (node's or V8's, on the command line or in NODE_OPTIONS)
   // keep their data apart, so that they never refuse and rewrite each other's.
   const folder = path.join(dir, optionsKey(process.execArgv, process.env.NODE_OPTIONS ?? ""));
-  Module.prototype._compile = function cachedCompile(content, filename) {
+  Module.prototype._compile = function cachedCompile(content, filename, format) {
     // A vm.Script imports dynamically only through an experimental option of node 20 (which warns
     // on stderr when used): a module that may import() is compiled by node.
-    if (content.includes("import(")) return compile.call(this, content, filename);
+    // Left to node: an ES module (node 20 passes format "module" for .mjs and "type": "module"), a
+    // module that may import(), and any module while source maps are on (node registers each
+    // module's map as it compiles it).
+    if (format === "module" || process.sourceMapsEnabled || DYNAMIC_IMPORT.test(content)) return compile.apply(this, arguments);
     let script;
     let entry;
     let textHash;
     try {
       entry = path.join(folder, sha1(filename).toString("hex"));
-      textHash = sha1(content);
+      // The wrapper's text too: data made with another wrapper is another program's.
+      textHash = sha1(WRAPPER[0], content);
       let cachedData;
       try {
         const stored = fs.readFileSync(entry);
@@ -117,10 +124,10 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
       } catch {
         // not cached yet
       }
-      script = new vm.Script(WRAPPER[0] + content + WRAPPER[1], { filename, cachedData });
+      script = new vm.Script(WRAPPER[0] + content + WRAPPER[1], { filename, lineOffset: -1, cachedData });
       if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ script, entry, textHash });
     } catch {
-      return compile.call(this, content, filename);
+      return compile.apply(this, arguments);
     }
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, requireOf(this), this, filename, path.dirname(filename));

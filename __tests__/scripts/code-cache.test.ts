@@ -102,7 +102,8 @@ describe("the code cache", () => {
   });
 
   test("a module that may import() is compiled by node (its import works, nothing on stderr, an entry for dep.js only)", () => {
-    const root = project("imports", 'module.exports = () => ({ answer: typeof import("./dep.js") });\n');
+    // Spaced as a minifier or a person may write it: a plain search for "import(" misses it.
+    const root = project("imports", 'module.exports = () => ({ answer: typeof import ("./dep.js") });\n');
     expect(run(root)).toEqual({ answer: "object" });
     const written = Object.keys(files(root));
     expect(written).toHaveLength(1);
@@ -121,6 +122,15 @@ describe("the code cache", () => {
     run(root, ["--max-semi-space-size=1"]);
     expect(Object.keys(files(root)).filter((f) => !(f in before))).toHaveLength(2);
     expect(readdirSync(cacheOf(root))).toHaveLength(4);
+  });
+
+  test("an error's line and column are the module's own, as node gives them", () => {
+    const root = project("columns", 'const x = 1; throw new Error("here");\n');
+    const at = (env: NodeJS.ProcessEnv) =>
+      /lib\.js:\d+:\d+/.exec(spawnSync(process.execPath, [join(root, "main.js")], { encoding: "utf8", env: { ...process.env, ...env } }).stderr)?.[0];
+    expect(at({ DELIVERY_CODE_CACHE: "0" })).toBe("lib.js:1:20");
+    expect(at({})).toBe("lib.js:1:20");
+    expect(at({})).toBe("lib.js:1:20");
   });
 
   test("DELIVERY_CODE_CACHE=0 turns it off; a module that does not compile fails as node says", () => {
