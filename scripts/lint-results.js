@@ -7,7 +7,7 @@
  * function in one file async makes an unchanged caller elsewhere float a promise. Here a file's
  * key is its text, the texts of every file it imports directly or not (tsc's dependency graph of
  * the same program: BuilderProgram.getAllDependencies), and what every file sees (the standard
- * library and the packages' declarations, project files that are scripts rather than modules,
+ * library and the packages' declarations, project files that are scripts or declare globals,
  * ESLint's, typescript-eslint's and TypeScript's versions, eslint.config.mjs and tsconfig.json).
  * A file outside tsc's program is always linted (ESLint then says why it cannot be).
  */
@@ -81,10 +81,10 @@ function keysOf(ts, builder, root, files, setting) {
   };
   const own = new Set(files.map((f) => resolve(f)));
   // What every file sees without importing it: the library and the packages' declarations, and
-  // project files that are scripts (their declarations are global).
+  // project files that are scripts or declare globals (their declarations are everyone's).
   const seenByAll = program
     .getSourceFiles()
-    .filter((s) => !own.has(resolve(s.fileName)) || !ts.isExternalModule(s))
+    .filter((s) => !own.has(resolve(s.fileName)) || !ts.isExternalModule(s) || /\bdeclare\s+global\b/.test(s.text))
     .map((s) => `${relative(root, s.fileName)}:${textOf(s.fileName)}`)
     .sort();
   const common = digest([setting, ...seenByAll]);

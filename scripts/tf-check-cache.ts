@@ -5,7 +5,8 @@
  * configuration and every file beside it (the Lambda's zip, the CI policy documents), the
  * terraform binary (its path, size and time of last change, and what `terraform version`
  * says), the provider binary (path, size, time: 690 MB are not read), terraform's CLI
- * configuration, and every TF_*, AWS_* and DELIVERY_TF_* variable. A failed plan is never kept;
+ * configuration, the plan command's arguments, every TF_*, AWS_* and DELIVERY_TF_* variable,
+ * and the AWS shared config and credentials files. A failed plan is never kept;
  * `tf-check --fresh` plans every stack. A fresh clone has no cache: CI plans everything.
  */
 import { createHash } from "node:crypto";
@@ -20,6 +21,18 @@ const FORMAT = 1;
 /** Variables set per command or per lane, which change no plan. */
 const PER_COMMAND = new Set(["TF_REATTACH_PROVIDERS", "TF_CLI_CONFIG_FILE", "DELIVERY_TF_SCHEMA_TYPES"]);
 
+/** The AWS shared config and credentials files the provider reads (their contents, where they exist). */
+function awsFiles(env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME ?? "";
+  return [env.AWS_CONFIG_FILE ?? join(home, ".aws", "config"), env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials")].map((file) => {
+    try {
+      return `${file}\0${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+    } catch {
+      return `${file}\0absent`;
+    }
+  });
+}
+
 export interface PlanInputs {
   /** The terraform binary, and the first line of its `terraform version`. */
   readonly terraform: string;
@@ -28,6 +41,8 @@ export interface PlanInputs {
   readonly provider?: string;
   /** terraform's CLI configuration (the mirror's development override). */
   readonly cliConfig: string;
+  /** The plan command's arguments. */
+  readonly planArgs: readonly string[];
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -75,7 +90,9 @@ export function planKey(prepared: Json, dir: string, inputs: PlanInputs): string
     inputs.version,
     inputs.provider ? identity(inputs.provider) : "",
     inputs.cliConfig,
+    JSON.stringify(inputs.planArgs),
     JSON.stringify(env),
+    ...awsFiles(inputs.env),
     JSON.stringify(prepared),
     ...files(dir),
   ])
@@ -114,8 +131,13 @@ export class PlanCache {
   /** The summary of the stack `label`'s kept plan when its key is `key`, its plan put in `dir`; else undefined. */
   restore(label: string, key: string, dir: string): string | undefined {
     const kept = this.kept[label];
-    if (kept?.key !== key || !existsSync(this.planFile(key))) return undefined;
-    copyFileSync(this.planFile(key), join(dir, "plan.bin"));
+    if (kept?.key !== key) return undefined;
+    try {
+      copyFileSync(this.planFile(key), join(dir, "plan.bin"));
+    } catch {
+      // Gone (another check's save removed it): planned again.
+      return undefined;
+    }
     return kept.summary;
   }
 
@@ -123,7 +145,10 @@ export class PlanCache {
   keep(label: string, key: string, dir: string, summary: string): void {
     if (!existsSync(join(dir, "plan.bin"))) return;
     mkdirSync(join(this.folder, "plans"), { recursive: true });
-    copyFileSync(join(dir, "plan.bin"), this.planFile(key));
+    // Under another name first: a check running beside this one never copies half a plan.
+    const temporary = `${this.planFile(key)}.${process.pid}`;
+    copyFileSync(join(dir, "plan.bin"), temporary);
+    renameSync(temporary, this.planFile(key));
     this.kept[label] = { key, summary };
   }
 
@@ -147,6 +172,6 @@ export class PlanCache {
     renameSync(temporary, file);
     const named = new Set(Object.values(this.kept).map((k) => `${k.key}.bin`));
     const plans = join(this.folder, "plans");
-    if (existsSync(plans)) for (const f of readdirSync(plans)) if (!named.has(f)) rmSync(join(plans, f), { force: true });
+    if (existsSync(plans)) for (const f of readdirSync(plans)) if (!named.has(f) && f.endsWith(".bin")) rmSync(join(plans, f), { force: true });
   }
 }

@@ -339,6 +339,9 @@ interface Ran {
   readonly stderr: string;
 }
 
+/** tf-check's plan command (and the lifecycle tests' without a prior state's -state=). */
+const PLAN_ARGS = ["plan", "-no-color", "-refresh=false", "-lock=false", "-out=plan.bin"] as const;
+
 /**
  * The steps of runStack: yields each terraform command (its arguments and environment) and is
  * given back what it printed, so that the same steps run one at a time (runStack) or beside
@@ -361,7 +364,7 @@ function* stackSteps(
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });
-    const planArgs = ["plan", "-no-color", options.refreshOnly ? "-refresh-only" : "-refresh=false", "-lock=false", "-out=plan.bin"];
+    const planArgs = options.refreshOnly ? ["plan", "-no-color", "-refresh-only", "-lock=false", "-out=plan.bin"] : [...PLAN_ARGS];
     if (options.priorState) {
       writeFileSync(statePath, JSON.stringify(options.priorState, null, 2));
       planArgs.push(`-state=${statePath}`);
@@ -521,6 +524,7 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
     version,
     provider: engine.mode === "mirror" ? providerForKey(engine) : undefined,
     cliConfig: engine.mode === "mirror" ? mirrorConfig(engine) : "",
+    planArgs: PLAN_ARGS,
     env: process.env,
   };
   const jobs: Job[] = [];

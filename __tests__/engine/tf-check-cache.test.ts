@@ -102,6 +102,14 @@ describe("tf-check keeps the plans whose inputs are unchanged", () => {
     expect((await tfCheck()).planned).toEqual(both);
     expect((await tfCheck([], { AWS_REGION: "us-east-2" })).planned).toEqual(both);
     expect((await tfCheck([], { AWS_REGION: "us-east-2", UNRELATED: "x" })).planned).toEqual([]);
+    // The AWS shared config file the provider reads: its contents count.
+    const awsConfig = join(dir, "aws-config");
+    writeFileSync(awsConfig, "[default]\n");
+    const withConfig = { AWS_REGION: "us-east-2", AWS_CONFIG_FILE: awsConfig };
+    expect((await tfCheck([], withConfig)).planned).toEqual(both);
+    expect((await tfCheck([], withConfig)).planned).toEqual([]);
+    writeFileSync(awsConfig, "[default]\nregion = eu-central-1\n");
+    expect((await tfCheck([], withConfig)).planned).toEqual(both);
   });
 
   test("a failed plan is not kept: the next run plans that stack again", async () => {
