@@ -78,13 +78,19 @@ function files(dir: string, at = dir): string[] {
     });
 }
 
-/** The key of a stack's plan: `prepared` is its configuration, `dir` its folder (the files beside it). */
-export function planKey(prepared: Json, dir: string, inputs: PlanInputs): string {
+/** One hex digest of `parts`, each ended so that no two lists of parts run together. */
+function digest(parts: readonly string[]): string {
   const hash = createHash("sha256");
+  for (const part of parts) hash.update(part).update("\0\0");
+  return hash.digest("hex");
+}
+
+/** What every stack's key of one check holds (binaries, configuration, variables, AWS files), digested once for all. */
+export function checkDigest(inputs: PlanInputs): string {
   const env = Object.entries(inputs.env)
     .filter(([name]) => /^(TF_|AWS_|DELIVERY_TF_)/.test(name) && !PER_COMMAND.has(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const part of [
+  return digest([
     String(FORMAT),
     identity(inputs.terraform, inputs.env.PATH),
     inputs.version,
@@ -93,11 +99,12 @@ export function planKey(prepared: Json, dir: string, inputs: PlanInputs): string
     JSON.stringify(inputs.planArgs),
     JSON.stringify(env),
     ...awsFiles(inputs.env),
-    JSON.stringify(prepared),
-    ...files(dir),
-  ])
-    hash.update(part).update("\0\0");
-  return hash.digest("hex");
+  ]);
+}
+
+/** The key of a stack's plan: `prepared` is its configuration, `dir` its folder (the files beside it), `check` the checkDigest. */
+export function planKey(prepared: Json, dir: string, check: string): string {
+  return digest([check, JSON.stringify(prepared), ...files(dir)]);
 }
 
 interface Kept {

@@ -35,7 +35,7 @@ import {
   startSharedProvider,
 } from "./shared-provider";
 import { announceSchemaTypes } from "./schema-types";
-import { PlanCache, planKey } from "./tf-check-cache";
+import { checkDigest, PlanCache, planKey } from "./tf-check-cache";
 
 type Json = Record<string, any>;
 
@@ -311,10 +311,7 @@ function sharesProvider(engine: Engine): boolean {
 export function terraformEnv(engine: Engine, dir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", GOGC: base.GOGC ?? GO_GC_PERCENT };
   if (engine.mode !== "mirror") return env;
-  const rc = join(dir, "terraform.rc");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(rc, mirrorConfig(engine));
-  env.TF_CLI_CONFIG_FILE = rc;
+  env.TF_CLI_CONFIG_FILE = writeCliConfig(engine, dir);
   if (!env[REATTACH_ENV] && sharesProvider(engine)) {
     shared ??= sharedProviderOfThisProcess(providerBinary(engine));
     Object.assign(env, attachTo(shared));
@@ -339,8 +336,24 @@ interface Ran {
   readonly stderr: string;
 }
 
-/** tf-check's plan command (and the lifecycle tests' without a prior state's -state=). */
-const PLAN_ARGS = ["plan", "-no-color", "-refresh=false", "-lock=false", "-out=plan.bin"] as const;
+/** The mirror's CLI configuration written in `dir` (mirrorConfig); its path. */
+function writeCliConfig(engine: Engine, dir: string): string {
+  const rc = join(dir, "terraform.rc");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(rc, mirrorConfig(engine));
+  return rc;
+}
+
+/** The stack's configuration written in `dir`, as terraform reads it there. */
+function writeStackConfig(prepared: Json, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
+}
+
+/** The plan command (without a prior state's -state=): tf-check's, or a drift check's with `refreshOnly`. */
+function planCommand(refreshOnly = false): string[] {
+  return ["plan", "-no-color", refreshOnly ? "-refresh-only" : "-refresh=false", "-lock=false", "-out=plan.bin"];
+}
 
 /**
  * The steps of runStack: yields each terraform command (its arguments and environment) and is
@@ -353,8 +366,7 @@ function* stackSteps(
   dir: string,
   options: RunStackOptions,
 ): Generator<{ args: string[]; env: NodeJS.ProcessEnv }, StackRun, Ran> {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(prepared, null, 2)}\n`);
+  writeStackConfig(prepared, dir);
   const env = terraformEnv(engine, dir, options.env);
   // With the mirror, the provider is overridden in place (mirrorConfig): nothing to init.
   const steps: string[][] = engine.mode === "mirror" ? [] : [["init", "-no-color", "-backend=false"]];
@@ -364,7 +376,7 @@ function* stackSteps(
   if (engine.mode === "mirror") {
     const statePath = join(dir, "prior.tfstate");
     rmSync(statePath, { force: true });
-    const planArgs = options.refreshOnly ? ["plan", "-no-color", "-refresh-only", "-lock=false", "-out=plan.bin"] : [...PLAN_ARGS];
+    const planArgs = planCommand(options.refreshOnly);
     if (options.priorState) {
       writeFileSync(statePath, JSON.stringify(options.priorState, null, 2));
       planArgs.push(`-state=${statePath}`);
@@ -426,12 +438,6 @@ function terraform(binary: string, args: string[], cwd: string, env: NodeJS.Proc
     child.on("error", (e) => done({ status: null, stdout: "", stderr: e.message }));
     child.on("close", (status) => done({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
   });
-}
-
-/** What a kept plan needs beside it for `terraform show plan.bin` in its folder, as runStack leaves it. */
-function keepForShow(engine: Engine, job: Job): void {
-  writeFileSync(join(job.dir, "main.tf.json"), `${JSON.stringify(job.prepared, null, 2)}\n`);
-  if (engine.mode === "mirror") writeFileSync(join(job.dir, "terraform.rc"), mirrorConfig(engine));
 }
 
 /** Config files the check covers: the example and every file in examples/. */
@@ -519,14 +525,14 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
   say(`tf-check: ${version}, ${providers}, ${width} at a time`);
   const root = resolve(".tf-check");
   const cache = new PlanCache(root);
-  const inputs = {
+  const check = checkDigest({
     terraform: engine.terraform,
     version,
     provider: engine.mode === "mirror" ? providerForKey(engine) : undefined,
     cliConfig: engine.mode === "mirror" ? mirrorConfig(engine) : "",
-    planArgs: PLAN_ARGS,
+    planArgs: planCommand(),
     env: process.env,
-  };
+  });
   const jobs: Job[] = [];
   for (const file of configs) {
     const name = basename(file).replace(/\.ya?ml$/, "");
@@ -551,7 +557,7 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
       const policies = join(outdir, "stacks", stackName, CI_POLICY_FOLDER);
       if (existsSync(policies)) cpSync(policies, join(dir, CI_POLICY_FOLDER), { recursive: true });
       const prepared = prepareStack(stacks[stackName], engine, { stacks, connectionStatus });
-      const key = planKey(prepared, dir, inputs);
+      const key = planKey(prepared, dir, check);
       jobs.push({
         label: `${name}/${stackName}`,
         dir,
@@ -567,7 +573,9 @@ export async function tfCheck(options: TfCheckOptions): Promise<number> {
   for (const job of options.fresh || engine.mode !== "mirror" ? [] : jobs) {
     const summary = cache.restore(job.label, job.key, job.dir);
     if (summary === undefined) continue;
-    keepForShow(engine, job);
+    // What `terraform show plan.bin` needs beside it in its folder, as runStack leaves it.
+    writeStackConfig(job.prepared, job.dir);
+    writeCliConfig(engine, job.dir);
     kept.set(job, summary);
   }
   const results = await runPool(
