@@ -104,10 +104,9 @@ function installCodeCache(dir, { nodeCache = true } = {}) {
   // keep their data apart, so that they never refuse and rewrite each other's.
   const folder = path.join(dir, optionsKey(process.execArgv, process.env.NODE_OPTIONS ?? ""));
   Module.prototype._compile = function cachedCompile(content, filename, format) {
-    // A vm.Script imports dynamically only through an experimental option of node 20 (which warns
-    // on stderr when used): a module that may import() is compiled by node.
     // Left to node: an ES module (node 20 passes format "module" for .mjs and "type": "module"), a
-    // module that may import(), and any module while source maps are on (node registers each
+    // module that may import() (a vm.Script imports only through an experimental option of node
+    // 20, which warns on stderr), and any module while source maps are on (node registers each
     // module's map as it compiles it).
     if (format === "module" || process.sourceMapsEnabled || DYNAMIC_IMPORT.test(content)) return compile.apply(this, arguments);
     let script;
