@@ -121,14 +121,16 @@ async function lintWithKeptResults({ ts, eslint, ESLint, builder, root }) {
   } catch {
     // No results kept yet, or unreadable: every file is linted.
   }
-  const cached = (file) => {
+  /** Each file's kept result, where its key is unchanged. */
+  const cached = new Map();
+  for (const file of files) {
     const entry = kept[relative(root, file)];
-    return entry && keys.get(file) !== undefined && entry.key === keys.get(file) ? { ...entry.result, filePath: file } : undefined;
-  };
-  const stale = files.filter((f) => cached(f) === undefined);
+    if (entry && keys.get(file) !== undefined && entry.key === keys.get(file)) cached.set(file, { ...entry.result, filePath: file });
+  }
+  const stale = files.filter((f) => !cached.has(f));
   const linted = stale.length > 0 ? await eslint.lintFiles(stale) : [];
   const byPath = new Map(linted.map((r) => [r.filePath, r]));
-  const results = files.map((f) => byPath.get(f) ?? cached(f)).filter(Boolean);
+  const results = files.map((f) => byPath.get(f) ?? cached.get(f)).filter(Boolean);
 
   if (stale.length > 0 || Object.keys(kept).length !== keys.size) {
     const next = {};
