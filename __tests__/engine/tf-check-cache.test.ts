@@ -3,34 +3,23 @@
  * plan it makes and writes a plan.bin of its own (the real plans are the engine tests' subject):
  * a stack whose inputs are unchanged is not planned again, and any change of an input is.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliInProcess } from "../cli/run";
+import { standInProject } from "./stand-in-terraform";
 
-const root = join(__dirname, "..", "..");
 const SHARED = "delivery/acme-delivery-shared";
 const ACME = "delivery/acme-delivery-acme";
 
 describe("tf-check keeps the plans whose inputs are unchanged", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tf-check-cache-"));
-  const mirror = join(dir, "mirror");
-  mkdirSync(join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0"), { recursive: true });
-  copyFileSync(join(root, "delivery.yaml"), join(dir, "delivery.yaml"));
-  const terraform = join(dir, "terraform");
+  // Each plan noted in planned.log beside the stand-in.
+  const { dir, mirror, terraform } = standInProject("tf-check-cache-", [
+    'echo "${PWD##*/}" >> "$(dirname "$0")/planned.log"',
+    'if [ -n "$STANDIN_FAIL" ]; then echo "Error: stand-in failure" >&2; exit 1; fi',
+    'echo "plan of ${PWD##*/} at $(date +%s%N)" > plan.bin',
+    'echo "Plan: 2 to add, 0 to change, 0 to destroy."',
+  ]);
   const planned = join(dir, "planned.log");
-  writeFileSync(
-    terraform,
-    [
-      "#!/bin/sh",
-      'case "$1" in version) echo "Terraform v9.9.9"; exit 0;; esac',
-      `echo "\${PWD##*/}" >> '${planned}'`,
-      'if [ -n "$STANDIN_FAIL" ]; then echo "Error: stand-in failure" >&2; exit 1; fi',
-      'echo "plan of ${PWD##*/} at $(date +%s%N)" > plan.bin',
-      'echo "Plan: 2 to add, 0 to change, 0 to destroy."',
-    ].join("\n"),
-  );
-  chmodSync(terraform, 0o755);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** One tf-check; the stacks terraform planned in it, and its report's lines. */

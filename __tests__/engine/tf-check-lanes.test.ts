@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { standInProject } from "./stand-in-terraform";
 
 /*
  * The tf-check command's report, with a stand-in terraform (its plans are the engine tests'
@@ -14,24 +14,13 @@ import { join } from "node:path";
 const root = join(__dirname, "..", "..");
 
 describe("tf-check's report with a stand-in terraform", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tf-check-lanes-"));
-  const mirror = join(dir, "mirror");
-  mkdirSync(join(mirror, "registry.terraform.io", "hashicorp", "aws", "5.100.0"), { recursive: true });
-  copyFileSync(join(root, "delivery.yaml"), join(dir, "delivery.yaml"));
-  const terraform = join(dir, "terraform");
   // The shared stack's plan ends last (the other lane's is done by then), and fails when asked to.
-  writeFileSync(
-    terraform,
-    [
-      "#!/bin/sh",
-      'case "$1" in version) echo "Terraform v9.9.9"; exit 0;; esac',
-      'case "$PWD" in',
-      '  *shared) sleep 1; if [ -n "$STANDIN_FAIL" ]; then echo "Error: stand-in failure in ${PWD##*/}" >&2; exit 1; fi; echo "Plan: 1 to add, 0 to change, 0 to destroy.";;',
-      '  *) echo "Plan: 28 to add, 0 to change, 0 to destroy.";;',
-      "esac",
-    ].join("\n"),
-  );
-  chmodSync(terraform, 0o755);
+  const { dir, mirror, terraform } = standInProject("tf-check-lanes-", [
+    'case "$PWD" in',
+    '  *shared) sleep 1; if [ -n "$STANDIN_FAIL" ]; then echo "Error: stand-in failure in ${PWD##*/}" >&2; exit 1; fi; echo "Plan: 1 to add, 0 to change, 0 to destroy.";;',
+    '  *) echo "Plan: 28 to add, 0 to change, 0 to destroy.";;',
+    "esac",
+  ]);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const tfCheck = (env: NodeJS.ProcessEnv = {}) => {
