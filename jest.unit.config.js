@@ -34,7 +34,7 @@ module.exports = {
     // Twenty-odd node processes, each with the code cache of the app's start-up (2.4 CPU-s).
     "<rootDir>/__tests__/scripts/code-cache\\.test\\.ts$",
     // Four node processes loading cdktf, one of them the app on an example (1.3 CPU-s).
-    "<rootDir>/__tests__/scripts/lazy-archiver\\.test\\.ts$",
+    "<rootDir>/__tests__/scripts/lazy-requires\\.test\\.ts$",
     // Runs tsc and ESLint on a project of its own, five times (about 1 CPU-s each): the tooling, not the product.
     "<rootDir>/__tests__/scripts/typecheck-lint\\.test\\.ts$",
   ],

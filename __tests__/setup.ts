@@ -61,10 +61,10 @@ jest.mock("cdktf/lib/private/fs", () => {
 /*
  * cdktf's fs.js loads archiver and its ~60 modules as it loads, in every test file, but only
  * the process it starts to zip calls it: a stand-in loads it at first use, as for the app
- * (scripts/lazy-archiver.js). Jest keys a mock by the module's path: cdktf's own copy.
+ * (scripts/lazy-requires.js). Jest keys a mock by the module's path: cdktf's own copy.
  */
 jest.mock(require.resolve("archiver", { paths: [require.resolve("cdktf/lib/private/fs")] }), () => {
-  const { lazyModule } = jest.requireActual<{ lazyModule: (load: () => unknown) => unknown }>("../scripts/lazy-archiver");
+  const { lazyModule } = jest.requireActual<{ lazyModule: (load: () => unknown) => unknown }>("../scripts/lazy-requires");
   return lazyModule(() => jest.requireActual(require.resolve("archiver", { paths: [require.resolve("cdktf/lib/private/fs")] })));
 });
 

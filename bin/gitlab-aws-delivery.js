@@ -10,7 +10,7 @@
 const path = require("node:path");
 const { freshBundle } = require("../scripts/bundle");
 const { installCodeCache } = require("../scripts/code-cache");
-const { deferArchiver } = require("../scripts/lazy-archiver");
+const { deferRequires } = require("../scripts/lazy-requires");
 
 // A reader that stops early (`| head`) closes the pipe: the rest is not wanted, and no error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -22,7 +22,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const root = path.join(__dirname, "..");
 installCodeCache(path.join(root, ".build", "code-cache"));
-deferArchiver();
+deferRequires(path.join(root, ".build"));
 const bundle = path.join(root, ".build", "cli.js");
 freshBundle({ root, entry: "cli/main.ts", outfile: bundle });
 require(bundle)

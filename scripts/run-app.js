@@ -9,11 +9,11 @@
 const path = require("node:path");
 const { freshBundle } = require("./bundle");
 const { installCodeCache } = require("./code-cache");
-const { deferArchiver } = require("./lazy-archiver");
+const { deferRequires } = require("./lazy-requires");
 
 const root = path.join(__dirname, "..");
 installCodeCache(path.join(root, ".build", "code-cache"));
-deferArchiver();
+deferRequires(path.join(root, ".build"));
 const bundle = path.join(root, ".build", "main.js");
 freshBundle({ root, entry: "main.ts", outfile: bundle });
 require(bundle);
