@@ -22,9 +22,9 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const root = path.join(__dirname, "..");
 installCodeCache(path.join(root, ".build", "code-cache"));
-deferRequires(path.join(root, ".build"));
 const bundle = path.join(root, ".build", "cli.js");
 freshBundle({ root, entry: "cli/main.ts", outfile: bundle });
+deferRequires(path.dirname(bundle));
 require(bundle)
   .main(process.argv.slice(2))
   .catch((e) => {

@@ -7,12 +7,14 @@
  * - the provider bindings our bundles name (@cdktf/provider-aws/lib/<type> and
  *   @cdktf/provider-gitlab/lib/<type>, one module per resource type, 53 of them): every type some
  *   feature makes is named, and a config uses those of its features (the example, 26 of them;
- *   2 MB of the bindings it loaded were never run): 0.400 -> 0.365 CPU-s (medians of 12).
+ *   2 MB of the bindings it loaded were never run): 0.395 -> 0.360 CPU-s (medians of 12).
  * Each such require gets a stand-in that loads the module the first time it is called or one of
- * its properties is read (esbuild's bundles read a binding as `import_x.LambdaFunction`), so
- * nothing changes for code that does use it.
+ * its properties is read. That is all the stand-in forwards: esbuild's bundles read a binding
+ * only as a property (`new import_x.LambdaFunction(...)`), which __tests__/scripts/lazy-requires.test.ts
+ * checks in both bundles; a namespace import or `export *` of a binding would see an empty object.
  */
 "use strict";
+const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
@@ -20,13 +22,22 @@ const path = require("node:path");
 const CDKTF_FS = path.join("node_modules", "cdktf", "lib", "private", "fs.js");
 const PROVIDER_BINDING = /^@cdktf\/provider-(aws|gitlab)\/lib\/[^/]+$/;
 
-/** A stand-in for a module: `load` runs at its first call, construction, property read or `in`. */
+/** A stand-in for a module: `load` runs at its first call, property read or `in` (once: a failed load throws the same error again). */
 function lazyModule(load) {
-  let loaded;
-  const real = () => (loaded ??= load());
+  let state;
+  const real = () => {
+    if (!state) {
+      try {
+        state = { exports: load() };
+      } catch (error) {
+        state = { error };
+      }
+    }
+    if ("error" in state) throw state.error;
+    return state.exports;
+  };
   return new Proxy(function deferred() {}, {
     apply: (_target, self, args) => Reflect.apply(real(), self, args),
-    construct: (_target, args) => Reflect.construct(real(), args),
     get: (_target, key) => Reflect.get(real(), key),
     has: (_target, key) => Reflect.has(real(), key),
   });
@@ -38,10 +49,17 @@ function lazyModule(load) {
  */
 function deferRequires(bundleDir) {
   const load = Module._load;
-  const bundles = path.resolve(bundleDir) + path.sep;
+  // As given and as the file system resolves it: a bundle's file name is its real path, unless
+  // node keeps links (--preserve-symlinks), and the folder may be given through a link.
+  const bundles = new Set([path.resolve(bundleDir)]);
+  try {
+    bundles.add(fs.realpathSync(bundleDir));
+  } catch {
+    // no such folder (yet): its path as given is all there is to compare
+  }
   Module._load = function deferringLoad(request, parent, isMain) {
     const from = parent ? String(parent.filename) : "";
-    if ((request === "archiver" && from.endsWith(path.sep + CDKTF_FS)) || (PROVIDER_BINDING.test(request) && from.startsWith(bundles)))
+    if ((request === "archiver" && from.endsWith(path.sep + CDKTF_FS)) || (PROVIDER_BINDING.test(request) && bundles.has(path.dirname(from))))
       return lazyModule(() => load.call(Module, request, parent, isMain));
     return load.apply(this, arguments);
   };

@@ -13,7 +13,7 @@ const { deferRequires } = require("./lazy-requires");
 
 const root = path.join(__dirname, "..");
 installCodeCache(path.join(root, ".build", "code-cache"));
-deferRequires(path.join(root, ".build"));
 const bundle = path.join(root, ".build", "main.js");
 freshBundle({ root, entry: "main.ts", outfile: bundle });
+deferRequires(path.dirname(bundle));
 require(bundle);

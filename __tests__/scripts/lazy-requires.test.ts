@@ -49,7 +49,7 @@ test("cdktf loads without archiver; the stand-in loads it at the first call, and
   expect(Buffer.from(deferred.zip, "base64").subarray(0, 4).toString("hex")).toBe("504b0304");
 });
 
-test("lazyModule forwards calls, construction, property reads and `in`, and loads once, at the first of them", () => {
+test("lazyModule forwards calls, property reads and `in`, loads once, at the first of them, and throws a failed load's error again", () => {
   const out = node(`
     const { lazyModule } = require(${JSON.stringify(lazyRequires)});
     let loads = 0;
@@ -57,19 +57,31 @@ test("lazyModule forwards calls, construction, property reads and `in`, and load
     const real = Object.assign((a, b) => a + b, { Real, version: "1.2.3" });
     const lazy = lazyModule(() => (loads++, real));
     const before = loads;
-    console.log(JSON.stringify({ before, sum: lazy(2, 3), made: new lazy.Real(7).x, version: lazy.version, has: "Real" in lazy, loads }));
+    const used = { sum: lazy(2, 3), made: new lazy.Real(7).x, version: lazy.version, has: "Real" in lazy };
+    let failures = 0;
+    const broken = lazyModule(() => { failures++; throw new Error("cannot load"); });
+    const errors = [];
+    for (let i = 0; i < 2; i++) try { broken.anything; } catch (e) { errors.push(e); }
+    console.log(JSON.stringify({ before, ...used, loads, failures, messages: errors.map((e) => e.message), same: errors[0] === errors[1] }));
   `);
-  expect(out).toEqual({ before: 0, sum: 5, made: 7, version: "1.2.3", has: true, loads: 1 });
+  expect(out).toEqual({ before: 0, sum: 5, made: 7, version: "1.2.3", has: true, loads: 1, failures: 1, messages: ["cannot load", "cannot load"], same: true });
 });
 
-describe("the app", () => {
+describe("the app and the command line", () => {
   const dir = mkdtempSync(join(tmpdir(), "lazy-requires-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  /** Prints, at exit, which of archiver's and the bindings' modules the process loaded. */
+  /** A preload that writes, at exit, which of archiver's and the bindings' modules the process loaded, to LAZY_REPORT. */
   const report = join(dir, "report.js");
   writeFileSync(
     report,
-    `process.on("exit", () => console.error(JSON.stringify(Object.keys(require.cache).filter((f) => /\\/(archiver|provider-(aws|gitlab)\\/lib\\/[^/]+)\\/index\\.js$/.test(f)).map((f) => f.split("node_modules/").pop()))));\n`,
+    String.raw`
+      const { sep } = require("node:path");
+      const binding = /[\/](archiver|provider-(aws|gitlab)[\/]lib[\/][^\/]+)[\/]index\.js$/;
+      process.on("exit", () => {
+        const loaded = Object.keys(require.cache).filter((f) => binding.test(f)).map((f) => f.split("node_modules").pop().split(sep).join("/").slice(1));
+        require("node:fs").writeFileSync(process.env.LAZY_REPORT, JSON.stringify(loaded));
+      });
+    `,
   );
 
   /** The block a binding makes: @cdktf/provider-aws/lib/data-aws-region/index.js → data.aws_region. */
@@ -92,42 +104,58 @@ describe("the app", () => {
     return [...blocks].sort();
   }
 
-  /** The app on an example, as cdktf runs it (scripts/run-app.js) or its bundle alone; what it loaded and wrote. */
-  function synth(example: string, how: "app" | "bundle"): { loaded: string[]; files: Record<string, string> } {
-    const outdir = join(dir, `${example}-${how}`);
-    const entry = how === "app" ? join(root, "scripts", "run-app.js") : join(root, ".build", "main.js");
-    const r = spawnSync(process.execPath, ["-r", report, entry], {
+  /** An example synthesized: by the app as cdktf runs it, by the command line, or by the app's bundle alone; what it loaded and wrote. */
+  function synth(example: string, how: "app" | "cli" | "bundle"): { loaded: string[]; files: Record<string, string> } {
+    const outdir = join(dir, `${example.replace("/", "-")}-${how}`);
+    const args = {
+      app: [join(root, "scripts", "run-app.js")],
+      cli: [join(root, "bin", "gitlab-aws-delivery.js"), "synth"],
+      bundle: [join(root, ".build", "main.js")],
+    }[how];
+    const loadedFile = `${outdir}.json`;
+    const r = spawnSync(process.execPath, ["-r", report, ...args], {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, DELIVERY_CONFIG: join(root, example), CDKTF_OUTDIR: outdir },
+      env: { ...process.env, DELIVERY_CONFIG: join(root, example), CDKTF_OUTDIR: outdir, LAZY_REPORT: loadedFile },
     });
-    expect(r.status).toBe(0);
+    if (r.status !== 0) throw new Error(`${how} exited ${r.status}: ${r.stderr}`);
     const files: Record<string, string> = {};
     for (const f of readdirSync(outdir, { recursive: true, encoding: "utf8" }).sort())
       if (statSync(join(outdir, f)).isFile()) files[f] = readFileSync(join(outdir, f)).toString("base64");
-    return { loaded: JSON.parse(r.stderr.trim().split("\n").pop()!), files };
+    return { loaded: JSON.parse(readFileSync(loadedFile, "utf8")), files };
   }
 
   test.each(["delivery.yaml", "examples/environments.yaml"])(
-    "%s: loads no archiver and only the bindings it makes, and writes what its bundle loaded whole writes, byte for byte",
+    "%s: no archiver and only the bindings of the blocks written are loaded, and the output is byte for byte that of the bundle loaded whole",
     (example) => {
-      const app = synth(example, "app");
       const whole = synth(example, "bundle");
-      expect(app.files).toEqual(whole.files);
       expect(whole.loaded.filter((m) => m.includes("archiver"))).not.toEqual([]);
-      expect(app.loaded.filter((m) => m.includes("archiver"))).toEqual([]);
-      // The bindings loaded are those of the blocks written: the bundle alone loads more.
-      expect(
-        app.loaded
-          .filter((m) => !m.includes("archiver"))
-          .map(blockOf)
-          .sort(),
-      ).toEqual(blocksIn(app.files));
-      expect(app.loaded.length).toBeLessThan(whole.loaded.length);
+      for (const how of ["app", "cli"] as const) {
+        const run = synth(example, how);
+        expect(run.files).toEqual(whole.files);
+        expect(run.loaded.filter((m) => m.includes("archiver"))).toEqual([]);
+        // The bindings loaded are those of the blocks written: the bundle alone loads more.
+        expect(run.loaded.map(blockOf).sort()).toEqual(blocksIn(run.files));
+        expect(run.loaded.length).toBeLessThan(whole.loaded.length);
+      }
       // The commit-status Lambda, its zip made by cdktf's own process: only where a project has statusOnGitlab.
-      const lambda = "@cdktf/provider-aws/lib/lambda-function/index.js";
-      expect(app.loaded.includes(lambda)).toBe(example.includes("environments"));
-      expect(Object.keys(app.files).some((f) => f.endsWith(".zip"))).toBe(example.includes("environments"));
+      expect(Object.keys(whole.files).some((f) => f.endsWith(".zip"))).toBe(example.includes("environments"));
     },
   );
+
+  test("both bundles read each binding only as a property, which is all its stand-in forwards (no namespace import, no export *)", () => {
+    for (const bundle of ["main.js", "cli.js"]) {
+      const code = readFileSync(join(root, ".build", bundle), "utf8");
+      const names = [...code.matchAll(/\b(\w+) = require\("@cdktf\/provider-(?:aws|gitlab)\/lib\/[^"]+"\)/g)].map((m) => m[1]);
+      expect(names.length).toBeGreaterThan(20);
+      // Every require of a binding is such an assignment.
+      expect(code.match(/require\("@cdktf\/provider-/g)!.length).toBe(names.length);
+      for (const name of names) {
+        // Declared (`var a, import_x, b;`), assigned from the require, or read as `import_x.Name`: nothing else.
+        const uses = [...code.matchAll(new RegExp(`\\b${name}\\b(?!\\.\\w| = require\\()`, "g"))];
+        const declarations = [...code.matchAll(new RegExp(`^\\s*var [^;]*\\b${name}\\b[^;]*;$`, "gm"))];
+        expect({ name, bundle, uses: uses.length }).toEqual({ name, bundle, uses: declarations.length });
+      }
+    }
+  });
 });
