@@ -1,10 +1,11 @@
 /*
  * Our TypeScript sources bundled by esbuild into one CommonJS file (packages left to
  * node_modules), for the cdktf app (scripts/run-app.js) and the command line
- * (bin/gitlab-aws-delivery.js). A bundle is rebuilt only when it is out of date: esbuild's
- * metafile, written beside it (`<name>.meta.json`), lists every file the bundle was made
- * of, whatever folder it is in; the bundle is rebuilt when it or its metafile is missing,
- * or when one of those files, or this one (the build settings), is newer than it or gone.
+ * (bin/gitlab-aws-delivery.js), which load theirs through loadBundle. A bundle is rebuilt
+ * only when it is out of date: esbuild's metafile, written beside it (`<name>.meta.json`),
+ * lists every file the bundle was made of, whatever folder it is in; the bundle is rebuilt
+ * when it or its metafile is missing, or when one of those files, or this one (the build
+ * settings), is newer than it or gone.
  */
 "use strict";
 const fs = require("node:fs");
@@ -65,4 +66,17 @@ function freshBundle({ root, entry, outfile }) {
   return true;
 }
 
-module.exports = { freshBundle, metafileOf };
+/**
+ * Requires the bundle of `entry` as the app and the command run it; its exports. First V8's
+ * compiled code kept between runs is installed (code-cache.js, in .build/code-cache/), then the
+ * bundle is rebuilt if stale, then the modules it may not use are deferred to their first use
+ * (lazy-requires.js: after the build, so that the bundle's folder exists to be resolved).
+ */
+function loadBundle({ root, entry, outfile }) {
+  require("./code-cache").installCodeCache(path.join(root, ".build", "code-cache"));
+  freshBundle({ root, entry, outfile });
+  require("./lazy-requires").deferRequires(path.dirname(outfile));
+  return require(outfile);
+}
+
+module.exports = { freshBundle, loadBundle, metafileOf };
